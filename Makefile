@@ -1,0 +1,35 @@
+# unspun: `make demo` and `make test` are all a new user needs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= ../shared/data/dev
+SIZE ?= 10000
+
+.PHONY: demo test eval bench clean install
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@rm -f demo/demo.db demo/demo.db-wal demo/demo.db-shm
+	$(BIN)/unspun ingest demo/corpus --db demo/demo.db --link
+	$(BIN)/unspun links --db demo/demo.db
+	$(BIN)/unspun trace demo/corpus/fr-spun.txt --db demo/demo.db
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/unspun eval $(wildcard $(DATA)/*) --cache .eval-cache.db
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache demo/demo.db*

@@ -1,0 +1,289 @@
+"""The command line: parses, calls the library, prints. No behaviour lives here."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from .errors import UnspunError
+from .settings import SETTINGS, Settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _dump(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _progress(disable: bool) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err_console, disable=disable or not err_console.is_terminal, transient=True,
+    )
+
+
+class _Group(click.Group):
+    """Turns library errors into one clear line and exit status 1 (library code never exits)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UnspunError as exc:
+            err_console.print(f"[bold red]Error:[/bold red] {exc}", highlight=False)
+            sys.exit(1)
+
+
+db_option = click.option("--db", default="unspun.db", show_default=True, envvar="UNSPUN_DB",
+                          help="The SQLite store.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+set_option = click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+                          help="Override a setting (see `unspun settings`). Repeatable.")
+
+
+def _store(db: str):
+    from .store import Store
+
+    return Store(db)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="unspun")
+def main():
+    """unspun: find where a news article came from, and what was changed on the way."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@json_option
+@set_option
+@click.option("--link/--no-link", default=False, help="Link the new articles right after ingesting them.")
+def ingest(paths, db, as_json, overrides, link):
+    """Read articles from files and folders (.txt, .html, .jsonl) into the store.
+
+    Each article gets its language, sentences, anchors and sentence embeddings. Inputs that cannot
+    become articles are listed with their reason (see `unspun rejected`); the batch goes on.
+    Ingesting the same text again changes nothing.
+    """
+    from .ingest import read_paths
+    from .pipeline import ingest as run_ingest
+
+    settings = Settings.from_pairs(list(overrides))
+    store = _store(db)
+    with _progress(as_json) as progress:
+        task = progress.add_task("ingest", total=None)
+
+        def on_record(status, name, message):
+            progress.advance(task)
+            if status == "rejected" and not as_json:
+                err_console.print(f"[yellow]rejected[/yellow] {name}: {message}", highlight=False)
+
+        summary = run_ingest(read_paths(paths, settings), store, settings, on_record=on_record)
+    result = summary.as_dict()
+    if link:
+        from .link import link_store
+
+        result["link"] = link_store(store, settings)
+    if as_json:
+        result["rejected_inputs"] = [r.__dict__ for r in summary.rejected]
+        _dump(result)
+    else:
+        console.print(
+            f"ingested {result['ingested']}, duplicates {result['duplicates']}, rejected {result['rejected']}"
+            + (f" ({', '.join(f'{k}: {v}' for k, v in result['rejected_by_reason'].items())})" if result["rejected"] else "")
+            + f" → {db}"
+        )
+        if link:
+            console.print(f"linked: {result['link']['links']} links from {result['link']['compared']} comparisons")
+
+
+@main.command()
+@db_option
+@json_option
+@click.option("--limit", default=0, help="Show at most this many (0: all).")
+def articles(db, as_json, limit):
+    """List stored articles: id, language, outlet, title, published."""
+    store = _store(db)
+    rows = [
+        {"id": r["id"], "lang": r["lang"], "outlet": r["outlet"], "title": r["title"], "published": r["published"]}
+        for r in store.iter_article_rows()
+    ]
+    if limit:
+        rows = rows[:limit]
+    if as_json:
+        _dump(rows)
+    else:
+        from .report.terminal import render_rows
+
+        render_rows(console, rows, ["id", "lang", "outlet", "title", "published"], title=f"{len(rows)} articles")
+
+
+@main.command()
+@db_option
+@json_option
+def rejected(db, as_json):
+    """List rejected inputs with their reasons."""
+    rows = _store(db).rejected()
+    if as_json:
+        _dump(rows)
+    else:
+        from .report.terminal import render_rows
+
+        render_rows(console, rows, ["input", "reason", "message", "at"], title=f"{len(rows)} rejected inputs")
+
+
+@main.command()
+@db_option
+@json_option
+@set_option
+@click.option("--all", "relink_all", is_flag=True, help="Re-examine every article, not only those not linked yet.")
+def link(db, as_json, overrides, relink_all):
+    """Find, for every new article, the stored articles it derives from, and write links."""
+    from .link import link_store
+
+    settings = Settings.from_pairs(list(overrides))
+    store = _store(db)
+    with _progress(as_json) as progress:
+        task = progress.add_task("link", total=None)
+        result = link_store(store, settings, only_new=not relink_all,
+                            progress=lambda i, n: progress.update(task, completed=i, total=n))
+    if as_json:
+        _dump(result)
+    else:
+        console.print(f"examined {result['examined']} articles, {result['compared']} comparisons, "
+                      f"{result['links']} links written → {db}")
+
+
+@main.command()
+@db_option
+@json_option
+@click.option("--article", "article_id", default=None, help="Only links involving this article id.")
+def links(db, as_json, article_id):
+    """List links: derived, source, kind, confidence, direction."""
+    rows = _store(db).links(article_id)
+    if as_json:
+        _dump([{k: r[k] for k in ("derived", "source", "kind", "confidence", "direction", "derived_coverage",
+                                  "source_coverage", "model", "created_at")} for r in rows])
+    else:
+        from .report.terminal import render_rows
+
+        render_rows(console, rows, ["derived", "source", "kind", "confidence", "direction", "derived_coverage",
+                                    "source_coverage"], title=f"{len(rows)} links")
+
+
+def _resolve(store, target: str, settings: Settings):
+    """A stored article for an id, or a file ingested (and stored) first."""
+    from .embed import get_encoder
+    from .errors import ArticleNotFound, RejectedInput
+    from .ingest import Rejection, read_path
+    from .pipeline import store_article
+
+    model = get_encoder(settings.encoder).model_id
+    path = Path(target)
+    if path.is_file():
+        records = list(read_path(path, settings))
+        if not records:
+            raise RejectedInput("no-text", f"{target}: no article found in the file")
+        record = records[0]
+        if isinstance(record, Rejection):
+            store.reject(record.input, record.reason, record.message)
+            raise RejectedInput(record.reason, f"{target} was rejected: {record.message}")
+        _status, article_id = store_article(record, store, settings)
+    elif store.has_article(target):
+        article_id = target
+    else:
+        raise ArticleNotFound(f"{target!r} is neither a file nor an article id in {store.path}")
+    article = store.get_article(article_id, model)
+    return article
+
+
+@main.command()
+@click.argument("target")
+@db_option
+@json_option
+@set_option
+@click.option("--limit", default=5, show_default=True, help="Show at most this many sources.")
+def trace(target, db, as_json, overrides, limit):
+    """Where does an article come from? TARGET is a file (ingested first) or a stored article id.
+
+    Prints the likely sources ranked, with kind and confidence, and a side-by-side alignment in
+    which inserted and altered sentences are highlighted.
+    """
+    from .embed import get_encoder
+    from .link import trace as run_trace
+
+    settings = Settings.from_pairs(list(overrides))
+    store = _store(db)
+    article = _resolve(store, target, settings)
+    result = run_trace(store, article, settings, limit=limit)
+    found = {"score": None, "artifacts": store.artifacts(article.id)}
+    row = store.db.execute("SELECT artifact_score FROM articles WHERE id = ?", (article.id,)).fetchone()
+    found["score"] = row[0] if row else None
+    result["artifacts"] = found
+    if as_json:
+        _dump(result)
+        return
+    from .report.terminal import render_trace
+
+    model = get_encoder(settings.encoder).model_id
+    sources = {s["id"]: store.get_article(s["id"]) for s in result["sources"]}
+    render_trace(console, result, article, sources, found)
+
+
+@main.command(name="settings")
+@json_option
+def settings_cmd(as_json):
+    """List every setting with its default and help."""
+    rows = [{"name": s.name, "default": s.default, "help": s.help} for s in SETTINGS]
+    if as_json:
+        _dump(rows)
+    else:
+        from .report.terminal import render_rows
+
+        render_rows(console, rows, ["name", "default", "help"], title="settings (override with --set NAME=VALUE)")
+
+
+@main.command(name="eval")
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@json_option
+@set_option
+@click.option("--sample", default=0, help="Only the first N labelled pairs of each corpus (0: all).")
+@click.option("--cache", default=None, type=click.Path(),
+              help="A store file whose sentence vectors are reused and extended across runs.")
+def eval_cmd(corpora, as_json, overrides, sample, cache):
+    """Ingest a labelled corpus into a fresh store, link it and score the links.
+
+    CORPORA are folders in the ../shared/data format (articles.jsonl, pairs.jsonl). Prints precision,
+    recall and F1 per kind and overall, kind and direction accuracy, the link rates on unrelated,
+    same-story and same-event pairs, alignment accuracy where segments are given, and timings.
+    """
+    from .eval import evaluate
+
+    settings = Settings.from_pairs(list(overrides))
+    results = []
+    for corpus in corpora:
+        with _progress(as_json) as progress:
+            tasks: dict[str, int] = {}
+
+            def on_progress(stage, done, total):
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(f"{Path(corpus).name}: {stage}", total=total)
+                progress.update(tasks[stage], completed=done, total=total)
+
+            results.append(evaluate(corpus, settings, sample=sample or None, vector_cache=cache,
+                                    progress=on_progress))
+    if as_json:
+        _dump(results[0] if len(results) == 1 else results)
+    else:
+        from .report.terminal import render_eval
+
+        render_eval(console, results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Named errors, each with a hint saying what to do next.
+
+Library code raises these; the CLI, the web UI and the Spark job turn them into messages.
+"""
+from __future__ import annotations
+
+
+class UnspunError(Exception):
+    """Base class. ``hint`` tells the user what to try."""
+
+    hint = ""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        msg = super().__str__()
+        return f"{msg}. {self.hint}" if self.hint else msg
+
+
+class RejectedInput(UnspunError):
+    """An input that cannot become an article. ``reason`` is a short machine-readable code
+    (``empty``, ``binary``, ``encoding``, ``too-large``, ``no-text``, ``parse``, ``unsupported``,
+    ``too-short``, ``duplicate-id``), ``message`` the human explanation."""
+
+    def __init__(self, reason: str, message: str, hint: str | None = None):
+        super().__init__(message, hint)
+        self.reason = reason
+
+
+class ArticleNotFound(UnspunError):
+    hint = "List stored articles with `unspun articles`, or pass a file path instead of an id"
+
+
+class StoreError(UnspunError):
+    hint = "Check the --db path; delete the file to start a fresh store"
+
+
+class SchemaTooNew(StoreError):
+    hint = "This store was written by a newer unspun; upgrade unspun to read it"
+
+
+class CorpusError(UnspunError):
+    hint = "A corpus folder needs articles.jsonl and pairs.jsonl (see ../shared/data/README.md)"
+
+
+class SettingError(UnspunError, ValueError):
+    hint = "Run `unspun settings` to list every setting with its default and help"

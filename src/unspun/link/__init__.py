@@ -1,0 +1,195 @@
+"""Compare articles: align, classify, explain; link a whole store; trace one article.
+
+``compare(a, b)`` is the one function every interface uses for a pair, so a pair gets one answer
+in the CLI, the web UI and the Spark job.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ..article import Article
+from ..embed import get_encoder
+from ..index.candidates import CandidateIndex
+from ..pipeline import doc_vector
+from ..settings import Settings
+from ..store import Store
+from .align import Bead, align
+from .classify import Features, derivation_probability, features, kind_of
+from .explain import roles
+
+# Bead score above which a match counts as clear (strong_share) and a cross-language match as a translation.
+STRONG_OFFSET = 0.3
+
+
+@dataclass
+class Comparison:
+    """The result of comparing two articles, oriented derived -> source."""
+
+    derived: Article
+    source: Article
+    linked: bool
+    kind: str  # a derived kind when linked, else "same-event" or "unrelated"
+    confidence: float
+    direction: str  # "dated": by publication time; "contained" / "uncertain": without dates
+    derived_coverage: float
+    source_coverage: float
+    features: Features
+    alignment: list[dict]
+
+    def link_row(self) -> dict:
+        return {
+            "derived": self.derived.id, "source": self.source.id, "kind": self.kind,
+            "confidence": round(self.confidence, 4), "direction": self.direction,
+            "derived_coverage": round(self.derived_coverage, 4), "source_coverage": round(self.source_coverage, 4),
+            "features": self.features.as_dict(),
+        }
+
+
+def _swap(beads: list[Bead]) -> list[Bead]:
+    return [Bead(b.source, b.derived, b.score, b.cosine, b.reordered) for b in beads]
+
+
+def _artifact_score(article: Article) -> float:
+    return float(article.meta.get("artifact_score") or 0.0)
+
+
+def _orient(a: Article, b: Article, fa: Features) -> tuple[bool, str]:
+    """Decide whether ``a`` is the derived side. Returns ``(a_is_derived, direction)``.
+
+    The earlier publication is the source. Without dates: an article carrying machine-rewriting
+    artifacts is the derived one; else the side whose text is covered less (it added material)
+    is derived; else we keep the order given and say the direction is uncertain."""
+    if a.published and b.published and a.published != b.published:
+        ta = a.published.replace(tzinfo=None) if a.published.tzinfo else a.published
+        tb = b.published.replace(tzinfo=None) if b.published.tzinfo else b.published
+        return ta > tb, "dated"
+    sa, sb = _artifact_score(a), _artifact_score(b)
+    if abs(sa - sb) >= 0.5:
+        return sa > sb, "uncertain"
+    if abs(fa.derived_coverage - fa.source_coverage) >= 0.15:
+        return fa.derived_coverage < fa.source_coverage, "uncertain"
+    return True, "uncertain"
+
+
+def compare(a: Article, b: Article, settings: Settings | None = None) -> Comparison:
+    """Align two processed articles (with vectors) and decide whether one derives from the other.
+
+    Args:
+        a: the article being examined (the likely derived side, e.g. the one being traced).
+        b: a candidate source.
+    Returns:
+        A Comparison oriented derived -> source (which may swap ``a`` and ``b``).
+    """
+    settings = settings or Settings()
+    if a.vectors is None or b.vectors is None:
+        raise ValueError("compare() needs articles with vectors; run unspun.pipeline.process first")
+    beads = align(a.vectors, b.vectors, settings.align_min_score, settings.margin_k, settings.align_band)
+    strong = settings.align_min_score + STRONG_OFFSET
+    fa = features(a, b, beads, strong)
+    a_derived, direction = _orient(a, b, fa)
+    derived, source = (a, b) if a_derived else (b, a)
+    if not a_derived:
+        beads = _swap(beads)
+        fa = features(derived, source, beads, strong)
+    rows = roles(derived, source, beads, settings.align_min_score, settings.verbatim_overlap, strong)
+    probability = derivation_probability(fa)
+    linked = probability >= settings.link_threshold
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["role"]] = counts.get(r["role"], 0) + 1
+    if linked:
+        kind = kind_of(fa, counts, settings)
+    else:
+        kind = "same-event" if fa.strong_share > 0.1 or fa.mean_score > 0 else "unrelated"
+    return Comparison(
+        derived=derived, source=source, linked=linked, kind=kind,
+        confidence=probability if linked else 1 - probability, direction=direction,
+        derived_coverage=fa.derived_coverage, source_coverage=fa.source_coverage, features=fa, alignment=rows,
+    )
+
+
+def _load(store: Store, article_id: str, model: str, cache: dict) -> Article:
+    if article_id not in cache:
+        article = store.get_article(article_id, model)
+        art = store.db.execute("SELECT artifact_score FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if art and art[0] is not None:
+            article.meta["artifact_score"] = art[0]
+        cache[article_id] = article
+        if len(cache) > 5000:  # bound memory on huge stores; articles are cheap to reload
+            cache.pop(next(iter(cache)))
+    return cache[article_id]
+
+
+def link_store(store: Store, settings: Settings | None = None, only_new: bool = True,
+               progress: Callable[[int, int], None] | None = None) -> dict:
+    """Link articles of a store against everything stored.
+
+    With ``only_new`` (the default), only articles not linked before are examined, each against
+    the whole store, so adding articles never re-links the corpus. Each pair is examined once.
+    Returns counts: ``{"examined", "compared", "links"}``.
+    """
+    settings = settings or Settings()
+    model = get_encoder(settings.encoder).model_id
+    todo = store.article_ids(unlinked_only=only_new)
+    index = CandidateIndex(store, model, settings)
+    cache: dict[str, Article] = {}
+    seen: set[frozenset] = set()
+    compared = links = 0
+    for number, article_id in enumerate(todo, start=1):
+        article = _load(store, article_id, model, cache)
+        if article.vectors is None or not len(article.sentences):
+            store.mark_linked([article_id])
+            continue
+        for other_id, _evidence in index.candidates(article, doc_vector(article.vectors)):
+            pair = frozenset((article_id, other_id))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            other = _load(store, other_id, model, cache)
+            if other.vectors is None:
+                continue
+            result = compare(article, other, settings)
+            compared += 1
+            if result.linked:
+                store.put_link(result.link_row(), result.alignment, model, settings.as_dict())
+                links += 1
+        store.mark_linked([article_id])
+        if progress:
+            progress(number, len(todo))
+    return {"examined": len(todo), "compared": compared, "links": links}
+
+
+def trace(store: Store, article: Article, settings: Settings | None = None, limit: int = 10) -> dict:
+    """The likely sources of one processed article, ranked, with alignments (the ``trace --json``
+    shape): ``{"article": {...}, "sources": [{"id", "kind", "confidence", "coverage", "direction",
+    "alignment": [...]}]}``. Articles that derive from this one are listed under ``"derived"``."""
+    settings = settings or Settings()
+    model = get_encoder(settings.encoder).model_id
+    index = CandidateIndex(store, model, settings)
+    cache: dict[str, Article] = {}
+    sources, derived = [], []
+    for other_id, evidence in index.candidates(article, doc_vector(article.vectors)):
+        other = _load(store, other_id, model, cache)
+        if other.vectors is None:
+            continue
+        result = compare(article, other, settings)
+        if not result.linked:
+            continue
+        entry = {
+            "id": other.id, "title": other.title, "outlet": other.outlet, "lang": other.lang, "url": other.url,
+            "kind": result.kind, "confidence": round(result.confidence, 4),
+            "coverage": {"derived": round(result.derived_coverage, 4), "source": round(result.source_coverage, 4)},
+            "direction": result.direction, "candidate_evidence": evidence,
+            "alignment": [
+                {"derived": r["derived"], "source": r["source"], "role": r["role"], "detail": r["detail"],
+                 "score": r["score"]}
+                for r in result.alignment
+            ],
+        }
+        (sources if result.derived is article else derived).append(entry)
+    sources.sort(key=lambda e: -e["confidence"])
+    derived.sort(key=lambda e: -e["confidence"])
+    return {"article": article.summary(), "sources": sources[:limit], "derived": derived[:limit]}

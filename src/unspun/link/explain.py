@@ -1,0 +1,107 @@
+"""Roles: what happened to each sentence of a linked pair.
+
+Every sentence of both sides gets exactly one role. Aligned sentences are ``copied`` (same
+language, mostly the same words), ``translated`` (other language, a close match), ``paraphrased``
+(the same content in other words) or ``altered`` (aligned, but a number or a name differs);
+derived sentences with no counterpart are ``inserted``, source sentences with none ``omitted``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..article import Article
+from ..text.anchors import numbers
+from .align import Bead
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# Same-language names differ for grammatical reasons in these languages (all nouns are capitalised
+# in German; case endings change the first letters rarely but capitalised common nouns do not).
+_NAMES_UNRELIABLE = {"de", "lb"}
+
+
+def word_ngrams(text: str, n: int = 3) -> Counter:
+    tokens = _WORD.findall(text.lower())
+    if len(tokens) < n:
+        return Counter([" ".join(tokens)]) if tokens else Counter()
+    return Counter(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def overlap(a: str, b: str, n: int = 3) -> float:
+    """Share of the shorter text's word n-grams found in the other (containment)."""
+    ga, gb = word_ngrams(a, n), word_ngrams(b, n)
+    if not ga or not gb:
+        return 0.0
+    common = sum((ga & gb).values())
+    return common / min(sum(ga.values()), sum(gb.values()))
+
+
+def changed_facts(derived_text: str, source_text: str, derived_names: set[str], source_names: set[str],
+                  same_language: bool, lang: str | None) -> list[str]:
+    """Facts that differ between two aligned passages, as readable strings.
+
+    A number counts as changed when the source has one the derived lacks and the derived has one the
+    source lacks (a number that is merely dropped is an omission, not a change)."""
+    details = []
+    dn, sn = Counter(numbers(derived_text)), Counter(numbers(source_text))
+    lost, gained = sn - dn, dn - sn
+    if lost and gained:
+        details.append(f"number: {', '.join(sorted(lost))} → {', '.join(sorted(gained))}")
+    if same_language and lang not in _NAMES_UNRELIABLE:
+        lost_n, gained_n = source_names - derived_names, derived_names - source_names
+        if lost_n and gained_n:
+            details.append(f"name: {', '.join(sorted(lost_n))} → {', '.join(sorted(gained_n))}")
+    return details
+
+
+def _names(article: Article, indices: list[int]) -> set[str]:
+    return {a.value for i in indices for a in article.sentences[i].anchors if a.kind == "name"}
+
+
+def _text(article: Article, indices: list[int]) -> str:
+    return " ".join(article.sentences[i].text for i in indices)
+
+
+def roles(derived: Article, source: Article, beads: list[Bead], min_score: float,
+          verbatim_overlap: float, translation_score: float) -> list[dict]:
+    """The alignment as JSON-able rows ``{"derived", "source", "role", "score", "detail"}``, in
+    derived order, with omitted source sentences placed after the row that precedes them."""
+    same_language = (derived.lang or "") == (source.lang or "")
+    rows: list[dict] = []
+    for bead in beads:
+        d_text, s_text = _text(derived, bead.derived), _text(source, bead.source)
+        lexical = overlap(d_text, s_text) if same_language else 0.0
+        if same_language and lexical >= verbatim_overlap:
+            role = "copied"
+        elif not same_language and bead.score >= translation_score:
+            role = "translated"
+        else:
+            role = "paraphrased"
+        facts = changed_facts(d_text, s_text, _names(derived, bead.derived), _names(source, bead.source),
+                              same_language, derived.lang)
+        detail = None
+        if facts:
+            role, detail = "altered", "; ".join(facts)
+        elif bead.reordered:
+            detail = "moved"
+        rows.append({"derived": bead.derived, "source": bead.source, "role": role,
+                     "score": round(bead.score, 4), "detail": detail, "lexical": round(lexical, 3)})
+    aligned_d = {i for b in beads for i in b.derived}
+    aligned_s = {j for b in beads for j in b.source}
+    for i in range(len(derived.sentences)):
+        if i not in aligned_d:
+            rows.append({"derived": [i], "source": [], "role": "inserted", "score": None, "detail": None,
+                         "lexical": 0.0})
+    rows.sort(key=lambda r: r["derived"][0])
+    # Place each omitted source sentence after the last row that aligned an earlier source sentence.
+    for j in range(len(source.sentences)):
+        if j in aligned_s:
+            continue
+        at = 0
+        for pos, r in enumerate(rows):
+            if r["source"] and max(r["source"]) < j:
+                at = pos + 1
+        rows.insert(at, {"derived": [], "source": [j], "role": "omitted", "score": None, "detail": None,
+                         "lexical": 0.0})
+    return rows

@@ -1,0 +1,164 @@
+"""Runs the stages in order over one Article, then stores it.
+
+Each stage names what it needs and what it adds:
+
+==============  ==========================  ======================================
+stage           needs                       adds
+==============  ==========================  ======================================
+language        text                        lang
+sentences       text, lang                  sentences (with spans)
+anchors         sentences, lang             sentences[*].anchors
+embeddings      sentences                   vectors (cached by sentence hash)
+==============  ==========================  ======================================
+
+``ingest`` drives readers, the stages and the store for a batch, and never stops on one bad record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+
+from .article import Article
+from .embed import get_encoder
+from .index.minhash import article_minhash
+from .ingest import Rejection
+from .settings import Settings
+from .store import Store
+from .text.anchors import add_anchors
+from .text.language import add_language
+from .text.sentences import add_sentences
+
+STAGES: tuple[tuple[str, Callable[[Article], Article]], ...] = (
+    ("language", add_language),
+    ("sentences", add_sentences),
+    ("anchors", add_anchors),
+)
+
+
+def analyse(article: Article) -> Article:
+    """Run the text stages (language, sentences, anchors) on an article."""
+    for _name, stage in STAGES:
+        article = stage(article)
+    return article
+
+
+def add_embeddings(article: Article, settings: Settings, store: Store | None = None) -> Article:
+    """Embedding stage: fill ``article.vectors``, reusing vectors cached in the store."""
+    encoder = get_encoder(settings.encoder)
+    hashes = [s.hash for s in article.sentences]
+    cached = store.cached_vectors(encoder.model_id, hashes) if store is not None else {}
+    missing = [s for s in article.sentences if s.hash not in cached]
+    if missing:
+        unique = list({s.hash: s.text[: settings.max_sentence_chars] for s in missing}.items())
+        fresh = encoder.encode([t for _h, t in unique], batch=settings.embed_batch)
+        cached.update({h: v for (h, _t), v in zip(unique, fresh)})
+    article.vectors = (
+        np.vstack([cached[h] for h in hashes]) if hashes else np.zeros((0, encoder.dim), dtype=np.float32)
+    )
+    return article
+
+
+def doc_vector(vectors: np.ndarray) -> np.ndarray:
+    """One vector for a whole article: the normalised mean of its sentence vectors."""
+    if len(vectors) == 0:
+        return np.zeros(vectors.shape[1] if vectors.ndim == 2 else 0, dtype=np.float32)
+    mean = vectors.mean(axis=0)
+    return (mean / max(np.linalg.norm(mean), 1e-12)).astype(np.float32)
+
+
+def process(article: Article, settings: Settings, store: Store | None = None) -> Article:
+    """All stages, text and embeddings, on one article."""
+    analyse(article)
+    add_embeddings(article, settings, store)
+    return article
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    ingested: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        by_reason: dict[str, int] = {}
+        for r in self.rejected:
+            by_reason[r.reason] = by_reason.get(r.reason, 0) + 1
+        return {
+            "ingested": len(self.ingested),
+            "duplicates": len(self.duplicates),
+            "rejected": len(self.rejected),
+            "rejected_by_reason": by_reason,
+            "ids": self.ingested,
+        }
+
+
+def store_article(article: Article, store: Store, settings: Settings) -> tuple[str, str]:
+    """Process and store one article unless the store already holds it.
+
+    Returns ``(status, id)`` where status is ``ingested`` or ``duplicate``. An article whose id is
+    taken by a different text is rejected (``RejectedInput`` with reason ``duplicate-id``).
+    """
+    from .errors import RejectedInput
+
+    existing = store.id_for_hash(article.content_hash)
+    if existing is not None:
+        return "duplicate", existing
+    if store.has_article(article.id):
+        raise RejectedInput("duplicate-id", f"id {article.id!r} is already used by a different article")
+    process(article, settings, store)
+    encoder = get_encoder(settings.encoder)
+    store.add_article(
+        article, encoder.model_id, doc_vector(article.vectors),
+        article_minhash(article, settings.minhash_perm),
+    )
+    if settings.detect_artifacts:
+        _detect_artifacts(article, store)
+    return "ingested", article.id
+
+
+def _detect_artifacts(article: Article, store: Store) -> None:
+    """Store machine-rewriting artifacts when the detector is available (see unspun.artifacts)."""
+    try:
+        from .artifacts import detect
+    except ImportError:
+        return
+    result = detect(article)
+    store.put_artifacts(article.id, result["score"], result["artifacts"])
+
+
+def ingest(records: Iterable[Article | Rejection], store: Store, settings: Settings | None = None,
+           on_record: Callable[[str, str, str], None] | None = None) -> IngestSummary:
+    """Process and store a stream of records; one bad record is rejected and the batch goes on.
+
+    ``on_record(status, name, message)`` is called for each record (for progress and messages);
+    status is ``ingested``, ``duplicate`` or ``rejected``.
+    """
+    from .errors import RejectedInput
+
+    settings = settings or Settings()
+    summary = IngestSummary()
+    for record in records:
+        if isinstance(record, Rejection):
+            store.reject(record.input, record.reason, record.message)
+            summary.rejected.append(record)
+            if on_record:
+                on_record("rejected", record.input, f"{record.reason}: {record.message}")
+            continue
+        name = record.source_path or record.id or "?"
+        try:
+            status, article_id = store_article(record, store, settings)
+        except RejectedInput as exc:
+            rejection = Rejection(name, exc.reason, str(exc))
+            store.reject(name, exc.reason, str(exc))
+            summary.rejected.append(rejection)
+            if on_record:
+                on_record("rejected", name, f"{exc.reason}: {exc}")
+            continue
+        (summary.ingested if status == "ingested" else summary.duplicates).append(article_id)
+        if on_record:
+            on_record(status, name, article_id)
+    return summary

@@ -1,0 +1,118 @@
+"""Terminal renderings (rich) of traces, links and tables."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..article import Article
+
+ROLE_STYLES = {
+    "copied": "white",
+    "translated": "cyan",
+    "paraphrased": "blue",
+    "altered": "bold yellow",
+    "inserted": "bold red",
+    "omitted": "dim",
+}
+
+
+def _sentence(article: Article | None, indices: list[int], style: str) -> Text:
+    if article is None or not indices:
+        return Text("")
+    return Text(" ".join(article.sentences[i].text for i in indices if i < len(article.sentences)), style=style)
+
+
+def render_trace(console: Console, result: dict, article: Article, sources: dict[str, Article],
+                 artifacts: dict | None = None, width_limit: int | None = None) -> None:
+    """Print a trace: the article, its ranked sources and, for each, the side-by-side alignment."""
+    a = result["article"]
+    head = Text()
+    head.append(a.get("title") or "(untitled)", style="bold")
+    head.append(f"\nid {a['id']} · {a.get('lang') or '?'} · {a.get('outlet') or 'unknown outlet'}")
+    if a.get("published"):
+        head.append(f" · {a['published']}")
+    head.append(f" · {a.get('sentences', 0)} sentences")
+    console.print(Panel(head, title="trace", border_style="magenta"))
+    if artifacts and artifacts.get("artifacts"):
+        _render_artifact_list(console, artifacts)
+    if not result["sources"]:
+        console.print("[bold]No source found.[/bold] No stored article was linked to this one as its source.")
+    for rank, src in enumerate(result["sources"], start=1):
+        source = sources.get(src["id"])
+        cov = src["coverage"]
+        console.print(
+            f"\n[bold]#{rank} {src['kind']}[/bold] from [bold]{src['id']}[/bold]"
+            f" ({src.get('outlet') or 'unknown outlet'}, {src.get('lang') or '?'})"
+            f"  confidence {src['confidence']:.2f} · coverage derived {cov['derived']:.0%} / source {cov['source']:.0%}"
+            f" · direction {src['direction']}"
+        )
+        if src.get("title"):
+            console.print(f"   source title: {src['title']}")
+        counts: dict[str, int] = {}
+        for row in src["alignment"]:
+            counts[row["role"]] = counts.get(row["role"], 0) + 1
+        console.print("   " + "  ".join(f"[{ROLE_STYLES[r]}]{r} {n}[/]" for r, n in sorted(counts.items())))
+        table = Table(show_lines=True, expand=True, pad_edge=False)
+        table.add_column("this article", ratio=5)
+        table.add_column("role", ratio=1, no_wrap=True)
+        table.add_column("source", ratio=5)
+        for row in src["alignment"]:
+            style = ROLE_STYLES[row["role"]]
+            role = Text(row["role"], style=style)
+            if row.get("detail"):
+                role.append("\n" + row["detail"], style="yellow")
+            table.add_row(_sentence(article, row["derived"], style), role, _sentence(source, row["source"], style))
+        console.print(table)
+    if result.get("derived"):
+        console.print(f"\n[bold]Articles derived from this one:[/bold] "
+                      + ", ".join(f"{d['id']} ({d['kind']}, {d['confidence']:.2f})" for d in result["derived"]))
+
+
+def _render_artifact_list(console: Console, artifacts: dict) -> None:
+    table = Table(title=f"machine-rewriting artifacts (score {artifacts.get('score', 0):.2f})", expand=True)
+    table.add_column("kind", no_wrap=True, style="bold red")
+    table.add_column("text", ratio=4)
+    table.add_column("reason", ratio=3)
+    for art in artifacts["artifacts"]:
+        table.add_row(art["kind"], art["text"], art["reason"])
+    console.print(table)
+
+
+def render_rows(console: Console, rows: list[dict], columns: list[str], title: str | None = None) -> None:
+    """A plain table of dict rows."""
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+    console.print(table)
+
+
+def render_eval(console: Console, results: list[dict]) -> None:
+    """The eval table: one row per corpus, then per-kind figures."""
+    table = Table(title="unspun eval")
+    for c in ("corpus", "articles", "pairs", "links", "P", "R", "F1", "kind acc", "dir acc", "unrel", "same-story",
+              "same-event", "align", "s/article"):
+        table.add_column(c, justify="right" if c != "corpus" else "left")
+
+    def f(v):
+        return "—" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
+
+    for r in results:
+        o = r["overall"]
+        table.add_row(
+            r["corpus"], f(r["articles"]), f(r["pairs"]), f(r["links"]), f(o["precision"]), f(o["recall"]), f(o["f1"]),
+            f(r["kind_accuracy"]), f(r["direction_accuracy"]), f(r["linked_unrelated_rate"]),
+            f(r["linked_same_story_rate"]), f(r["linked_same_event_rate"]), f(r.get("alignment_accuracy")),
+            f(round((r["seconds"]["ingest"] + r["seconds"]["link"]) / max(1, r["articles"]), 3)),
+        )
+    console.print(table)
+    kinds = Table(title="per kind")
+    for c in ("corpus", "kind", "precision", "recall", "f1", "support"):
+        kinds.add_column(c)
+    for r in results:
+        for kind, m in r["per_kind"].items():
+            kinds.add_row(r["corpus"], kind, f(m["precision"]), f(m["recall"]), f(m["f1"]), f(m["support"]))
+    console.print(kinds)

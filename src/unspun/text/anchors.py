@@ -1,0 +1,121 @@
+"""Anchor stage: needs ``sentences``; adds language-independent anchors to each sentence.
+
+Anchors are what survives translation: numbers (normalised so "111 000", "111,000", "111.000"
+and "111 thousand" meet), proper names (transliterated to Latin so "Каллас" meets "Kallas") and
+quotations. They propose candidate pairs cheaply and they are the facts we check when we call
+an aligned sentence ``altered``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from anyascii import anyascii
+
+from ..article import Anchor, Article, Sentence
+
+# A number as written in news: digits with thousands groups (space, nbsp, thin space, comma, dot,
+# apostrophe) and an optional decimal part.
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f\u2009,.'’]\d{3})+|\d+)(?:([.,])(\d+))?(?!\w)"
+    r"(?:\s*(%|‰|percent|per cent|pour cent|prozent|por ciento|per cento|процент\w*|"
+    r"million\w*|millón|millones|milion\w*|milió\w*|mln|mio\.?|millionen|миллион\w*|млн\.?|"
+    r"billion\w*|milliard\w*|miliard\w*|mrd\.?|млрд\.?|mil millones|"
+    r"thousand|mille|tausend|mil|тысяч\w*|тыс\.?|万|億|千))?",
+    re.IGNORECASE,
+)
+_MULTIPLIERS = (
+    (("thousand", "mille", "tausend", "mil", "тысяч", "тыс", "千"), 1_000),
+    (("万",), 10_000),
+    (("million", "millón", "millones", "milion", "milió", "mln", "mio", "миллион", "млн"), 1_000_000),
+    (("億",), 100_000_000),
+    (("billion", "milliard", "miliard", "mrd", "млрд", "mil millones"), 1_000_000_000),
+)
+# Longest first, so "millions" is not read as "mil" (thousand).
+_MULTIPLIER_WORDS = sorted(((w, f) for ws, f in _MULTIPLIERS for w in ws), key=lambda wf: -len(wf[0]))
+_PERCENT = ("%", "percent", "per cent", "pour cent", "prozent", "por ciento", "per cento", "процент")
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_QUOTE = re.compile(r"«\s*([^»]{12,}?)\s*»|“([^”]{12,}?)”|„([^“”]{12,}?)[“”]|\"([^\"]{12,}?)\"|「([^」]{6,}?)」")
+# Capitalised words that are not names in most news text; sentence-initial words are skipped too.
+_NOT_NAMES = {
+    "the", "a", "an", "in", "on", "at", "but", "and", "he", "she", "it", "they", "we", "i", "this", "that",
+    "le", "la", "les", "un", "une", "des", "il", "elle", "ils", "elles", "je", "nous", "en", "au", "aux",
+    "der", "die", "das", "ein", "eine", "er", "sie", "es", "wir", "ich", "el", "los", "las", "una", "lo",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+}
+NAME_PREFIX = 5  # transliterated names are compared on their first letters: case endings differ
+
+
+def _normalise_number(whole: str, sep: str | None, frac: str | None, unit: str | None) -> str:
+    digits = re.sub(r"[^\d]", "", whole)
+    grouped = digits != whole  # "111,000" style: the separators were thousands groups
+    if sep and frac is not None and len(frac) == 3 and not grouped and unit is None and len(digits) <= 3:
+        # "111.000" or "111,000": one separator followed by exactly three digits is a thousands group
+        digits, frac = digits + frac, None
+    value = float(digits + ("." + frac if frac else "")) if digits else 0.0
+    u = (unit or "").lower().rstrip(".")
+    for word, factor in _MULTIPLIER_WORDS:
+        if u.startswith(word):
+            value *= factor
+            break
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    if any(u.startswith(p) for p in _PERCENT):
+        text += "%"
+    return text
+
+
+def numbers(text: str) -> list[str]:
+    """Normalised numbers of a text, in order ("3,5 %" -> "3.5%", "111 000" -> "111000")."""
+    text = unicodedata.normalize("NFKC", text)
+    found = []
+    for m in _NUMBER.finditer(text):
+        found.append(_normalise_number(m.group(1), m.group(2), m.group(3), m.group(4)))
+    return found
+
+
+def transliterate(word: str) -> str:
+    """Latin, lower-case, letters only: "Каллас" -> "kallas"."""
+    return re.sub(r"[^a-z]", "", anyascii(word).lower())
+
+
+def names(text: str, lang: str | None) -> list[str]:
+    """Transliterated name keys (first letters) of capitalised words that do not open the sentence."""
+    if lang in {"ja", "zh", "ko", "th", "ar", "fa", "he", "hi"}:
+        # No letter case to tell names by; numbers and quotations carry these languages.
+        return []
+    found = []
+    for i, m in enumerate(_WORD.finditer(text)):
+        word = m.group(0)
+        if i == 0 or not word[0].isupper() or len(word) < 3:
+            continue
+        if word.lower() in _NOT_NAMES or (word.isupper() and len(word) > 6):
+            continue
+        key = transliterate(word)[:NAME_PREFIX]
+        if len(key) >= 3:
+            found.append(key)
+    return found
+
+
+def quotations(text: str) -> list[str]:
+    """Quoted passages, normalised to lower-case single-spaced text."""
+    out = []
+    for m in _QUOTE.finditer(text):
+        body = next(g for g in m.groups() if g)
+        out.append(" ".join(body.lower().split())[:200])
+    return out
+
+
+def sentence_anchors(sentence: Sentence, lang: str | None) -> list[Anchor]:
+    anchors = [Anchor("number", n) for n in numbers(sentence.text)]
+    anchors += [Anchor("name", n) for n in names(sentence.text, lang)]
+    anchors += [Anchor("quote", q) for q in quotations(sentence.text)]
+    return anchors
+
+
+def add_anchors(article: Article) -> Article:
+    """Fill ``anchors`` on every sentence of the article."""
+    for sentence in article.sentences:
+        sentence.anchors = sentence_anchors(sentence, article.lang)
+    return article
