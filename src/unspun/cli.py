@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from .errors import UnspunError
@@ -34,7 +35,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except UnspunError as exc:
-            err_console.print(f"[bold red]Error:[/bold red] {exc}", highlight=False)
+            err_console.print(f"[bold red]Error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True)
             sys.exit(1)
 
 
@@ -81,7 +82,7 @@ def ingest(paths, db, as_json, overrides, link):
         def on_record(status, name, message):
             progress.advance(task)
             if status == "rejected" and not as_json:
-                err_console.print(f"[yellow]rejected[/yellow] {name}: {message}", highlight=False)
+                err_console.print(f"[yellow]rejected[/yellow] {escape(name)}: {escape(message)}", highlight=False, soft_wrap=True)
 
         summary = run_ingest(read_paths(paths, settings), store, settings, on_record=on_record)
     result = summary.as_dict()

@@ -72,11 +72,16 @@ def decode(data: bytes) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))[:6]
+    if not matches:
         raise RejectedInput("encoding", "the text's encoding could not be determined",
                             "Convert the file to UTF-8 and ingest it again")
-    text = str(best)
+    # Single-byte code pages differ in a few letters only, and charset-normalizer's byte statistics
+    # often rank a wrong one first (cp1250 for French). The decoding a language identifier is
+    # surest about is the one that reads as a language.
+    from ..text.language import detect
+
+    text = max((str(m) for m in matches), key=lambda t: detect(t)[1])
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
     if controls > 0.01 * max(1, len(text[:8192])):
         raise RejectedInput("binary", "the file looks binary (control characters), not text")

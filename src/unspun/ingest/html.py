@@ -25,7 +25,7 @@ def outlet_of(url: str | None) -> str | None:
     if not url:
         return None
     parts = _tld_extract()(url)
-    domain = getattr(parts, "top_domain_under_public_suffix", None) or parts.registered_domain
+    domain = parts.top_domain_under_public_suffix
     return domain or None
 
 

@@ -1,0 +1,81 @@
+"""The aligner on hand-built vectors: monotone matches, gaps, merges, reordering."""
+from __future__ import annotations
+
+import numpy as np
+
+from unspun.link.align import align, margin_matrix
+
+
+def _unit(rng, n, dim=32):
+    v = rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _noisy(v, rng, noise=0.15):
+    w = v + noise * rng.normal(size=v.shape).astype(np.float32) / np.sqrt(v.shape[1])
+    return w / np.linalg.norm(w, axis=1, keepdims=True)
+
+
+def _pairs(beads):
+    return [(b.derived, b.source) for b in beads]
+
+
+def test_align_identity_is_one_to_one():
+    rng = np.random.default_rng(0)
+    s = _unit(rng, 8)
+    beads = align(_noisy(s, rng), s, min_score=0.1)
+    assert _pairs(beads) == [([i], [i]) for i in range(8)]
+
+
+def test_align_inserted_sentence_is_left_out():
+    rng = np.random.default_rng(1)
+    s = _unit(rng, 6)
+    extra = _unit(rng, 1)
+    d = np.vstack([_noisy(s[:3], rng), extra, _noisy(s[3:], rng)])
+    beads = align(d, s, min_score=0.1)
+    assert _pairs(beads) == [([0], [0]), ([1], [1]), ([2], [2]), ([4], [3]), ([5], [4]), ([6], [5])]
+
+
+def test_align_omitted_source_sentences_are_left_out():
+    rng = np.random.default_rng(2)
+    s = _unit(rng, 7)
+    d = _noisy(np.vstack([s[:2], s[4:]]), rng)
+    assert _pairs(align(d, s, min_score=0.1)) == [([0], [0]), ([1], [1]), ([2], [4]), ([3], [5]), ([4], [6])]
+
+
+def test_align_two_source_sentences_merged_into_one():
+    rng = np.random.default_rng(3)
+    s = _unit(rng, 5)
+    merged = s[1] + s[2]
+    merged /= np.linalg.norm(merged)
+    d = np.vstack([s[0], merged, s[3], s[4]])
+    assert ([1], [1, 2]) in _pairs(align(_noisy(d, rng, 0.05), s, min_score=0.1))
+
+
+def test_align_reordered_paragraph_is_found_and_marked():
+    rng = np.random.default_rng(4)
+    s = _unit(rng, 8)
+    order = [0, 1, 6, 2, 3, 4, 5, 7]  # sentence 6 moved up
+    beads = align(_noisy(s[order], rng), s, min_score=0.1)
+    moved = [b for b in beads if b.reordered]
+    assert sorted(_pairs(beads)) == sorted(([i], [j]) for i, j in enumerate(order))
+    assert len(moved) == 1
+
+
+def test_align_unrelated_articles_align_nothing_much():
+    rng = np.random.default_rng(5)
+    beads = align(_unit(rng, 10), _unit(rng, 10), min_score=0.1)
+    assert len(beads) <= 1
+
+
+def test_align_empty_sides():
+    rng = np.random.default_rng(6)
+    assert align(np.zeros((0, 32), np.float32), _unit(rng, 3), 0.1) == []
+
+
+def test_margin_favours_the_standout_match():
+    rng = np.random.default_rng(7)
+    s = _unit(rng, 5)
+    cos, margin = margin_matrix(_noisy(s, rng), s, k=3)
+    assert (margin.argmax(axis=1) == np.arange(5)).all()
+    assert cos.shape == margin.shape == (5, 5)

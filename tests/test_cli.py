@@ -1,0 +1,74 @@
+"""The command line: exact user-facing messages, JSON shapes, idempotent re-runs."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from conftest import DEMO
+
+from unspun.cli import main
+
+BODY = "Estonia, Latvia and Lithuania disconnected their electricity systems from the Russian grid on Saturday."
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+def test_cli_trace_unknown_id_says_what_to_do(tmp_path):
+    r = run("trace", "no-such-article", "--db", tmp_path / "x.db")
+    assert r.exit_code == 1
+    assert r.output.strip() == (
+        f"Error: 'no-such-article' is neither a file nor an article id in {tmp_path / 'x.db'}. "
+        "List stored articles with `unspun articles`, or pass a file path instead of an id")
+
+
+def test_cli_ingest_reports_rejections_and_stores_them(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    (tmp_path / "in" / "bin.txt").write_bytes(b"\x00\x01\x02" * 50)
+    db = tmp_path / "x.db"
+    r = run("ingest", tmp_path / "in", "--db", db)
+    assert r.exit_code == 0
+    assert f"rejected {tmp_path / 'in' / 'bin.txt'}: binary: the file holds binary data (NUL bytes), not text" in r.output
+    assert f"rejected {tmp_path / 'in' / 'empty.txt'}: empty: the file is empty" in r.output
+    assert "ingested 0, duplicates 0, rejected 2 (binary: 1, empty: 1)" in r.output
+    rows = json.loads(run("rejected", "--db", db, "--json").output)
+    assert sorted((r["reason"], r["message"]) for r in rows) == [
+        ("binary", "the file holds binary data (NUL bytes), not text"), ("empty", "the file is empty")]
+
+
+def test_cli_ingest_twice_changes_nothing(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("A title\n" + BODY)
+    db = tmp_path / "x.db"
+    first = json.loads(run("ingest", src, "--db", db, "--json").output)
+    second = json.loads(run("ingest", src, "--db", db, "--json").output)
+    assert (first["ingested"], first["duplicates"]) == (1, 0)
+    assert (second["ingested"], second["duplicates"]) == (0, 1)
+    rows = json.loads(run("articles", "--db", db, "--json").output)
+    assert [(r["lang"], r["title"]) for r in rows] == [("en", "A title")]
+    assert set(rows[0]) == {"id", "lang", "outlet", "title", "published"}
+
+
+def test_cli_unknown_setting_is_a_clear_error(tmp_path):
+    r = run("link", "--db", tmp_path / "x.db", "--set", "no_such=1")
+    assert r.exit_code == 1
+    assert r.output.strip() == ("Error: Unknown setting 'no_such'. "
+                                "Run `unspun settings` to list every setting with its default and help")
+
+
+def test_cli_settings_lists_every_tunable():
+    rows = json.loads(run("settings", "--json").output)
+    names = {r["name"] for r in rows}
+    assert {"align_min_score", "link_threshold", "candidates_per_article", "encoder"} <= names
+    assert all(r["help"] for r in rows)
+
+
+def test_cli_eval_rejects_a_folder_that_is_not_a_corpus(tmp_path):
+    r = run("eval", tmp_path)
+    assert r.exit_code == 1
+    assert r.output.strip() == (f"Error: {tmp_path} has no articles.jsonl and pairs.jsonl. A corpus folder needs "
+                                "articles.jsonl and pairs.jsonl (see ../shared/data/README.md)")

@@ -1,0 +1,99 @@
+"""Language, sentences and anchors: the text stages."""
+from __future__ import annotations
+
+from conftest import SEED
+
+from unspun.ingest.text import article_from_text
+from unspun.pipeline import analyse
+from unspun.settings import Settings
+from unspun.text.anchors import names, numbers, quotations, transliterate
+from unspun.text.language import detect
+from unspun.text.sentences import split_sentences
+
+
+def test_language_detects_common_news_languages():
+    assert detect("Les pays de l'OTAN entraînent déjà des troupes en Ukraine, selon le Premier ministre")[0] == "fr"
+    assert detect("Премьер-министр Эстонии заявила, что страны НАТО уже обучают войска")[0] == "ru"
+    assert detect("Eesti peaminister ütles, et NATO riigid koolitavad juba vägesid Ukrainas")[0] == "et"
+    assert detect("今日は晴れです。明日は雨でしょう。")[0] == "ja"
+
+
+def test_language_of_empty_text_is_undetermined():
+    assert detect("   ") == ("und", 0.0)
+
+
+def test_sentences_keep_abbreviations_whole():
+    text = "Le Dr. Smith est arrivé. M. Macron n'a rien dit."
+    assert [s.text for s in split_sentences(text, "fr")] == ["Le Dr. Smith est arrivé.", "M. Macron n'a rien dit."]
+
+
+def test_sentences_keep_numbers_whole():
+    text = "Le chiffre était de 111.000 soldats, soit 3,5 % de plus. Puis il est parti."
+    assert len(split_sentences(text, "fr")) == 2
+
+
+def test_sentences_keep_quotations_whole():
+    text = "Dr. Müller sagte am 3. Mai: „Das ist gut. Wirklich.“ Dann ging er."
+    assert [s.text for s in split_sentences(text, "de")] == ["Dr. Müller sagte am 3. Mai: „Das ist gut. Wirklich.“", "Dann ging er."]
+
+
+def test_sentences_japanese_quote_with_particle_is_one_sentence():
+    assert [s.text for s in split_sentences("「本当ですか？」と彼は言った。次です。", "ja")] == ["「本当ですか？」と彼は言った。", "次です。"]
+
+
+def test_sentences_spans_point_into_text():
+    text = "Title line\n\nFirst sentence here. Second one follows!\n\n2024-05-20 14:11\n"
+    for s in split_sentences(text, "en"):
+        assert text[s.start:s.end] == s.text
+    assert [s.paragraph for s in split_sentences(text, "en")] == [0, 1, 1, 2]
+
+
+def test_sentences_mark_quotations():
+    sents = split_sentences("« Certains pays ont commencé à ramener leurs entraîneurs. »\nIl a dit non.", "fr")
+    assert sents[0].quoted and not sents[1].quoted
+
+
+def test_anchors_numbers_meet_across_formats():
+    assert numbers("111 000") == numbers("111,000") == numbers("111.000") == numbers("111\u00a0000") == ["111000"]
+    assert numbers("111 тысяч") == ["111000"]
+    assert numbers("3,5 %") == numbers("3.5 percent") == ["3.5%"]
+    assert numbers("1,5 millions") == numbers("1.5 million") == ["1500000"]
+    assert numbers("1,6 Milliarden") == numbers("1.6 billion") == ["1600000000"]
+
+
+def test_anchors_decimals_are_not_thousands():
+    assert numbers("12,345.67") == ["12345.67"]
+    assert numbers("3,25") == ["3.25"]
+
+
+def test_anchors_names_transliterate_to_latin():
+    assert transliterate("Каллас") == "kallas"
+    fr = names("Le Premier ministre estonien Kaja Kallas a parlé", "fr")
+    ru = names("Премьер-министр Эстонии Кая Каллас заявила", "ru")
+    assert "kalla" in fr and "kalla" in ru
+
+
+def test_anchors_no_names_for_caseless_scripts():
+    assert names("岸田文雄首相は述べた", "ja") == []
+
+
+def test_anchors_quotations():
+    assert quotations("Elle a dit « Ce n’est pas comme ça que ça se passe. » hier") == [
+        "ce n’est pas comme ça que ça se passe."]
+
+
+def test_seed_article_language_sentences_anchors():
+    """The founding example, on its own: French, its sentences, its 111 000 and its names."""
+    article = analyse(article_from_text(SEED.read_text(encoding="utf-8"), Settings()))
+    assert article.lang == "fr"
+    assert article.title.startswith("Les pays de l’OTAN")
+    texts = [s.text for s in article.sentences]
+    assert any(t.startswith("En tant qu’observateur ayant une formation") for t in texts)
+    assert "C’est un chiffre stupéfiant, n’est-ce pas ?" in texts
+    assert texts[-1] == "2024-05-20 14:11"
+    values = {(a.kind, a.value) for s in article.sentences for a in s.anchors}
+    assert ("number", "111000") in values and ("number", "2022") in values
+    assert ("name", "kalla") in values and ("name", "zakha") in values
+    assert any(k == "quote" and v.startswith("envoyer votre personnel") for k, v in values)
+    quoted = [s.text for s in article.sentences if s.quoted]
+    assert len(quoted) == 2 and all(t.startswith("«") for t in quoted)
