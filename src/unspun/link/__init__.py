@@ -162,6 +162,24 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
     return {"examined": len(todo), "compared": compared, "links": links}
 
 
+def _rank_origins(store: Store, sources: list[dict]) -> None:
+    """Order sources so that origins come first.
+
+    A story copied across several sites makes all the copies look like sources of a new article.
+    When the store already links one candidate source to another (a German translation of the
+    wire story, a copy of it), the one it derives from is the likelier origin: it is listed first
+    and the other is marked ``"via"`` its own source. Ties go to fewer altered sentences (the
+    source whose facts match), then to confidence."""
+    ids = {e["id"] for e in sources}
+    for e in sources:
+        upstream = [l["source"] for l in store.links(e["id"], as_derived=True) if l["source"] in ids]
+        e["via"] = upstream[0] if upstream else None
+    sources.sort(key=lambda e: (e["via"] is not None,
+                                -round(e["confidence"] * 20),  # 0.05-wide confidence bands
+                                sum(1 for r in e["alignment"] if r["role"] == "altered"),
+                                -e["confidence"]))
+
+
 def trace(store: Store, article: Article, settings: Settings | None = None, limit: int = 10) -> dict:
     """The likely sources of one processed article, ranked, with alignments (the ``trace --json``
     shape): ``{"article": {...}, "sources": [{"id", "kind", "confidence", "coverage", "direction",
@@ -190,6 +208,6 @@ def trace(store: Store, article: Article, settings: Settings | None = None, limi
             ],
         }
         (sources if result.derived is article else derived).append(entry)
-    sources.sort(key=lambda e: -e["confidence"])
+    _rank_origins(store, sources)
     derived.sort(key=lambda e: -e["confidence"])
     return {"article": article.summary(), "sources": sources[:limit], "derived": derived[:limit]}

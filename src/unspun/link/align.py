@@ -75,20 +75,24 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
         return []
     cos, margin = margin_matrix(dv, sv, k)
     score = pair_score(cos, margin)
-    background = cos - margin  # (bg_d[i] + bg_s[j]) / 2, reused for merged beads
-    # Merged beads: the two sentences' summed vector against the single one, with the mean background.
+    # Merged beads: the two sentences' summed vector against the single one.
     cos21 = _pairs(dv) @ sv.T  # derived i-1,i  vs source j
     cos12 = dv @ _pairs(sv).T  # derived i      vs source j-1,j
     bead_scores = {(1, 1): score}
+    kd, ks = min(k, m), min(k, n)
+    bg_d = np.sort(cos, axis=1)[:, -kd:].mean(axis=1)
+    bg_s = np.sort(cos, axis=0)[-ks:, :].mean(axis=0)
+    # A merged vector is closer to everything than its parts; its own neighbourhood (not the
+    # average of its parts') is the background that keeps merges from winning by inflation.
     if n > 1:
-        bg21 = (background[:-1] + background[1:]) / 2
-        s21 = pair_score(cos21, cos21 - bg21)
+        bg21 = np.sort(cos21, axis=1)[:, -kd:].mean(axis=1)
+        s21 = pair_score(cos21, cos21 - (bg21[:, None] + bg_s[None, :]) / 2)
         # A merge must beat its best single member clearly, or it is a 1-1 plus a gap.
         s21[s21 < np.maximum(score[:-1], score[1:]) + 0.2] = -np.inf
         bead_scores[(2, 1)] = s21
     if m > 1:
-        bg12 = (background[:, :-1] + background[:, 1:]) / 2
-        s12 = pair_score(cos12, cos12 - bg12)
+        bg12 = np.sort(cos12, axis=0)[-ks:, :].mean(axis=0)
+        s12 = pair_score(cos12, cos12 - (bg_d[:, None] + bg12[None, :]) / 2)
         s12[s12 < np.maximum(score[:, :-1], score[:, 1:]) + 0.2] = -np.inf
         bead_scores[(1, 2)] = s12
     gain = {key: val - min_score for key, val in bead_scores.items()}
@@ -127,9 +131,34 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
             beads.append(Bead(d_idx, s_idx, float(bead_scores[(di, dj)][i - di, j - dj]), c))
         i, j = i - di, j - dj
     beads.reverse()
+    beads = _fill_sandwiches(beads, score, cos, min_score)
     beads += _reordered(score, cos, beads, min_score)
     beads.sort(key=lambda b: b.derived[0])
     return beads
+
+
+# How far below the gap threshold a sentence pair may score and still be aligned when it sits
+# between two aligned pairs with nothing else in the gap: position is evidence too, and short or
+# low-resource sentences ("Bíllinn hefur ekki fundist.") score low even when they are translations.
+SANDWICH_SLACK = 0.4
+
+
+def _fill_sandwiches(beads: list[Bead], score: np.ndarray, cos: np.ndarray, min_score: float) -> list[Bead]:
+    """Align gaps of equal size on both sides, between two beads (or an edge), in order."""
+    n, m = score.shape
+    out: list[Bead] = []
+    prev_d, prev_s = -1, -1
+    for bead in beads + [Bead([n], [m], 0.0, 0.0)]:  # sentinel at the end
+        gap_d = list(range(prev_d + 1, bead.derived[0]))
+        gap_s = list(range(prev_s + 1, bead.source[0]))
+        if gap_d and len(gap_d) == len(gap_s) and len(gap_d) <= 3:
+            pairs = list(zip(gap_d, gap_s))
+            if all(score[i, j] >= min_score - SANDWICH_SLACK for i, j in pairs):
+                out += [Bead([i], [j], float(score[i, j]), float(cos[i, j])) for i, j in pairs]
+        if bead.derived[0] < n:
+            out.append(bead)
+        prev_d, prev_s = bead.derived[-1], bead.source[-1]
+    return out
 
 
 def _reordered(score: np.ndarray, cos: np.ndarray, beads: list[Bead], min_score: float) -> list[Bead]:

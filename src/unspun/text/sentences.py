@@ -49,13 +49,20 @@ def _should_merge(prev: str, nxt: str, lang: str = "en") -> bool:
     # A Japanese quotation closed by 」 continues with a particle: 「…」と彼は言った。
     if prev_s[-1] in "」』" and first in "とっにをがはでも":
         return True
-    # An opening quotation still open at the end of prev: the split is inside the quote.
-    opened = sum(prev_s.count(q) for q in "«„「『“")
-    closed = sum(prev_s.count(q) for q in "»」』”") - (prev_s.count("“") if "„" in prev_s else 0)
-    if "„" in prev_s:
-        closed = prev_s.count("“") + prev_s.count("”")
-        opened = prev_s.count("„")
-    return opened > closed
+    # A quotation still open at the end of prev: the split is inside the quote. Bounded, because
+    # one stray quote mark must not glue the rest of the paragraph into one sentence.
+    return len(prev_s) + len(nxt_s) <= _MAX_QUOTED_SENTENCE and _quote_open(prev_s)
+
+
+_MAX_QUOTED_SENTENCE = 600
+
+
+def _quote_open(text: str) -> bool:
+    if text.count("«") > text.count("»") or text.count("「") > text.count("」") or text.count("『") > text.count("』"):
+        return True
+    if "„" in text:  # German/Polish style: „…“ (or „…”)
+        return text.count("„") > text.count("“") + text.count("”")
+    return text.count("“") > text.count("”")
 
 
 def _segment(lang: str, paragraph: str) -> list[str]:
