@@ -1,0 +1,517 @@
+"""The web interface: a Starlette app over one store, pages rendered on the server.
+
+Every page has a JSON twin (the same URL with ``.json``, or ``Accept: application/json``); the
+JSON API (``POST /api/trace``, ``GET /api/search``) returns what the CLI prints. Errors are pages
+and ``{"error": {"code", "message", "hint"}}`` with the matching status.
+
+Safety: every stored article is hostile input. Templates autoescape everything, URLs become links
+only when they are http(s), a strict Content-Security-Policy forbids inline scripts, request
+bodies are size-limited before they are parsed, uploads are only ever read as text, and a token
+guards every request when one is set (``serve`` requires one off loopback).
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..errors import ArticleNotFound, RejectedInput, SettingError, StoreError, UnspunError
+from ..settings import Settings
+from ..store import Store
+from . import render, service
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_MAX_UPLOAD_BYTES = 5_000_000
+TOKEN_COOKIE = "unspun_token"
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none';"
+       " base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+class UploadTooLarge(UnspunError):
+    hint = "Upload a single article; the limit is set with `unspun serve --max-upload-bytes`"
+
+
+class BadRequest(UnspunError):
+    hint = "See docs/web.md for the JSON API"
+
+
+class Unauthorized(UnspunError):
+    hint = "Pass the server's token as ?token=…, an `Authorization: Bearer …` header or the unspun_token cookie"
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+
+def dumps(data: Any) -> str:
+    """JSON exactly as the CLI prints it (``unspun … --json``)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+class JSON(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return dumps(content).encode("utf-8")
+
+
+def error_payload(code: str, message: str, hint: str | None = None, **extra) -> dict:
+    err = {"code": code, "message": message}
+    if hint:
+        err["hint"] = hint
+    err.update(extra)
+    return {"error": err}
+
+
+# -- middleware (plain ASGI, so limits apply before any parsing) --------------------------------
+
+def _wants_json(scope) -> bool:
+    if scope.get("unspun.json"):
+        return True
+    accept = ""
+    for k, v in scope.get("headers", []):
+        if k == b"accept":
+            accept = v.decode("latin-1").lower()
+    if scope.get("path", "").startswith("/api/"):
+        return True
+    return "application/json" in accept and "text/html" not in accept
+
+
+async def _send_error(scope, send, status: int, code: str, message: str, hint: str | None, templates) -> None:
+    if _wants_json(scope):
+        body, ctype = dumps(error_payload(code, message, hint)).encode(), b"application/json"
+    else:
+        body = templates.get_template("error.html").render(
+            status=status, code=code, message=message, hint=hint, base="").encode()
+        ctype = b"text/html; charset=utf-8"
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]
+                + _security_headers()})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _security_headers() -> list[tuple[bytes, bytes]]:
+    return [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+
+
+class Guard:
+    """Outermost layer: JSON suffixes, Host check, token, body size limit, security headers."""
+
+    def __init__(self, app, templates, token: str | None, allowed_hosts: set[str] | None, max_body: int):
+        self.app, self.templates, self.token = app, templates, token
+        self.allowed_hosts, self.max_body = allowed_hosts, max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        if path.endswith(".json") and not path.startswith("/static/"):
+            scope = dict(scope, path=path[: -len(".json")] or "/", raw_path=None)
+            scope["unspun.json"] = True
+            scope["unspun.json_suffix_of"] = path
+            if scope["path"] in ("/index", ""):
+                scope["path"] = "/"
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        if self.allowed_hosts is not None:
+            host = headers.get("host", "")
+            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+            if name.lower() not in self.allowed_hosts:
+                # A page on another site that resolves its own name to 127.0.0.1 (DNS rebinding)
+                # must not read the store.
+                return await _send_error(scope, send, 421, "bad-host", f"Host {host!r} is not served here",
+                                         "Open the server by 127.0.0.1 or localhost", self.templates)
+        if self.token is not None:
+            granted, via_query = self._token_ok(scope, headers)
+            if not granted:
+                return await _send_error(scope, send, 401, "unauthorized", "This server needs its token",
+                                         Unauthorized.hint, self.templates)
+            if via_query and scope["method"] == "GET" and not _wants_json(scope):
+                # Keep the token out of the address bar, history and bookmarks: move it to a cookie.
+                query = [(k, v) for k, v in _query_pairs(scope) if k != "token"]
+                location = scope.get("unspun.json_suffix_of") or scope["path"]
+                location += ("?" + urlencode(query)) if query else ""
+                cookie = f"{TOKEN_COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
+                await send({"type": "http.response.start", "status": 303,
+                            "headers": [(b"location", location.encode("utf-8")), (b"set-cookie", cookie.encode()),
+                                        (b"content-length", b"0")] + _security_headers()})
+                return await send({"type": "http.response.body", "body": b""})
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_body:
+            return await _send_error(scope, send, 413, "too-large",
+                                     f"The request body is {int(length):,} bytes, over the limit of {self.max_body:,}",
+                                     UploadTooLarge.hint, self.templates)
+        seen = 0
+        max_body = self.max_body
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > max_body:
+                    raise UploadTooLarge(f"The request body is over the limit of {max_body:,} bytes")
+            return message
+
+        async def secured_send(message):
+            if message["type"] == "http.response.start":
+                message = dict(message, headers=list(message.get("headers", [])) + _security_headers())
+            await send(message)
+
+        await self.app(scope, limited_receive, secured_send)
+
+    def _token_ok(self, scope, headers) -> tuple[bool, bool]:
+        candidates = []
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            candidates.append((auth[7:].strip(), False))
+        if "x-unspun-token" in headers:
+            candidates.append((headers["x-unspun-token"], False))
+        for part in headers.get("cookie", "").split(";"):
+            k, _, v = part.strip().partition("=")
+            if k == TOKEN_COOKIE:
+                candidates.append((v, False))
+        candidates += [(v, True) for k, v in _query_pairs(scope) if k == "token"]
+        for value, via_query in candidates:
+            if hmac.compare_digest(value.encode("utf-8", "replace"), self.token.encode("utf-8")):
+                return True, via_query
+        return False, False
+
+
+def _query_pairs(scope) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+
+
+# -- the app ------------------------------------------------------------------------------------
+
+class WebApp:
+    """Holds the store, settings and templates; its methods are the routes."""
+
+    def __init__(self, db_path: str | Path, settings: Settings | None, max_upload_bytes: int):
+        self.store = Store(db_path)
+        self.settings = settings or Settings()
+        self.max_upload_bytes = max_upload_bytes
+        # One connection and one model serve every request; requests take turns.
+        self.lock = threading.RLock()
+        self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
+                               trim_blocks=True, lstrip_blocks=True)
+        self.env.filters.update(
+            pct=lambda v: "—" if v is None else f"{float(v):.0%}",
+            num=lambda v, d=2: "—" if v is None else f"{float(v):.{d}f}",
+            hours=_hours, href=render.safe_href, part=render.path_part,
+        )
+        self.env.globals.update(ROLES=render.ROLES, ROLE_HELP=render.ROLE_HELP, qs=_qs, json_data=_json_data)
+
+    # -- rendering --------------------------------------------------------------------------
+    def page(self, request: Request, template: str, data: Any, status: int = 200, **context) -> Response:
+        """``data`` as JSON when JSON is wanted, else the template with ``data`` and ``context``."""
+        if _wants_json(request.scope):
+            return JSON(data, status_code=status)
+        html = self.env.get_template(template).render(data=data, request=request, path=request.url.path, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def error(self, request: Request, exc: Exception) -> Response:
+        status, code, extra = _classify(exc)
+        message = exc.args[0] if exc.args else str(exc)
+        hint = getattr(exc, "hint", None) or None
+        if code == "internal":
+            message, hint = f"Internal error ({type(exc).__name__})", "This is a bug in unspun; the server log has the details"
+        if isinstance(exc, HTTPException):
+            message = {404: "No such page", 405: "This method is not allowed here"}.get(exc.status_code, exc.detail)
+            hint = "See docs/web.md for the pages and the JSON API" if exc.status_code == 404 else None
+        if _wants_json(request.scope):
+            return JSON(error_payload(code, str(message), hint, **extra), status_code=status)
+        html = self.env.get_template("error.html").render(status=status, code=code, message=str(message), hint=hint,
+                                                          extra=extra, request=request, path=request.url.path)
+        return HTMLResponse(html, status_code=status)
+
+    # -- pages ------------------------------------------------------------------------------
+    def index(self, request: Request) -> Response:
+        with self.lock:
+            data = {"store": service.store_summary(self.store),
+                    "recent": service.search(self.store, limit=10)["results"],
+                    "api": API_ENDPOINTS}
+        return self.page(request, "index.html", data, form={}, max_upload=self.max_upload_bytes)
+
+    def api_index(self, request: Request) -> Response:
+        return JSON({"endpoints": API_ENDPOINTS})
+
+    def trace_get(self, request: Request) -> Response:
+        article_id = request.query_params.get("id", "").strip()
+        if not article_id:
+            if _wants_json(request.scope):
+                raise BadRequest("Give the article to trace as ?id=ID, or POST text to /api/trace")
+            return RedirectResponse("/", status_code=303)
+        return self._trace_response(request, article_id, _limit(request.query_params.get("limit")))
+
+    async def trace_post(self, request: Request) -> Response:
+        form = await request.form(max_files=1, max_fields=20, max_part_size=self.max_upload_bytes)
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        upload = form.get("file")
+        filename, data = None, None
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            filename, data = upload.filename, await upload.read(self.max_upload_bytes + 1)
+        limit = _limit(fields.get("limit"))
+        try:
+            article_id = await run_in_threadpool(self._store_form, fields, filename, data)
+        except UnspunError as exc:
+            if _wants_json(request.scope):
+                raise
+            status, code, extra = _classify(exc)
+            with self.lock:
+                data = {"store": service.store_summary(self.store), "recent": [], "api": API_ENDPOINTS}
+            return self.page(request, "index.html", data, status=status, form=fields,
+                             error={"code": code, "message": str(exc.args[0] if exc.args else exc),
+                                    "hint": exc.hint or None, **extra},
+                             max_upload=self.max_upload_bytes)
+        if _wants_json(request.scope):
+            return await run_in_threadpool(self._trace_response, request, article_id, limit)
+        return RedirectResponse(f"/trace?{urlencode({'id': article_id, 'limit': limit})}", status_code=303)
+
+    def _store_form(self, fields: dict, filename: str | None, data: bytes | None) -> str:
+        """The article a trace form names: an uploaded file, pasted text or a stored id."""
+        with self.lock:
+            if filename is not None:
+                if len(data) > self.max_upload_bytes:
+                    raise UploadTooLarge(f"{filename!r} is over the upload limit of {self.max_upload_bytes:,} bytes")
+                return service.ingest_upload(self.store, filename, data, self.settings)
+            if fields.get("text", "").strip():
+                return service.ingest_text(self.store, fields["text"], self.settings, title=fields.get("title"),
+                                           lang=fields.get("lang", "").strip() or None)
+            if fields.get("id", "").strip():
+                article_id = fields["id"].strip()
+                if not self.store.has_article(article_id):
+                    raise ArticleNotFound(f"No article with id {article_id!r} in the store")
+                return article_id
+        raise BadRequest("Paste a text, choose a file or give an article id")
+
+    async def api_trace(self, request: Request) -> Response:
+        try:
+            body = json.loads(await request.body() or b"null")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise BadRequest(f"The body is not JSON: {exc}") from None
+        if not isinstance(body, dict):
+            raise BadRequest('POST a JSON object: {"text": "...", "title": "...", "lang": "..."}')
+        for key in ("text", "title", "lang", "id"):
+            if body.get(key) is not None and not isinstance(body[key], str):
+                raise BadRequest(f"{key!r} must be a string")
+        if not body.get("text") and not body.get("id"):
+            raise BadRequest('Give "text" (the article; its first line is the title unless "title" is given)'
+                             ' or "id" (a stored article)')
+        limit = _limit(body.get("limit"))
+
+        def run() -> Response:
+            with self.lock:
+                if body.get("text"):
+                    article_id = service.ingest_text(self.store, body["text"], self.settings,
+                                                     title=body.get("title"), lang=body.get("lang"))
+                else:
+                    article_id = body["id"]
+                return self._trace_response(request, article_id, limit, force_json=True)
+
+        return await run_in_threadpool(run)
+
+    def _trace_response(self, request: Request, article_id: str, limit: int, force_json: bool = False) -> Response:
+        with self.lock:
+            article = service.load_for_trace(self.store, article_id, self.settings)
+            result = service.trace_article(self.store, article, self.settings, limit=limit)
+            if force_json or _wants_json(request.scope):
+                return JSON(result)
+            artifacts = result["artifacts"]["artifacts"]
+            sources = []
+            for rank, src in enumerate(result["sources"], start=1):
+                source = self.store.get_article(src["id"]) if self.store.has_article(src["id"]) else None
+                rows = render.alignment_rows(src, article, source, artifacts, self.store.artifacts(src["id"]))
+                sources.append({"rank": rank, "info": src, "rows": rows,
+                                "counts": render.role_counts(src["alignment"])})
+        return self.page(request, "trace.html", result, sources=sources, limit=limit,
+                         unaligned=render.article_sentences(article, artifacts) if not sources else None)
+
+    def article(self, request: Request) -> Response:
+        article_id = request.path_params["article_id"]
+        with self.lock:
+            if (request.scope.get("unspun.json_suffix_of") and not self.store.has_article(article_id)
+                    and self.store.has_article(article_id + ".json")):
+                # the id itself ends in ".json": this is the HTML page of that article
+                request.scope["unspun.json"] = False
+                article_id += ".json"
+            detail = service.article_detail(self.store, article_id)
+            article = self.store.get_article(article_id)
+            paragraphs = render.article_sentences(article, detail["artifacts"])
+        return self.page(request, "article.html", detail, paragraphs=paragraphs)
+
+    def search(self, request: Request) -> Response:
+        p = request.query_params
+        limit = min(max(_int(p.get("limit"), 50), 1), 500)
+        offset = max(_int(p.get("offset"), 0), 0)
+        with self.lock:
+            try:
+                    result = service.search(self.store, p.get("q", ""), outlet=p.get("outlet") or None,
+                                        lang=p.get("lang") or None, date_from=p.get("from") or None,
+                                        date_to=p.get("to") or None, kind=p.get("kind") or None,
+                                        limit=limit, offset=offset)
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from None
+            facets = service.facets(self.store)
+        for r in result["results"]:
+            r["parts"] = service.snippet_parts(r["snippet"])
+        data = dict(result, results=[{k: v for k, v in r.items() if k != "parts"} | {"snippet": service.plain_snippet(r["snippet"])}
+                                     for r in result["results"]])
+        if _wants_json(request.scope):
+            return JSON(data)
+        return self.page(request, "search.html", data, rows=result["results"], facets=facets)
+
+    def api_search(self, request: Request) -> Response:
+        request.scope["unspun.json"] = True
+        return self.search(request)
+
+    def outlets(self, request: Request) -> Response:
+        with self.lock:
+            data = {"outlets": service.outlets(self.store)}
+        return self.page(request, "outlets.html", data)
+
+    def outlet(self, request: Request) -> Response:
+        with self.lock:
+            data = service.outlet_profile(self.store, request.path_params["domain"])
+        return self.page(request, "outlet.html", data)
+
+    def network(self, request: Request) -> Response:
+        with self.lock:
+            data = service.network(self.store)
+        return self.page(request, "network.html", data)
+
+
+API_ENDPOINTS = [
+    {"method": "POST", "path": "/api/trace", "body": '{"text", "title"?, "lang"?, "limit"?} or {"id"}',
+     "returns": "exactly what `unspun trace --json` prints"},
+    {"method": "GET", "path": "/api/search?q=&outlet=&lang=&from=&to=&kind=&limit=&offset=",
+     "returns": "matching articles"},
+    {"method": "GET", "path": "/trace.json?id=", "returns": "the trace of a stored article"},
+    {"method": "GET", "path": "/articles/ID.json", "returns": "an article, its sentences, artifacts and links"},
+    {"method": "GET", "path": "/outlets.json, /outlets/DOMAIN.json", "returns": "outlets; what one copies, from whom"},
+    {"method": "GET", "path": "/network.json", "returns": "outlets and who-copies-whom edges"},
+]
+
+
+def _classify(exc: Exception) -> tuple[int, str, dict]:
+    if isinstance(exc, HTTPException):
+        return exc.status_code, {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error"), {}
+    if isinstance(exc, ArticleNotFound):
+        return 404, "not-found", {}
+    if isinstance(exc, RejectedInput):
+        return 422, "rejected", {"reason": exc.reason}
+    if isinstance(exc, UploadTooLarge):
+        return 413, "too-large", {}
+    if isinstance(exc, service.NoVectors):
+        return 409, "no-vectors", {}
+    if isinstance(exc, SettingError):
+        return 400, "bad-setting", {}
+    if isinstance(exc, BadRequest):
+        return 400, "bad-request", {}
+    if isinstance(exc, StoreError):
+        return 500, "store-error", {}
+    if isinstance(exc, Unauthorized):
+        return 401, "unauthorized", {}
+    if isinstance(exc, UnspunError):
+        return 500, "error", {}
+    return 500, "internal", {}
+
+
+def _limit(value: Any) -> int:
+    return min(max(_int(value, 5), 1), 50)
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return "—"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    if v < 1:
+        return f"{sign}{round(v * 60)} min"
+    if v < 48:
+        return f"{sign}{v:.1f} h"
+    return f"{sign}{v / 24:.1f} days"
+
+
+def _qs(**params) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _json_data(data: Any) -> Markup:
+    """Data for a ``<script type="application/json">`` block: no ``<``, ``>``, ``&`` or line
+    separators survive, so stored text can never close the element."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return Markup(text)
+
+
+def create_app(db_path: str | Path, token: str | None = None, settings: Settings | None = None,
+               max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES, allowed_hosts: set[str] | None = None):
+    """The ASGI app over the store at ``db_path``.
+
+    Args:
+        token: when set, every request must carry it (``?token=``, ``Authorization: Bearer``,
+            ``X-Unspun-Token`` or the cookie set after the first ``?token=`` visit).
+        settings: the tunables traces run with (defaults otherwise).
+        max_upload_bytes: request bodies (uploads, pasted text) above this are refused with 413.
+        allowed_hosts: ``Host`` header names served. Default: loopback names only without a token
+            (so other sites cannot reach the store through DNS rebinding), any with a token.
+    Raises:
+        StoreError: the store cannot be opened.
+    """
+    web = WebApp(db_path, settings, max_upload_bytes)
+    routes = [
+        Route("/", web.index),
+        Route("/api", web.api_index),
+        Route("/trace", web.trace_get, methods=["GET"]),
+        Route("/trace", web.trace_post, methods=["POST"]),
+        Route("/api/trace", web.api_trace, methods=["POST"]),
+        Route("/api/search", web.api_search),
+        Route("/search", web.search),
+        Route("/articles/{article_id:path}", web.article),
+        Route("/outlets", web.outlets),
+        Route("/outlets/{domain:path}", web.outlet),
+        Route("/network", web.network),
+        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        return web.error(request, exc)
+
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        import logging
+
+        logging.getLogger("unspun.web").exception("error serving %s", request.url.path)
+        return web.error(request, exc)
+
+    handlers = {HTTPException: on_error, UnspunError: on_error, Exception: on_crash}
+    app = Starlette(routes=routes, exception_handlers=handlers)
+    app.state.web = web
+    if allowed_hosts is None and token is None:
+        allowed_hosts = set(LOOPBACK_HOSTS)
+    # The limit leaves room for multipart framing around one upload of max_upload_bytes.
+    guard = Guard(app, web.env, token, allowed_hosts, max_upload_bytes + 64_000)
+    guard.web = web
+    return guard

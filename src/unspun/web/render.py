@@ -1,0 +1,150 @@
+"""Turn library results into what the templates draw: sentences cut into pieces, each piece
+knowing whether it is a machine-rewriting artifact (underlined, with its reason) or a changed fact
+(marked). Plain data only; all escaping is the templates' (Jinja2 autoescape)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from ..article import Article, Sentence
+from ..report.terminal import ROLE_STYLES
+
+ROLES = tuple(ROLE_STYLES)  # copied, translated, paraphrased, altered, inserted, omitted
+ROLE_HELP = {
+    "copied": "same language, mostly the same words",
+    "translated": "another language, a close match",
+    "paraphrased": "the same content in other words",
+    "altered": "aligned, but a fact differs",
+    "inserted": "only in this article",
+    "omitted": "only in the source",
+}
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if it is a plain http(s) link, else None: stored URLs are hostile input too
+    (``javascript:`` and ``data:`` must never become links)."""
+    if not url or any(ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def path_part(value: Any) -> str:
+    """A value as one URL path segment (ids may hold slashes, spaces, anything)."""
+    return quote(str(value), safe="")
+
+
+# -- changed facts -------------------------------------------------------------------------------
+
+def parse_detail(detail: str | None) -> dict[str, tuple[set[str], set[str]]]:
+    """``"number: 1600000000 → 1800000000; name: kalla → kallu"`` as
+    ``{"number": ({source values}, {derived values}), "name": (...)}``."""
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    for part in (detail or "").split("; "):
+        m = re.match(r"(\w+): (.*?) → (.*)$", part)
+        if m:
+            out[m.group(1)] = ({v.strip() for v in m.group(2).split(",")}, {v.strip() for v in m.group(3).split(",")})
+    return out
+
+
+def fact_spans(text: str, facts: dict[str, set[str]], lang: str | None) -> list[tuple[int, int, str]]:
+    """Character spans in ``text`` of numbers and names whose normalised value is in ``facts``
+    (``{"number": {...}, "name": {...}}``), found with the anchor stage's own normalisation."""
+    spans: list[tuple[int, int, str]] = []
+    numbers = facts.get("number")
+    if numbers:
+        from ..text.anchors import _NUMBER, _normalise_number
+
+        # NFKC only changes a few compatibility characters; spans are taken where it keeps the length.
+        probe = unicodedata.normalize("NFKC", text)
+        source = probe if len(probe) == len(text) else text
+        for m in _NUMBER.finditer(source):
+            if _normalise_number(m.group(1), m.group(2), m.group(3), m.group(4)) in numbers:
+                spans.append((m.start(), m.end(), "number"))
+    names = facts.get("name")
+    if names:
+        from ..text.anchors import NAME_PREFIX, transliterate
+
+        for m in re.finditer(r"[^\W\d_][\w'’-]*", text):
+            if transliterate(m.group(0))[:NAME_PREFIX] in names:
+                spans.append((m.start(), m.end(), "name"))
+    return spans
+
+
+# -- pieces --------------------------------------------------------------------------------------
+
+def pieces(sentence: Sentence, artifacts: list[dict], facts: list[tuple[int, int, str]]) -> list[dict]:
+    """A sentence cut at every artifact and fact boundary: ``[{"text", "artifact", "fact"}]``.
+
+    ``artifacts`` hold spans into the article text (``start``/``end``); ``facts`` spans into the
+    sentence text."""
+    n = len(sentence.text)
+    arts = []
+    for a in artifacts:
+        s, e = a["start"] - sentence.start, a["end"] - sentence.start
+        if e > 0 and s < n:
+            arts.append((max(0, s), min(n, e), a))
+    cuts = sorted({0, n, *(x for s, e, _ in arts for x in (s, e)), *(x for s, e, _ in facts for x in (s, e))})
+    out = []
+    for s, e in zip(cuts, cuts[1:]):
+        if s >= e:
+            continue
+        art = next((a for a_s, a_e, a in arts if a_s <= s and e <= a_e), None)
+        fact = next((k for f_s, f_e, k in facts if f_s <= s and e <= f_e), None)
+        out.append({"text": sentence.text[s:e], "artifact": art, "fact": fact})
+    return out
+
+
+def sentence_view(article: Article, index: int, artifacts: list[dict], facts: dict[str, set[str]]) -> dict:
+    sentence = article.sentences[index]
+    spans = fact_spans(sentence.text, facts, article.lang) if facts else []
+    ps = pieces(sentence, artifacts, spans)
+    notes, seen = [], set()
+    for p in ps:
+        a = p["artifact"]
+        if a is not None and (a["kind"], a["reason"]) not in seen:
+            seen.add((a["kind"], a["reason"]))
+            notes.append(a)
+    return {"index": index, "pieces": ps, "artifacts": notes}
+
+
+def alignment_rows(result_source: dict, article: Article, source: Article | None,
+                   artifacts: list[dict], source_artifacts: list[dict]) -> list[dict]:
+    """The rows of one source's side-by-side alignment, ready to draw."""
+    rows = []
+    for row in result_source["alignment"]:
+        facts = parse_detail(row.get("detail"))
+        lost = {k: v[0] for k, v in facts.items()}
+        gained = {k: v[1] for k, v in facts.items()}
+        derived = [sentence_view(article, i, artifacts, gained) for i in row["derived"] if i < len(article.sentences)]
+        src = ([sentence_view(source, j, source_artifacts, lost) for j in row["source"] if j < len(source.sentences)]
+               if source is not None else [])
+        rows.append({"role": row["role"], "detail": row.get("detail"), "score": row.get("score"),
+                     "derived": derived, "source": src,
+                     "derived_idx": row["derived"], "source_idx": row["source"]})
+    return rows
+
+
+def role_counts(alignment: list[dict]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for row in alignment:
+        counts[row["role"]] = counts.get(row["role"], 0) + 1
+    return [(r, counts[r]) for r in ROLES if r in counts] + sorted(
+        (r, n) for r, n in counts.items() if r not in ROLE_STYLES)
+
+
+def article_sentences(article: Article, artifacts: list[dict]) -> list[dict]:
+    """Every sentence of an article with its artifacts underlined, grouped in paragraphs."""
+    paragraphs: list[list[dict]] = []
+    last = None
+    for s in article.sentences:
+        if s.paragraph != last:
+            paragraphs.append([])
+            last = s.paragraph
+        paragraphs[-1].append(sentence_view(article, s.index, artifacts, {}))
+    return paragraphs
