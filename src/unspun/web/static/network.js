@@ -107,18 +107,18 @@
         for (j = i + 1; j < nodes.length; j++) {  // every pair repels (outlets are few)
           b = nodes[j];
           dx = a.x - b.x; dy = a.y - b.y; d2 = dx * dx + dy * dy + 0.01;
-          f = 9000 / d2;
+          f = 60000 / d2;
           d = Math.sqrt(d2);
           a.vx += f * dx / d; a.vy += f * dy / d; b.vx -= f * dx / d; b.vy -= f * dy / d;
         }
       }
       edges.forEach(function (e) {  // links pull their two outlets together
         dx = e.t.x - e.s.x; dy = e.t.y - e.s.y; d = Math.sqrt(dx * dx + dy * dy) + 0.01;
-        f = (d - 160) * 0.02;
+        f = (d - 200) * 0.02;
         e.s.vx += f * dx / d; e.s.vy += f * dy / d; e.t.vx -= f * dx / d; e.t.vy -= f * dy / d;
       });
       nodes.forEach(function (n) {
-        n.vx += (width / 2 - n.x) * 0.004; n.vy += (height / 2 - n.y) * 0.004;  // gravity to the centre
+        n.vx += (width / 2 - n.x) * 0.002; n.vy += (height / 2 - n.y) * 0.003;  // gravity to the centre
         if (!n.pinned) {
           n.x += Math.max(-20, Math.min(20, n.vx * heat)); n.y += Math.max(-20, Math.min(20, n.vy * heat));
         }

@@ -1,0 +1,425 @@
+"""The web interface without a browser: pages, JSON twins, the JSON API, errors and safety.
+
+Runs the real app (Starlette TestClient) over a copy of the demo store with the real model.
+The browser tests are in test_web_browser.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DEMO
+
+from unspun.article import Article
+from unspun.cli import main
+from unspun.settings import Settings
+
+HOSTILE_TITLE = '<script>alert("title")</script> Baltic grid <b>news'
+HOSTILE_OUTLET = 'evil"><script>alert(3)</script>.example'
+HOSTILE_URL = "javascript:alert(4)"
+# Sentences a hostile page might carry: script tags, broken markup, an attribute breakout,
+# right-to-left overrides, zero-width and combining characters, Arabic, emoji.
+HOSTILE_LEAD = ("<script>alert(1)</script> Breaking: <img src=x onerror=alert(2)> the grid story </td></table></textarea>"
+                " continues. Readers wrote \u202egnp.exe\u202c and \u200b\u200dZ\u0338a\u0301lgo\u0336 text. "
+                "قالت الحكومة إن الشبكة مستقرة 🔌.")
+
+
+def _id(store, prefix):
+    [row] = [r["id"] for r in store.iter_article_rows() if r["id"].startswith(prefix)]
+    return row
+
+
+def _copy(store, path):
+    target = sqlite3.connect(path)
+    store.db.backup(target)
+    target.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def hostile_db(demo_store, tmp_path_factory):
+    """The demo store plus a hostile copy of the wire story (linked as a verbatim copy), built once."""
+    from unspun.link import link_store
+    from unspun.pipeline import store_article
+    from unspun.store import Store, parse_time
+
+    path = _copy(demo_store, tmp_path_factory.mktemp("web") / "hostile.db")
+    store = Store(path)
+    wire = store.get_article(_id(store, "en-wire"))
+    hostile = Article(text=HOSTILE_LEAD + "\n\n" + wire.text, title=HOSTILE_TITLE, id="hostile-<b>&amp;",
+                      url=HOSTILE_URL, outlet=HOSTILE_OUTLET, published=parse_time("2025-02-09T10:00:00+00:00"))
+    store_article(hostile, store, Settings())
+    link_store(store, Settings())
+    store.close()
+    return path
+
+
+@pytest.fixture
+def db(hostile_db, tmp_path):
+    """A fresh copy per test, so tests that add articles do not change what others see."""
+    from unspun.store import Store
+
+    s = Store(hostile_db)
+    path = _copy(s, tmp_path / "web.db")
+    s.close()
+    return path
+
+
+@pytest.fixture
+def client(db):
+    from starlette.testclient import TestClient
+
+    from unspun.web import create_app
+
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def _store(path):
+    from unspun.store import Store
+
+    return Store(path)
+
+
+# -- the JSON API gives what the CLI prints -----------------------------------------------------
+
+def test_web_api_trace_prints_what_the_cli_prints(db, client):
+    text = (DEMO / "fr-spun.txt").read_text(encoding="utf-8")
+    cli = CliRunner().invoke(main, ["trace", str(DEMO / "fr-spun.txt"), "--db", str(db), "--json"],
+                             catch_exceptions=False)
+    assert cli.exit_code == 0, cli.output
+    r = client.post("/api/trace", json={"text": text})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.text == cli.output
+    result = r.json()
+    assert result["article"]["lang"] == "fr"
+    assert result["sources"] and result["artifacts"]["artifacts"]
+
+
+def test_web_trace_by_upload_by_id_and_twin_agree(db, client):
+    data = (DEMO / "fr-spun.txt").read_bytes()
+    up = client.post("/trace", files={"file": ("fr-spun.txt", data, "text/plain")},
+                     headers={"Accept": "application/json"})
+    assert up.status_code == 200, up.text
+    article_id = up.json()["article"]["id"]
+    assert article_id == _id(_store(db), "fr-spun")  # the id the CLI gives the same file
+    assert client.get("/trace.json", params={"id": article_id}).json() == up.json()
+    assert client.post("/api/trace", json={"id": article_id}).json() == up.json()
+    # the form redirects to the trace page
+    page = client.post("/trace", files={"file": ("fr-spun.txt", data, "text/plain")}, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/trace?id=fr-spun-")
+
+
+def test_web_api_trace_with_title_and_lang(client):
+    body = ("Estonia, Latvia and Lithuania disconnected their electricity systems from the Russian-controlled "
+            "BRELL grid on Saturday and synchronised with the continental European network.")
+    r = client.post("/api/trace", json={"text": body, "title": "A short one", "lang": "en"})
+    assert r.status_code == 200
+    assert r.json()["article"]["title"] == "A short one" and r.json()["article"]["lang"] == "en"
+
+
+# -- the trace page -----------------------------------------------------------------------------
+
+def test_web_trace_page_shows_roles_changed_facts_artifacts_and_coverage(client, db):
+    article_id = _id(_store(db), "fr-spun")
+    result = client.get("/trace.json", params={"id": article_id}).json()
+    html = client.get("/trace", params={"id": article_id}).text
+    top = result["sources"][0]
+    # every alignment row of every source is drawn, coloured by its role
+    rows = re.findall(r'<tr class="row role-(\w+)" data-role="\w+">', html)
+    assert rows == [r["role"] for s in result["sources"] for r in s["alignment"]]
+    assert {"inserted", "altered", "omitted"} <= set(rows)
+    # the changed number is marked in both sentences, with the detail
+    assert '<mark class="fact fact-number" title="changed number">1,8 milliard</mark>' in html
+    assert '<mark class="fact fact-number" title="changed number">1.6 billion</mark>' in html
+    assert "number: 1600000000 → 1800000000" in html
+    # persona sentences are underlined with their reason
+    persona = next(a for a in result["artifacts"]["artifacts"] if a["kind"] == "persona")
+    assert f'<u class="artifact artifact-persona" title="persona: {_esc(persona["reason"])}">' in html
+    assert f'<b>persona</b>: {_esc(persona["reason"])}' in html
+    # coverage percentages and a link to each source
+    assert f'<span class="coverage-derived">{top["coverage"]["derived"]:.0%}</span>' in html
+    for s in result["sources"]:
+        assert f'href="/articles/{s["id"]}"' in html
+
+
+def _esc(text):
+    import markupsafe
+
+    return str(markupsafe.escape(text))
+
+
+def test_web_trace_form_without_input_shows_the_error(client):
+    r = client.post("/trace", data={"text": "", "id": ""})
+    assert r.status_code == 400
+    assert 'data-code="bad-request"' in r.text and "Paste a text, choose a file or give an article id" in r.text
+    j = client.post("/trace", data={"text": ""}, headers={"Accept": "application/json"})
+    assert j.status_code == 400 and j.json()["error"]["code"] == "bad-request"
+
+
+def test_web_trace_rejects_short_text_with_its_reason(client, db):
+    r = client.post("/api/trace", json={"text": "Too short."})
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "rejected" and r.json()["error"]["reason"] == "too-short"
+    page = client.post("/trace", data={"text": "Too short."})
+    assert page.status_code == 422 and "too-short" in page.text and "Too short." in page.text
+    assert ("pasted text", "too-short") in {(r["input"], r["reason"]) for r in _store(db).rejected()}
+
+
+def test_web_upload_of_binary_is_rejected_not_run(client):
+    r = client.post("/trace", files={"file": ("evil.sh", b"#!/bin/sh\n\x00\x01rm -rf /\n" * 20, "text/x-sh")},
+                    headers={"Accept": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["error"] == {"code": "rejected", "reason": "binary",
+                                 "message": "evil.sh was rejected: the file holds binary data (NUL bytes), not text"}
+
+
+def test_web_upload_over_the_limit_is_refused(db):
+    from starlette.testclient import TestClient
+
+    from unspun.web import create_app
+
+    with TestClient(create_app(db, max_upload_bytes=2000), base_url="http://127.0.0.1") as c:
+        big = b"Word " * 20_000
+        r = c.post("/trace", files={"file": ("big.txt", big, "text/plain")}, headers={"Accept": "application/json"})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "too-large"
+        page = c.post("/trace", files={"file": ("big.txt", big, "text/plain")})
+        assert page.status_code == 413 and "too-large" in page.text
+        # a body that does not announce its size is cut off while it is read
+        chunks = (b"x" * 1000 for _ in range(200))
+        streamed = c.post("/api/trace", content=chunks, headers={"Content-Type": "application/json"})
+        assert streamed.status_code == 413 and streamed.json()["error"]["code"] == "too-large"
+
+
+def test_web_api_trace_bad_requests(client):
+    assert client.post("/api/trace", content=b"{not json").json()["error"]["code"] == "bad-request"
+    r = client.post("/api/trace", json={"title": "no text"})
+    assert r.status_code == 400 and '"text"' in r.json()["error"]["message"]
+    assert client.post("/api/trace", json={"text": 42}).status_code == 400
+    r = client.delete("/api/trace")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method-not-allowed"
+
+
+# -- pages and their JSON twins -----------------------------------------------------------------
+
+TWINS = ["/", "/search?q=Baltic", "/outlets", "/outlets/northwire.example", "/network", "/api/search?q=grid"]
+
+
+@pytest.mark.parametrize("path", TWINS)
+def test_web_every_page_has_a_json_twin(client, path):
+    base, _, query = path.partition("?")
+    suffixed = ("/index" if base == "/" else base) + ".json" + ("?" + query if query else "")
+    a = client.get(suffixed)
+    b = client.get(path, headers={"Accept": "application/json"})
+    assert a.status_code == b.status_code == 200
+    assert a.headers["content-type"].startswith("application/json")
+    assert a.json() == b.json()
+    if not base.startswith("/api"):
+        html = client.get(path)
+        assert html.headers["content-type"].startswith("text/html")
+        assert f'href="{suffixed.replace("&", "&amp;")}"' in html.text  # the page links its twin
+
+
+def test_web_article_page_and_twin(client, db):
+    store = _store(db)
+    copy, wire = _id(store, "en-copy"), _id(store, "en-wire")
+    data = client.get(f"/articles/{copy}.json").json()
+    assert data["article"]["id"] == copy and data["sentences"]
+    assert any(s["id"] == wire and s["kind"] == "verbatim" for s in data["sources"])
+    html = client.get(f"/articles/{copy}").text
+    assert f'href="/articles/{wire}"' in html and f'href="/trace?id={copy}"' in html
+
+
+def test_web_unknown_article_is_404_page_and_json(client):
+    r = client.get("/articles/no-such-article.json")
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not-found"
+    assert r.json()["error"]["message"].startswith("No article with id 'no-such-article'")
+    page = client.get("/articles/no-such-article")
+    assert page.status_code == 404 and 'data-code="not-found"' in page.text
+    assert client.get("/no/such/page").status_code == 404
+    assert client.get("/trace.json", params={"id": "nope"}).json()["error"]["code"] == "not-found"
+    assert client.get("/outlets/nowhere.example.json").json()["error"]["code"] == "not-found"
+
+
+# -- search -------------------------------------------------------------------------------------
+
+def test_web_search_full_text_and_filters(client, db):
+    store = _store(db)
+    r = client.get("/api/search", params={"q": "Litgrid"}).json()
+    ids = {x["id"] for x in r["results"]}
+    assert _id(store, "en-wire") in ids and _id(store, "fr-spun") in ids
+    assert all("Litgrid" in x["snippet"] for x in r["results"])
+    en = client.get("/api/search", params={"q": "Litgrid", "lang": "en"}).json()["results"]
+    assert en and all(x["lang"] == "en" for x in en)
+    out = client.get("/api/search", params={"outlet": "northwire.example"}).json()
+    assert [x["id"] for x in out["results"]] == [_id(store, "en-wire")]
+    verbatim = client.get("/api/search", params={"kind": "verbatim"}).json()["results"]
+    assert _id(store, "en-copy") in {x["id"] for x in verbatim}
+    assert _id(store, "en-wire") not in {x["id"] for x in verbatim}
+    day = client.get("/api/search", params={"from": "2025-02-09", "to": "2025-02-09"}).json()["results"]
+    assert {x["published"][:10] for x in day} == {"2025-02-09"}
+    # a phrase must occur as written; accents are not needed to match
+    assert client.get("/api/search", params={"q": '"Baltic states"'}).json()["total"] >= 2
+    assert client.get("/api/search", params={"q": "electrique"}).json()["total"] >= 1
+
+
+def test_web_search_never_fails_on_query_syntax(client):
+    for q in ['"', 'AND OR NOT (', "title:x*", "NEAR(a b)", "'; DROP TABLE articles; --", "\u202e\u0000"]:
+        r = client.get("/api/search", params={"q": q})
+        assert r.status_code == 200, q
+
+
+def test_web_search_bad_filters_are_400(client):
+    r = client.get("/api/search", params={"from": "yesterday"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad-request"
+    assert "YYYY-MM-DD" in r.json()["error"]["message"]
+    assert client.get("/search", params={"kind": "stolen"}).status_code == 400
+
+
+def test_web_search_index_follows_the_store(client, db):
+    from unspun.pipeline import store_article
+
+    assert client.get("/api/search", params={"q": "zeppelinfabrik"}).json()["total"] == 0
+    store = _store(db)
+    store_article(Article(text="The zeppelinfabrik in Friedrichshafen reopened on Monday after a long pause.",
+                          title="Zeppelin works reopen"), store, Settings(detect_artifacts=False))
+    store.close()
+    assert client.get("/api/search", params={"q": "zeppelinfabrik"}).json()["total"] == 1
+
+
+# -- outlets and the network --------------------------------------------------------------------
+
+def test_web_outlet_page_says_who_copies_whom_and_how_fast(client):
+    wire = client.get("/outlets/northwire.example.json").json()
+    assert wire["articles"] == 1 and wire["languages"] == {"en": 1}
+    by = {g["outlet"]: g for g in wire["copied_by"]}
+    assert by["dailypanorama.example"]["kinds"] == {"verbatim": 1}
+    assert by["dailypanorama.example"]["median_delay_hours"] == 3.58  # 11:30 → 15:05
+    assert by["dailypanorama.example"]["languages"] == {"en→en": 1}
+    copy = client.get("/outlets/dailypanorama.example.json").json()
+    assert copy["derived_articles"] == 1 and copy["copied_share"] == 1.0
+    assert {g["outlet"] for g in copy["copies_from"]} >= {"northwire.example"}
+    html = client.get("/outlets/dailypanorama.example").text
+    assert "northwire.example" in html and "3.6 h" in html
+
+
+def test_web_network_has_outlets_and_edges(client):
+    net = client.get("/network.json").json()
+    names = {n["id"] for n in net["nodes"]}
+    assert {"northwire.example", "dailypanorama.example", "ostseebote.example"} <= names
+    edges = {(e["source"], e["target"]): e for e in net["edges"]}
+    assert edges[("northwire.example", "dailypanorama.example")]["kinds"] == {"verbatim": 1}
+    assert edges[("northwire.example", "ostseebote.example")]["kinds"] == {"translation": 1}
+
+
+# -- hostile input ------------------------------------------------------------------------------
+
+OUR_SCRIPTS = {'<script src="/static/app.js" defer>', '<script src="/static/network.js" defer>',
+               '<script type="application/json" id="network-data">'}
+
+
+def _assert_inert(html: str) -> None:
+    """No markup from stored text survives: only our own script tags, no javascript: links."""
+    assert set(re.findall(r"<script[^>]*>", html)) <= OUR_SCRIPTS
+    assert "<img" not in html
+    assert not re.search(r"""(href|src)\s*=\s*["']?\s*javascript:""", html, re.I)
+    assert "</textarea></table>" not in html
+    assert "<b>news" not in html and "<b>&amp;" not in html
+
+
+def test_web_hostile_article_is_escaped_everywhere(client):
+    hostile = "hostile-<b>&amp;"
+    pages = {
+        "article": client.get("/articles/" + "hostile-%3Cb%3E%26amp%3B"),
+        "trace": client.get("/trace", params={"id": hostile}),
+        "search": client.get("/search", params={"q": "alert grid"}),
+        "outlet": client.get("/outlets/" + 'evil%22%3E%3Cscript%3Ealert(3)%3C%2Fscript%3E.example'),
+        "outlets": client.get("/outlets"),
+        "network": client.get("/network"),
+        "index": client.get("/"),
+    }
+    for name, r in pages.items():
+        assert r.status_code == 200, name
+        _assert_inert(r.text)
+    article = pages["article"].text
+    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; Baltic grid &lt;b&gt;news" in article
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Breaking: &lt;img src=x onerror=alert(2)&gt;" in article
+    assert "\u202egnp.exe\u202c" in article and "قالت الحكومة" in article and "🔌" in article
+    assert '<span class="external bad-url" title="not an http(s) link">javascript:alert(4)</span>' in article
+    assert "hostile-&lt;b&gt;&amp;amp;" in article
+    # the hostile copy is traced to the wire story, its sentences escaped in the alignment
+    trace = pages["trace"].text
+    assert 'data-kind="verbatim"' in trace
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in trace
+    # stored text cannot close the network page's data block
+    network = pages["network"].text
+    block = network.split('<script type="application/json" id="network-data">')[1].split("</script>")[0]
+    assert "<" not in block
+    assert json.loads(block)["nodes"]
+    # the JSON twin carries the raw text (JSON is not HTML; it is served as application/json)
+    j = client.get("/articles/hostile-%3Cb%3E%26amp%3B.json")
+    assert j.json()["article"]["title"] == HOSTILE_TITLE
+    assert j.headers["x-content-type-options"] == "nosniff"
+
+
+def test_web_pages_send_a_strict_content_security_policy(client):
+    csp = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp
+
+
+# -- who may connect ----------------------------------------------------------------------------
+
+def test_web_token_is_required_on_every_request(db):
+    from starlette.testclient import TestClient
+
+    from unspun.web import create_app
+
+    token = "s3cret-token-value"
+    with TestClient(create_app(db, token=token), base_url="http://10.0.0.5:8008") as c:
+        for path in ("/", "/static/style.css", "/api/search?q=grid", "/articles/x.json"):
+            r = c.get(path)
+            assert r.status_code == 401, path
+        assert c.get("/api/search?q=grid", headers={"Accept": "application/json"}).json()["error"]["code"] == "unauthorized"
+        assert c.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert c.get("/api/search?q=grid", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert c.get("/api/search?q=grid", headers={"X-Unspun-Token": token}).status_code == 200
+        # a browser visit with ?token= moves the token into a cookie and drops it from the address
+        r = c.get(f"/search?q=grid&token={token}", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/search?q=grid"
+        assert "HttpOnly" in r.headers["set-cookie"]
+        assert c.get("/search?q=grid").status_code == 200  # the cookie now carries it
+
+
+def test_web_serve_refuses_a_public_address_without_a_token(db):
+    from unspun.errors import UnspunError
+    from unspun.web import TokenRequired, is_loopback, serve
+
+    with pytest.raises(TokenRequired) as exc:
+        serve(db, host="0.0.0.0", port=0)
+    assert isinstance(exc.value, UnspunError)
+    assert str(exc.value) == (
+        "Refusing to listen on 0.0.0.0: it is reachable from other machines and no token was given. "
+        "Pass --token SECRET (every request must then carry it), or bind to 127.0.0.1 and reach the "
+        "server through an SSH tunnel")
+    with pytest.raises(TokenRequired):
+        serve(db, host="192.168.1.10", port=0, token="short")
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1") and is_loopback("127.0.0.2")
+    assert not is_loopback("0.0.0.0") and not is_loopback("example.org") and not is_loopback("10.0.0.1")
+
+
+def test_web_other_host_names_are_refused_without_a_token(db):
+    from starlette.testclient import TestClient
+
+    from unspun.web import create_app
+
+    with TestClient(create_app(db), base_url="http://attacker.example") as c:
+        r = c.get("/api/search?q=grid")
+        assert r.status_code == 421 and r.json()["error"]["code"] == "bad-host"
+    with TestClient(create_app(db), base_url="http://localhost:8008") as c:
+        assert c.get("/").status_code == 200
