@@ -79,11 +79,12 @@ class LMScorer:
 
     Args:
         path: a GGUF file; default: the one the model package ships.
-        max_tokens: only the first ``max_tokens`` tokens are scored (cost grows linearly with it).
+        max_tokens: only the first ``max_tokens`` tokens are scored (cost grows linearly with it);
+            the shipped calibration was fitted at 128.
         n_threads: CPU threads for llama.cpp (default 2: the project's machines are small).
     """
 
-    def __init__(self, path: str | Path | None = None, max_tokens: int = 256, n_threads: int = 2):
+    def __init__(self, path: str | Path | None = None, max_tokens: int = 128, n_threads: int = 2):
         if max_tokens < 8:
             raise ValueError("max_tokens must be at least 8")
         llama_cpp = _require_llama()
