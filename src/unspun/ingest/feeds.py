@@ -146,7 +146,7 @@ def _resolve(base: str, link: str) -> str:
 # -- parsing ----------------------------------------------------------------------------------------
 def _xml_root(data: bytes):
     """Parse XML without touching the network or expanding entities; ``recover`` reads what it can
-    of broken sitemaps and OPML files."""
+    of broken sitemaps and OPML files. Returns ``(root, first error or None)``."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False,
@@ -157,7 +157,8 @@ def _xml_root(data: bytes):
         raise RejectedInput("parse", f"the XML could not be parsed ({exc})") from exc
     if root is None:
         raise RejectedInput("parse", "the XML could not be parsed")
-    return root
+    errors = [e for e in parser.error_log if e.level_name in ("ERROR", "FATAL")]
+    return root, (f"line {errors[0].line}: {errors[0].message}" if errors else None)
 
 
 def _local(tag) -> str:
@@ -249,14 +250,22 @@ def parse_feed(data: bytes, source: str, base: str | None = None) -> Iterator[Fe
 
 def parse_opml(data: bytes, base: str) -> list[str]:
     """Feed URLs of an OPML file (``xmlUrl`` of every outline, nested outlines included)."""
-    root = _xml_root(data)
+    root, error = _xml_root(data)
     urls = []
     for node in root.iter():
         if _local(node.tag) == "outline":
             url = node.get("xmlUrl") or node.get("xmlurl") or node.get("url")
             if url and url.strip():
                 urls.append(_resolve(base, url))
+    if not urls:
+        _nothing_found(error, "the OPML list names no feeds")
     return list(dict.fromkeys(urls))
+
+
+def _nothing_found(error: str | None, message: str) -> None:
+    if error:
+        raise RejectedInput("parse", f"{message}; the XML is broken ({error})")
+    raise RejectedInput("no-items", message)
 
 
 def parse_sitemap(data: bytes, source: str, base: str) -> tuple[list[str], list[FeedItem]]:
@@ -264,7 +273,7 @@ def parse_sitemap(data: bytes, source: str, base: str) -> tuple[list[str], list[
     publication dates and titles are kept."""
     from .html import parse_date
 
-    root = _xml_root(data)
+    root, error = _xml_root(data)
     children, items = [], []
     kind = _local(root.tag)
     for node in root:
@@ -289,6 +298,8 @@ def parse_sitemap(data: bytes, source: str, base: str) -> tuple[list[str], list[
                                   title=fields.get("title") or None,
                                   published=parse_date(fields.get("publication_date")),
                                   kind="sitemap", meta=meta))
+    if not children and not items:
+        _nothing_found(error, "the sitemap lists no URLs")
     return list(dict.fromkeys(children)), items
 
 
@@ -305,6 +316,9 @@ def discover(source: str, settings: Settings | None = None, fetcher=None, depth:
         data, base = load_source(source, settings, fetcher)
     except RejectedInput as exc:
         yield Rejection(source, exc.reason, str(exc))
+        return
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        yield Rejection(source, "binary", "the source holds binary data, not a feed or a sitemap")
         return
     kind = sniff(data)
     try:
@@ -375,6 +389,8 @@ def item_article(item: FeedItem, settings: Settings, fetcher=None) -> Article:
             else:
                 finish_web_article(article, None)
             article.meta["from_feed_content"] = True
+            # The wrapped entry has no metadata: any date extraction found is a guess from the text.
+            article.published = item.published
             return _with_item(article, item)
     if not item.url:
         raise RejectedInput("feed-entry", "the entry has no link and its own text is not an article")

@@ -10,6 +10,7 @@ into Articles; a URL that cannot become one becomes a ``Rejection`` whose reason
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import threading
@@ -111,7 +112,48 @@ def body_text(body: bytes, charset: str | None = None) -> str:
                 return body.decode(name)
             except (LookupError, UnicodeDecodeError):
                 continue
+        mixed = _mixed_utf8(body)
+        if mixed is not None:
+            return mixed
     return decode(body)
+
+
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def _cp1252_fallback(exc: UnicodeDecodeError):
+    bad = exc.object[exc.start:exc.end]
+    return "".join(bytes([b]).decode("cp1252", "strict") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+                   else chr(b) for b in bad), exc.end
+
+
+codecs.register_error("unspun-cp1252", _cp1252_fallback)
+
+
+def _mixed_utf8(body: bytes) -> str | None:
+    """A page stitched from UTF-8 and Windows-1252 parts (a template in one, an old article in the
+    other) decodes neither way; read the valid UTF-8 as UTF-8 and the rest as Windows-1252. None
+    when the body does not look like such a mix."""
+    valid = len(_UTF8_SEQ.findall(body))
+    runs = len(_HIGH_RUN.findall(body))
+    if valid < 2 or valid * 4 < runs:
+        return None
+    return body.decode("utf-8", "unspun-cp1252")
+
+
+def site_of(url: str | None) -> str | None:
+    """The outlet a URL belongs to: its registered domain, else (reserved names such as
+    ``.example``, ``localhost``, IP addresses) its host name without ``www.``."""
+    from .html import outlet_of
+
+    if not url:
+        return None
+    outlet = outlet_of(url)
+    if outlet:
+        return outlet
+    host = (urlsplit(url).hostname or "").lower()
+    return (host[4:] if host.startswith("www.") else host) or None
 
 
 def finish_web_article(article: Article, final_url: str | None) -> Article:
@@ -121,15 +163,13 @@ def finish_web_article(article: Article, final_url: str | None) -> Article:
     syndicated copy often points its canonical at the original, and telling the two apart is
     exactly unspun's job. The canonical URL is kept in ``meta["canonical_url"]`` and used as the
     article's URL only when it is on the same site."""
-    from .html import outlet_of
-
     canonical = article.url
     if canonical and canonical != final_url:
         article.meta["canonical_url"] = canonical
-    served_outlet = outlet_of(final_url) if final_url else None
-    if final_url and (not canonical or outlet_of(canonical) != served_outlet):
+    served = site_of(final_url)
+    if final_url and (not canonical or site_of(canonical) != served):
         article.url = final_url
-    article.outlet = served_outlet or article.outlet
+    article.outlet = served or article.outlet
     return article
 
 
@@ -203,7 +243,7 @@ class Fetcher:
         self.respect_robots = respect_robots
         self.sleep, self.clock = sleep, clock
         self._next_at: dict[str, float] = {}
-        self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser]] = {}  # host -> (expires, parser)
+        self._robots: dict[str, tuple] = {}  # host -> (expires, parser, failure or None)
         self._lock = threading.Lock()
         self.client = httpx.Client(
             follow_redirects=False,
@@ -237,12 +277,14 @@ class Fetcher:
         if at > now:
             self.sleep(at - now)
 
-    def _robots_for(self, host: str) -> urllib.robotparser.RobotFileParser:
+    def _robots_for(self, host: str) -> tuple[urllib.robotparser.RobotFileParser, RejectedInput | None]:
+        """The host's robots.txt rules, and the error that made them "disallow all" if any."""
         cached = self._robots.get(host)
         if cached and self.clock() < cached[0]:
-            return cached[1]
+            return cached[1], cached[2]
         expires = self.clock() + ROBOTS_CACHE_SECONDS
         parser = urllib.robotparser.RobotFileParser(host + "/robots.txt")
+        failure = None
         try:
             page = self._get(host + "/robots.txt", accept=None, max_bytes=ROBOTS_MAX_BYTES, retries=1,
                              check_robots=False, truncate=True)
@@ -251,21 +293,36 @@ class Fetcher:
             # RFC 9309: a robots.txt that is missing (4xx) allows everything; one that cannot be
             # reached (5xx, network) must be taken as disallowing everything, for now.
             status = exc.reason[5:] if exc.reason.startswith("http-") else ""
-            if status.isdigit() and 400 <= int(status) < 500:
-                parser.allow_all = True
-            elif exc.reason in ("too-large", "content-type", "empty"):
+            if (status.isdigit() and 400 <= int(status) < 500) or exc.reason in ("too-large", "content-type", "empty"):
                 parser.allow_all = True
             else:
                 parser.disallow_all = True
+                failure = exc
                 expires = self.clock() + ROBOTS_ERROR_CACHE_SECONDS
-        self._robots[host] = (expires, parser)
-        return parser
+        self._robots[host] = (expires, parser, failure)
+        return parser, failure
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets us fetch ``url`` (always true with ``respect_robots=False``)."""
         if not self.respect_robots:
             return True
-        return self._robots_for(self._host(url)).can_fetch(ROBOTS_AGENT, url)
+        return self._robots_for(self._host(url))[0].can_fetch(ROBOTS_AGENT, url)
+
+    def _check_robots(self, url: str) -> None:
+        if not self.respect_robots:
+            return
+        parts = urlsplit(url)
+        parser, failure = self._robots_for(self._host(url))
+        if parser.can_fetch(ROBOTS_AGENT, url):
+            return
+        if failure is not None and failure.reason in ("timeout", "connection"):
+            # The host is unreachable: say so, rather than blame robots.txt.
+            raise RejectedInput(failure.reason, f"{parts.netloc} cannot be reached ({failure})")
+        if failure is not None:
+            raise RejectedInput("robots", f"robots.txt of {parts.netloc} cannot be read ({failure}), so"
+                                " nothing may be fetched from it for now (RFC 9309)")
+        raise RejectedInput("robots", f"robots.txt of {parts.netloc} disallows {url}",
+                            "Ask the site for access, or ingest the page from a file")
 
     def _crawl_delay(self, host: str) -> float | None:
         if not self.respect_robots or host not in self._robots:
@@ -296,9 +353,8 @@ class Fetcher:
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise RejectedInput("bad-url", f"{current!r} is not an http(s) URL")
-            if check_robots and not self.allowed(current):
-                raise RejectedInput("robots", f"robots.txt of {parts.netloc} disallows {current}",
-                                    "Ask the site for access, or ingest the page from a file")
+            if check_robots:
+                self._check_robots(current)
             status, headers, body = self._request(current, accept, max_bytes or self.max_bytes,
                                                   self.retries if retries is None else retries, truncate)
             if 300 <= status < 400 and status != 304 and headers.get("location"):
