@@ -107,21 +107,59 @@ class _CountingReader:
         return getattr(self.fh, name)
 
 
+class _Gunzip:
+    """A gzip decompressor over a file that hands out every byte it could decompress before it
+    reports a truncated stream (``gzip.GzipFile`` drops the last block's output when the file is
+    cut), reads concatenated members, and never holds more than about one chunk of output."""
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._d = zlib.decompressobj(31)
+        self._buf = b""
+        self._tail = b""
+        self._started = False
+        self._end = False
+        self._error: Exception | None = None
+
+    def read(self, n: int = _CHUNK) -> bytes:
+        n = n if n and n > 0 else _CHUNK
+        while len(self._buf) < n and not self._end:
+            if self._tail:
+                data, self._tail = self._tail, b""
+            else:
+                data = self._raw.read(_CHUNK)
+                if not data:
+                    self._end = True
+                    if not self._d.eof:
+                        self._error = EOFError("the compressed stream ends early")
+                    break
+            if self._d.eof:  # the next member of a concatenated gzip file
+                data = data.lstrip(b"\x00")  # some writers pad members with zeros
+                if not data:
+                    continue
+                self._d = zlib.decompressobj(31)
+            self._started = True
+            self._buf += self._d.decompress(data, n - len(self._buf))
+            self._tail = self._d.unconsumed_tail or (self._d.unused_data if self._d.eof else b"")
+        out, self._buf = self._buf[:n], self._buf[n:]
+        if not out and self._error is not None:
+            raise self._error
+        return out
+
+
 def gunzip_bytes(data: bytes, settings: Settings) -> bytes:
     """Decompress gzip data in memory under ``max_input_bytes`` and the ratio limit.
 
     Raises:
         RejectedInput: corrupt, truncated, too large or a bomb.
     """
-    import gzip
     import io
 
     out = io.BytesIO()
     budget = _Budget(settings.max_input_bytes)
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-            _copy_bounded(gz, out, settings.max_input_bytes, budget, len(data),
-                          _tunable(settings, "ARCHIVE_MAX_RATIO", ARCHIVE_MAX_RATIO))
+        _copy_bounded(_Gunzip(io.BytesIO(data)), out, settings.max_input_bytes, budget, len(data),
+                      _tunable(settings, "ARCHIVE_MAX_RATIO", ARCHIVE_MAX_RATIO))
     except _Bomb as exc:
         raise RejectedInput(exc.reason, f"the gzip data {exc}") from exc
     except EOFError as exc:
@@ -250,8 +288,6 @@ def read_gzip(path: Path, settings: Settings) -> Iterator[Record]:
 
 
 def _gzip(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
-    import gzip
-
     with open(path, "rb") as fh:
         if fh.read(2) != b"\x1f\x8b":
             raise RejectedInput("corrupt", "not gzip data (wrong magic number)")
@@ -268,9 +304,8 @@ def _gzip(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
     size = path.stat().st_size
     with open(path, "rb") as raw:
         counter = _CountingReader(raw)
-        with gzip.GzipFile(fileobj=counter) as gz:
-            yield from _read_member(gz, inner, str(path), settings, budget, size,
-                                    counted_in=lambda: counter.count)
+        yield from _read_member(_Gunzip(counter), inner, str(path), settings, budget, size,
+                                counted_in=lambda: counter.count)
 
 
 # -- zip --------------------------------------------------------------------------------------------
@@ -365,6 +400,12 @@ def _warc(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
     from warcio.archiveiterator import ArchiveIterator
 
     with open(path, "rb") as fh:
+        head = fh.read(512)
+    if head[:2] == b"\x1f\x8b":
+        head = _gzip_head(path)
+    if not head.lstrip().startswith((b"WARC/", b"filedesc://")):
+        raise RejectedInput("corrupt", "not a WARC or ARC file (no WARC/ or filedesc:// header)")
+    with open(path, "rb") as fh:
         iterator = ArchiveIterator(fh, arc2warc=True)
         count = 0
         while True:
@@ -377,15 +418,37 @@ def _warc(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
                 yield Rejection(str(path), "truncated" if count else "corrupt",
                                 f"the archive {what} after {count} records ({type(exc).__name__}: {exc})")
                 return
+            if not getattr(record, "rec_type", None):
+                # warcio hands out a typeless record when the file ends inside a record's headers.
+                yield Rejection(str(path), "truncated" if count else "corrupt",
+                                f"the archive breaks off after {count} records" if count
+                                else "no WARC/ARC record could be read")
+                return
             count += 1
+            uri = record.rec_headers.get_header("WARC-Target-URI") if record.rec_headers else None
             try:
                 result = _warc_record(record, path, settings)
+                cut = _drain(record)
             except Exception as exc:  # one broken capture never stops the archive
-                uri = record.rec_headers.get_header("WARC-Target-URI") if record.rec_headers else None
                 yield Rejection(f"{path}!{uri or count}", "corrupt", f"{type(exc).__name__}: {exc}")
                 continue
+            if cut:
+                # A capture the file breaks off inside: its page is incomplete, so it is not stored.
+                yield Rejection(f"{path}!{uri or count}", "truncated", "the archive breaks off inside this"
+                                f" capture; the {count - 1} records before it were read")
+                return
             if result is not None:
                 yield result
+        if count == 0:
+            yield Rejection(str(path), "corrupt", "no WARC/ARC record could be read")
+
+
+def _drain(record) -> bool:
+    """Read the rest of a record; True when the file ends before the record's declared length."""
+    raw = record.raw_stream
+    while raw.read(_CHUNK):
+        pass
+    return getattr(raw, "limit", 0) > 0
 
 
 def _warc_record(record, path: Path, settings: Settings) -> Record | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -238,7 +239,10 @@ def parse_feed(data: bytes, source: str, base: str | None = None) -> Iterator[Fe
         return
     for position, entry in enumerate(entries):
         try:
-            item = _entry_item(entry, source, base, position)
+            with warnings.catch_warnings():
+                # feedparser warns when published_parsed falls back to updated_parsed; we want that.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                item = _entry_item(entry, source, base, position)
         except Exception as exc:  # a malformed entry is one rejection, never the end of the feed
             yield Rejection(f"{source}#{position}", "feed-entry", f"the entry could not be read ({exc})")
             continue
