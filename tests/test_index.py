@@ -1,0 +1,216 @@
+"""Candidate index: persisted beside the store, caught up incrementally, rebuilt when stale,
+windowed in time, and never all pairs. Vectors are built by hand (no model needed)."""
+from __future__ import annotations
+
+import os
+import random
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+
+from unspun.article import Anchor, Article, Sentence
+from unspun.index.candidates import CandidateIndex
+from unspun.index.minhash import article_minhash
+from unspun.settings import Settings
+from unspun.store import Store
+
+MODEL = "test-model"
+DIM = 32
+WORDS = [f"w{n}" for n in range(5000)]
+rng = np.random.default_rng(7)
+LANG_DIRECTION = {lang: rng.normal(size=DIM) for lang in ("en", "de", "fr")}
+
+
+def _article(n: int, lang: str, topic: np.ndarray, text: str | None = None, published: datetime | None = None,
+             names: tuple[str, ...] = ()) -> tuple[Article, np.ndarray]:
+    words = random.Random(n).sample(WORDS, 60)
+    text = text or " ".join(words[:30]) + ". " + " ".join(words[30:]) + "."
+    a = Article(text=text, title=f"t{n}", id=f"a{n}", lang=lang, published=published)
+    cut = text.index(". ") + 1
+    a.sentences = [Sentence(0, text[:cut], 0, cut, anchors=[Anchor("name", x) for x in names]),
+                   Sentence(1, text[cut + 1:], cut + 1, len(text))]
+    # A strong language component plus the story's own: what multilingual encoders produce.
+    v = 3 * LANG_DIRECTION[lang] + topic + 0.05 * np.random.default_rng(n).normal(size=DIM)
+    v = (v / np.linalg.norm(v)).astype(np.float32)
+    a.vectors = np.vstack([v, v])
+    return a, v
+
+
+def _put(store: Store, article: Article, v: np.ndarray) -> None:
+    store.add_article(article, MODEL, v, article_minhash(article, 64))
+
+
+def _fill(store: Store, count: int, start: int = 0, **kw) -> list[Article]:
+    out = []
+    for n in range(start, start + count):
+        topic = np.random.default_rng(1000 + n).normal(size=DIM)
+        a, v = _article(n, ("en", "de", "fr")[n % 3], topic, **kw)
+        _put(store, a, v)
+        out.append(a)
+    return out
+
+
+def _ids(index: CandidateIndex, article: Article) -> list[str]:
+    return [i for i, _ev in index.candidates(article)]
+
+
+def test_index_writes_files_beside_the_store_and_survives_reopen(tmp_path):
+    store = Store(tmp_path / "s.db")
+    articles = _fill(store, 30)
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        assert index.appended == 30
+        before = _ids(index, articles[4])
+    assert os.path.isfile(tmp_path / "s.db.candidates") and os.path.isfile(tmp_path / "s.db.usearch")
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        assert (index.appended, index.rebuilt, len(index)) == (0, False, 30)
+        assert _ids(index, articles[4]) == before
+
+
+def test_index_appends_only_articles_stored_since_the_last_run(tmp_path):
+    store = Store(tmp_path / "s.db")
+    _fill(store, 30)
+    CandidateIndex(store, MODEL, Settings()).close()
+    # A French translation of article 4's story (article 4 is in German: 4 % 3 == 1).
+    topic = np.random.default_rng(1004).normal(size=DIM)
+    translation, v = _article(99, "fr", topic)
+    _put(store, translation, v)
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        assert (index.appended, index.rebuilt, len(index)) == (1, False, 31)
+        assert _ids(index, translation)[0] == "a4"
+
+
+def test_index_centres_languages_so_translations_outrank_same_language_stories(tmp_path):
+    store = Store(tmp_path / "s.db")
+    _fill(store, 60)
+    topic = np.random.default_rng(1004).normal(size=DIM)
+    translation, v = _article(99, "fr", topic)
+    with CandidateIndex(store, MODEL, Settings(neighbours=2, min_shared_anchors=99)) as index:
+        found = index.candidates(translation, v)
+    # Raw cosine ranks every French article above the German source; centring finds it first.
+    raw = sorted(((float(v @ _article(n, ("en", "de", "fr")[n % 3],
+                                        np.random.default_rng(1000 + n).normal(size=DIM))[1]), n)
+                  for n in range(60)), reverse=True)
+    assert raw[0][1] != 4 and raw[0][1] % 3 == 2
+    assert found[0][0] == "a4" and "vector_rank" in found[0][1]
+
+
+def test_index_rebuilds_when_the_store_is_replaced(tmp_path):
+    path = tmp_path / "s.db"
+    store = Store(path)
+    _fill(store, 20)
+    CandidateIndex(store, MODEL, Settings()).close()
+    store.close()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(str(path) + suffix):
+            os.remove(str(path) + suffix)
+    store = Store(path)
+    fresh = _fill(store, 5, start=500)
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        assert index.rebuilt and len(index) == 5
+        assert all(i.startswith("a5") for i in _ids(index, fresh[0]))
+
+
+def test_index_rebuilds_when_articles_were_deleted(tmp_path):
+    store = Store(tmp_path / "s.db")
+    articles = _fill(store, 20)
+    CandidateIndex(store, MODEL, Settings()).close()
+    store.db.execute("DELETE FROM articles WHERE id = 'a3'")
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        assert index.rebuilt and len(index) == 19
+        assert "a3" not in _ids(index, articles[3])
+
+
+def test_index_rebuilds_when_settings_it_was_built_with_change(tmp_path):
+    store = Store(tmp_path / "s.db")
+    _fill(store, 10)
+    CandidateIndex(store, MODEL, Settings()).close()
+    with CandidateIndex(store, MODEL, Settings(minhash_threshold=0.5)) as index:
+        assert index.rebuilt and len(index) == 10
+
+
+def test_index_rebuilds_a_missing_vector_file_from_its_database(tmp_path):
+    store = Store(tmp_path / "s.db")
+    articles = _fill(store, 30)
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        before = _ids(index, articles[7])
+    os.remove(tmp_path / "s.db.usearch")
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        assert index.appended == 0 and len(index.vectors) == 30
+        assert _ids(index, articles[7]) == before
+
+
+def test_index_finds_a_same_language_copy_by_minhash(tmp_path):
+    store = Store(tmp_path / "s.db")
+    articles = _fill(store, 30)
+    copy_text = articles[5].text.replace("w", "w", 1) + " Extra closing line here."
+    copy, _v = _article(77, "fr", np.random.default_rng(5).normal(size=DIM), text=copy_text)
+    with CandidateIndex(store, MODEL, Settings(neighbours=1, min_shared_anchors=99)) as index:
+        ev = dict(index.candidates(copy, np.zeros(DIM, dtype=np.float32)))
+    assert ev["a5"].get("minhash") and "vector_rank" not in ev["a5"]
+
+
+def test_index_finds_articles_sharing_rare_anchors(tmp_path):
+    store = Store(tmp_path / "s.db")
+    _fill(store, 30)
+    names = ("kallas", "tallinn", "ursula")
+    holder, v = _article(200, "en", np.random.default_rng(200).normal(size=DIM), names=names)
+    _put(store, holder, v)
+    query, _v = _article(201, "de", np.random.default_rng(201).normal(size=DIM), names=names)
+    with CandidateIndex(store, MODEL, Settings(neighbours=1)) as index:
+        ev = dict(index.candidates(query, np.zeros(DIM, dtype=np.float32)))
+    assert ev["a200"]["shared_anchors"] == 3
+
+
+def test_index_time_window_drops_pairs_published_too_far_apart(tmp_path):
+    store = Store(tmp_path / "s.db")
+    day = datetime(2024, 3, 1)
+    near, v = _article(1, "en", np.ones(DIM), published=day)
+    far, w = _article(2, "de", np.ones(DIM), published=day + timedelta(days=40))
+    _put(store, near, v)
+    _put(store, far, w)
+    query, q = _article(3, "fr", np.ones(DIM), published=day + timedelta(days=2))
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        assert set(_ids(index, query)) == {"a1", "a2"}
+    with CandidateIndex(store, MODEL, Settings(time_window_days=7)) as index:
+        assert _ids(index, query) == ["a1"]
+
+
+def test_index_never_proposes_all_pairs(tmp_path):
+    store = Store(tmp_path / "s.db")
+    articles = _fill(store, 200)
+    settings = Settings(candidates_per_article=5, neighbours=4)
+    pairs = set()
+    with CandidateIndex(store, MODEL, settings) as index:
+        for a in articles:
+            found = _ids(index, a)
+            assert len(found) <= 5 and a.id not in found
+            pairs.update(frozenset((a.id, o)) for o in found)
+    assert len(pairs) <= 200 * 5 < 200 * 199 // 2 // 10
+
+
+def test_index_add_keeps_an_unstored_article_findable_in_memory(tmp_path):
+    store = Store(tmp_path / "s.db")
+    _fill(store, 60)
+    topic = np.random.default_rng(4242).normal(size=DIM)
+    traced, v = _article(300, "en", topic)
+    later, w = _article(301, "de", topic)
+    with CandidateIndex(store, MODEL, Settings(min_shared_anchors=99)) as index:
+        index.add(traced, v)
+        assert _ids(index, later)[0] == "a300"
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        assert len(index) == 60  # never persisted: the store does not hold it
+
+
+def test_index_works_over_an_in_memory_store():
+    store = Store(":memory:")
+    articles = _fill(store, 12)
+    index = CandidateIndex(store, MODEL, Settings())
+    assert len(index) == 12 and len(_ids(index, articles[0])) > 0
+
+
+def test_index_rejects_an_unknown_vector_source(tmp_path):
+    settings = Settings()
+    settings._values["candidate_vectors"] = "bogus"
+    with pytest.raises(ValueError, match="candidate_vectors"):
+        CandidateIndex(Store(tmp_path / "s.db"), MODEL, settings)
