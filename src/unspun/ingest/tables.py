@@ -76,7 +76,16 @@ def _encoding_of(sample: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 3 and exc.reason in ("unexpected end of data", "invalid continuation byte"):
             return "utf-8"
-    text = decode(sample)
+    from .fetch import _mixed_utf8
+
+    if _mixed_utf8(sample) is not None:
+        return "utf-8"  # UTF-8 with rows from another system: those rows are repaired one by one
+    try:
+        text = decode(sample)
+    except RejectedInput as exc:
+        if exc.reason != "encoding":
+            raise
+        return "utf-8"
     # decode() picked the reading that looks most like a language; find which codec gives it.
     for codec in ("cp1252", "latin-1", "cp1251", "cp1250", "iso-8859-2", "koi8-r", "cp1253", "cp1254",
                   "cp1257", "iso-8859-15", "gb18030", "big5", "shift_jis", "euc-kr", "mac-roman"):
@@ -147,6 +156,7 @@ def read_csv(path: str | Path, mapping: dict[str, str] | None = None,
 
 
 def _read_csv(path: Path, mapping: dict[str, str], settings: Settings) -> Iterator[Record]:
+    from .fetch import site_of
     from .jsonl import article_from_record
 
     for field in mapping:
@@ -169,7 +179,7 @@ def _read_csv(path: Path, mapping: dict[str, str], settings: Settings) -> Iterat
     # Articles are long; the csv module's default field limit (128 KiB) would cut real ones.
     csv.field_size_limit(min(max(settings.max_input_bytes, 131_072), sys.maxsize))
     with open(path, "r", encoding=encoding, errors="surrogateescape", newline="") as fh:
-        rows = csv.reader(fh, delimiter=delimiter)
+        rows = csv.reader(fh, delimiter=delimiter, strict=True)
         try:
             header = next(rows)
         except StopIteration:
@@ -188,7 +198,9 @@ def _read_csv(path: Path, mapping: dict[str, str], settings: Settings) -> Iterat
                 return
             except csv.Error as exc:
                 bad_in_a_row += 1
-                yield Rejection(f"{path}:{line}", "parse", f"the row cannot be read ({exc})")
+                hint = (": a quote opened in this row is never closed, so the rest of the file was read into it"
+                        if "end of data" in str(exc) else "")
+                yield Rejection(f"{path}:{line}", "parse", f"the row cannot be read ({exc}){hint}")
                 if bad_in_a_row >= CSV_MAX_BAD_ROWS_IN_A_ROW:
                     yield Rejection(str(path), "parse", f"{bad_in_a_row} bad rows in a row; the rest of the"
                                     " file was not read")
@@ -215,6 +227,8 @@ def _read_csv(path: Path, mapping: dict[str, str], settings: Settings) -> Iterat
             except RejectedInput as exc:
                 yield Rejection(where, exc.reason, str(exc))
                 continue
+            if not article.outlet and article.url:
+                article.outlet = site_of(article.url)
             if record.get("author"):
                 article.meta["author"] = record["author"]
             article.meta["table_row"] = line
