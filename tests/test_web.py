@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -145,7 +146,7 @@ def test_web_trace_page_shows_roles_changed_facts_artifacts_and_coverage(client,
     # coverage percentages and a link to each source
     assert f'<span class="coverage-derived">{top["coverage"]["derived"]:.0%}</span>' in html
     for s in result["sources"]:
-        assert f'href="/articles/{s["id"]}"' in html
+        assert f'href="/articles/{quote(s["id"], safe="")}"' in html
 
 
 def _esc(text):

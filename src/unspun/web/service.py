@@ -138,9 +138,9 @@ def ingest_upload(store: Store, filename: str, data: bytes, settings: Settings) 
         records = list(read_path(path, settings))
         for record in records:  # the temporary path means nothing once the folder is gone
             if isinstance(record, Article):
-                record.source_path = base
+                record.source_path = (record.source_path or str(path)).replace(str(path), base)
             else:
-                record.input = base
+                record.input = record.input.replace(str(path), base)
         return store_records(store, records, base, settings)
 
 
