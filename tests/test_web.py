@@ -19,6 +19,9 @@ from unspun.article import Article
 from unspun.cli import main
 from unspun.settings import Settings
 
+# Starlette 1.x suggests httpx2 for its TestClient; httpx works the same.
+pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+
 HOSTILE_TITLE = '<script>alert("title")</script> Baltic grid <b>news'
 HOSTILE_OUTLET = 'evil"><script>alert(3)</script>.example'
 HOSTILE_URL = "javascript:alert(4)"
@@ -424,3 +427,19 @@ def test_web_other_host_names_are_refused_without_a_token(db):
         assert r.status_code == 421 and r.json()["error"]["code"] == "bad-host"
     with TestClient(create_app(db), base_url="http://localhost:8008") as c:
         assert c.get("/").status_code == 200
+
+
+def test_web_service_trace_is_the_cli_trace(db):
+    """resolve_target + trace_article is the function pair the CLI's trace can share."""
+    from unspun.web.app import dumps
+    from unspun.web.service import resolve_target, trace_article
+
+    store = _store(db)
+    article = resolve_target(store, str(DEMO / "fr-spun.txt"), Settings())
+    ours = dumps(trace_article(store, article, Settings(), limit=5))
+    cli = CliRunner().invoke(main, ["trace", article.id, "--db", str(db), "--json"], catch_exceptions=False)
+    assert ours == cli.output
+    from unspun.errors import ArticleNotFound
+
+    with pytest.raises(ArticleNotFound):
+        resolve_target(store, "no-such-article", Settings())

@@ -296,7 +296,7 @@ def search(store: Store, q: str = "", outlet: str | None = None, lang: str | Non
     expression = fts_query(q or "")
     cols = "a.id, a.title, a.outlet, a.lang, a.published, a.url"
     if expression and sync_search_index(store):
-        base = (f"FROM web_fts f JOIN articles a ON a.rowid = f.rowid WHERE web_fts MATCH ?"
+        base = ("FROM web_fts f JOIN articles a ON a.rowid = f.rowid WHERE web_fts MATCH ?"
                 + "".join(f" AND {w}" for w in where))
         all_params = [expression, *params]
         total = store.db.execute(f"SELECT COUNT(*) {base}", all_params).fetchone()[0]
@@ -454,14 +454,16 @@ class OutletNotFound(ArticleNotFound):
 UNKNOWN_OUTLET = "(unknown outlet)"
 
 
-def network(store: Store) -> dict[str, Any]:
+def network(store: Store, max_nodes: int = 300) -> dict[str, Any]:
     """Who copies whom: outlets as nodes, one edge per (source outlet → derived outlet) with counts.
 
-    Articles without an outlet (pasted text, plain files) are grouped as ``"(unknown outlet)"``."""
+    Articles without an outlet (pasted text, plain files) are grouped as ``"(unknown outlet)"``.
+    Every outlet with a link is a node; outlets without links fill the rest up to ``max_nodes``
+    (largest first), so a big crawl still draws in a browser."""
     pairs = [dict(r) for r in store.db.execute(_LINK_PAIRS)]
     nodes: dict[str, dict] = {}
     for r in store.db.execute("SELECT outlet, COUNT(*) AS n, GROUP_CONCAT(DISTINCT lang) AS langs"
-                              " FROM articles GROUP BY outlet"):
+                              " FROM articles GROUP BY outlet ORDER BY n DESC, outlet"):
         name = r["outlet"] or UNKNOWN_OUTLET
         nodes[name] = {"id": name, "articles": r["n"], "langs": sorted(filter(None, (r["langs"] or "").split(","))),
                        "known": r["outlet"] is not None, "copies": 0, "copied": 0}
@@ -477,9 +479,9 @@ def network(store: Store) -> dict[str, Any]:
         out_edges.append({"source": s, "target": d, "links": len(items), "kinds": summary["kinds"],
                           "languages": summary["languages"], "median_delay_hours": summary["median_delay_hours"]})
     linked = {e["source"] for e in out_edges} | {e["target"] for e in out_edges}
-    return {"nodes": sorted((n for n in nodes.values() if n["id"] in linked or n["known"]),
-                            key=lambda n: n["id"]),
-            "edges": out_edges}
+    shown = [n for n in nodes.values() if n["id"] in linked]
+    shown += [n for n in nodes.values() if n["id"] not in linked and n["known"]][: max(0, max_nodes - len(shown))]
+    return {"nodes": sorted(shown, key=lambda n: n["id"]), "edges": out_edges}
 
 
 def store_summary(store: Store) -> dict[str, Any]:
