@@ -28,9 +28,10 @@ from . import Record, Rejection, read_bytes, reader
 
 # --- tunables -------------------------------------------------------------------------------------
 # An entry whose own content has at least this many characters of text is taken as the full article;
-# shorter content is a teaser (feeds usually carry 150-500 characters of summary) and the linked
-# page is fetched instead.
-FEED_FULL_TEXT_CHARS = 1000
+# shorter content is a teaser (feed summaries and WordPress excerpts run 150-400 characters) and
+# the linked page is fetched instead. Content that ends like a teaser ("...", "[…]", "Read more")
+# is fetched whatever its length.
+FEED_FULL_TEXT_CHARS = 600
 # How deep OPML lists and sitemap indexes are followed (an OPML of feeds is depth 1, a sitemap
 # index of sitemaps depth 1, an index of indexes depth 2).
 FEED_MAX_DEPTH = 3
@@ -182,6 +183,21 @@ def _html_text_length(html: str) -> int:
         return len(re.sub(r"<[^>]*>", " ", html).strip())
 
 
+_TEASER_END = re.compile(r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading|weiterlesen|lire la suite"
+                         r"|leer más|leggi tutto|читать далее|appeared first on .{0,200})\W*$", re.I)
+
+
+def _is_full_text(html: str) -> bool:
+    """Whether an entry's own content is the article, not a teaser."""
+    from lxml import html as lxml_html
+
+    try:
+        text = " ".join(lxml_html.fromstring(html).text_content().split())
+    except Exception:  # not parseable as HTML
+        text = " ".join(re.sub(r"<[^>]*>", " ", html).split())
+    return len(text) >= FEED_FULL_TEXT_CHARS and not _TEASER_END.search(text[-300:])
+
+
 def _entry_item(entry, source: str, base: str, position: int) -> FeedItem:
     link = entry.get("link") or ""
     if not link:
@@ -194,7 +210,7 @@ def _entry_item(entry, source: str, base: str, position: int) -> FeedItem:
     candidates = [c.get("value") for c in (entry.get("content") or []) if isinstance(c, dict)]
     candidates.append(entry.get("summary"))
     best = max((c for c in candidates if isinstance(c, str)), key=_html_text_length, default=None)
-    if best and _html_text_length(best) >= FEED_FULL_TEXT_CHARS:
+    if best and _is_full_text(best):
         content = best
     guid = entry.get("id") or entry.get("guid")
     title = entry.get("title") or None
@@ -374,8 +390,8 @@ def item_article(item: FeedItem, settings: Settings, fetcher=None) -> Article:
     Raises:
         RejectedInput: no full text and the page cannot be fetched, or no article in it.
     """
-    from .fetch import finish_web_article
-    from .html import article_from_html, outlet_of
+    from .fetch import finish_web_article, site_of
+    from .html import article_from_html
 
     fields = {"source_path": item.name}
     if item.content:
@@ -389,7 +405,7 @@ def item_article(item: FeedItem, settings: Settings, fetcher=None) -> Article:
         if article is not None:
             article.title = item.title or article.title
             if item.url:
-                article.url, article.outlet = item.url, outlet_of(item.url)
+                article.url, article.outlet = item.url, site_of(item.url)
             else:
                 finish_web_article(article, None)
             article.meta["from_feed_content"] = True

@@ -92,10 +92,10 @@ def format_alert(alert: dict) -> str:
 
 
 def _normal_outlet(value: str) -> str:
-    from .html import outlet_of
+    from .fetch import site_of
 
     value = value.strip().lower()
-    return outlet_of(value if "://" in value else f"http://{value}") or value
+    return site_of(value if "://" in value else f"http://{value}") or value
 
 
 class Watcher:
