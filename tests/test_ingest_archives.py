@@ -230,3 +230,48 @@ def test_archives_duplicates_inside_an_archive_are_stored_once(tmp_path, store):
     path = _zip(tmp_path / "dups.zip", {"a.txt": text, "copy/a.txt": text})
     summary = ingest(read_paths([path]), store, Settings())
     assert (len(summary.ingested), len(summary.duplicates)) == (1, 1)
+
+
+def test_archives_killed_ingest_resumes_without_duplicates(tmp_path):
+    """SIGKILL an ingest of a zip half-way, then run it again: nothing committed is lost, nothing
+    is stored twice, and the store is intact."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from unspun.pipeline import ingest
+    from unspun.store import Store
+
+    topics = ["grid", "port", "airline", "bridge"]
+    path = _zip(tmp_path / "batch.zip", {
+        f"{i}-{t}.txt": f"Story {t}\nThe {t} story number {i} was reported on Monday by officials. It has two sentences."
+        for i, t in enumerate(topics)})
+    db = tmp_path / "killed.db"
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, unspun.ingest.archives\n"
+         "from unspun.ingest import read_paths\nfrom unspun.pipeline import ingest\n"
+         "from unspun.settings import Settings\nfrom unspun.store import Store\n"
+         "def say(status, name, msg): print(status, name, flush=True)\n"
+         f"ingest(read_paths([{str(path)!r}]), Store({str(db)!r}), Settings(), on_record=say)\n"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        first = child.stdout.readline()
+        assert first.startswith("ingested"), first
+        os.kill(child.pid, signal.SIGKILL)  # now, while it works on the next article
+    finally:
+        child.wait(timeout=60)
+    store = Store(db)
+    try:
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        committed = store.count("articles")
+        assert 1 <= committed < len(topics)
+        summary = ingest(read_paths([path]), store, Settings())
+        assert len(summary.duplicates) == committed and len(summary.ingested) == len(topics) - committed
+        assert store.count("articles") == len(topics) and not summary.rejected
+        orphans = store.db.execute("SELECT COUNT(*) FROM sentences WHERE article_id NOT IN"
+                                   " (SELECT id FROM articles)").fetchone()[0]
+        assert orphans == 0
+    finally:
+        store.close()
