@@ -105,7 +105,18 @@ def sniff(data: bytes) -> str | None:
 
 # -- loading ----------------------------------------------------------------------------------------
 def _is_url(source: str) -> bool:
-    return urlsplit(source).scheme in ("http", "https")
+    try:
+        return urlsplit(source).scheme in ("http", "https")
+    except ValueError:  # "http://[broken" and friends
+        return False
+
+
+def _join(base: str, link: str) -> str:
+    """``urljoin`` that leaves a link it cannot parse as it is (it is rejected as a bad URL later)."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
 
 
 def load_source(source: str, settings: Settings, fetcher=None) -> tuple[bytes, str]:
@@ -141,7 +152,7 @@ def _resolve(base: str, link: str) -> str:
     if _is_url(link) or link.startswith("file://"):
         return link
     if _is_url(base):
-        return urljoin(base, link)
+        return _join(base, link)
     return str((Path(base).parent / link)) if not Path(link).is_absolute() else link
 
 
@@ -205,7 +216,7 @@ def _entry_item(entry, source: str, base: str, position: int) -> FeedItem:
             if l.get("href") and l.get("rel", "alternate") == "alternate":
                 link = l["href"]
                 break
-    url = urljoin(base, link.strip()) if link and _is_url(base) else (link.strip() or None)
+    url = _join(base, link.strip()) if link and _is_url(base) else (link.strip() or None)
     content = None
     candidates = [c.get("value") for c in (entry.get("content") or []) if isinstance(c, dict)]
     candidates.append(entry.get("summary"))

@@ -152,7 +152,10 @@ def site_of(url: str | None) -> str | None:
     outlet = outlet_of(url)
     if outlet:
         return outlet
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # not a URL after all
+        return None
     return (host[4:] if host.startswith("www.") else host) or None
 
 
@@ -350,7 +353,10 @@ class Fetcher:
         redirects: list[dict] = []
         current = url
         for _hop in range(self.max_redirects + 1):
-            parts = urlsplit(current)
+            try:
+                parts = urlsplit(current)
+            except ValueError as exc:
+                raise RejectedInput("bad-url", f"{current!r} is not a valid URL ({exc})") from exc
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise RejectedInput("bad-url", f"{current!r} is not an http(s) URL")
             if check_robots:
@@ -358,7 +364,10 @@ class Fetcher:
             status, headers, body = self._request(current, accept, max_bytes or self.max_bytes,
                                                   self.retries if retries is None else retries, truncate)
             if 300 <= status < 400 and status != 304 and headers.get("location"):
-                target = urljoin(current, headers["location"].strip())
+                try:
+                    target = urljoin(current, headers["location"].strip())
+                except ValueError as exc:
+                    raise RejectedInput("bad-url", f"{current} redirects to an invalid URL ({exc})") from exc
                 redirects.append({"from": current, "to": target, "status": status})
                 current = target
                 continue
