@@ -275,3 +275,18 @@ def test_archives_killed_ingest_resumes_without_duplicates(tmp_path):
         assert orphans == 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("name", ["e.warc", "e.warc.gz", "e.arc", "e.gz", "e.zip", "e.tar", "e.tgz"])
+def test_archives_empty_files_are_rejected_as_empty(tmp_path, name):
+    (tmp_path / name).write_bytes(b"")
+    assert [r.reason for r in _records(tmp_path / name)] == ["empty"]
+
+
+def test_archives_warc_page_over_the_size_limit_and_binary_members(tmp_path):
+    articles, rejected = _split(_records(WEB / "crawl.warc.gz", max_input_bytes=3000))
+    assert [r.reason for r in rejected] == ["too-large", "http-404"] and len(articles) == 1
+    path = _zip(tmp_path / "bin.zip", {"photo.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
+                                       "ok.txt": "Fine\n" + BODY})
+    articles, rejected = _split(_records(path))
+    assert [r.reason for r in rejected] == ["binary"] and [a.title for a in articles] == ["Fine"]

@@ -108,3 +108,19 @@ def test_tables_unterminated_quote_does_not_swallow_silently(tmp_path):
     # The open quote runs to the end of the file: the row is rejected and says so, not stored wrong.
     assert [a.title for a in articles] == ["Good"] and [r.reason for r in rejected] == ["parse"]
     assert rejected[0].input.endswith(":3") and "never closed" in rejected[0].message
+
+
+def test_tables_text_in_an_unknown_language_never_stops_the_batch(tmp_path, store):
+    """A language the identifier does not know is stored with its best guess and a low
+    probability (``meta.lang_probability``), so it can be told apart; the batch goes on."""
+    from unspun.pipeline import ingest
+
+    path = tmp_path / "t.csv"
+    path.write_text("id,text\n"
+                    "tp,jan pona mi li tawa tomo sona. ona li lukin e lipu mute. tenpo suno ni la mi wile moku e kili.\n"
+                    f'en,"{BODY}"\n', encoding="utf-8")
+    summary = ingest(read_csv(path, None, Settings()), store, Settings())
+    assert summary.ingested == ["tp", "en"] and not summary.rejected
+    unknown, english = store.get_article("tp"), store.get_article("en")
+    assert english.lang == "en" and english.meta["lang_probability"] > 0.7
+    assert unknown.meta["lang_probability"] < 0.5

@@ -254,6 +254,11 @@ def _cut_at_last_line(path: Path) -> bool:
             pos = max(0, pos - _CHUNK)
 
 
+def _not_empty(path: Path) -> None:
+    if path.stat().st_size == 0:
+        raise RejectedInput("empty", "the file is empty")
+
+
 def _top_budget(settings: Settings) -> _Budget:
     return _Budget(int(_tunable(settings, "ARCHIVE_MAX_TOTAL_BYTES", ARCHIVE_MAX_TOTAL_BYTES)))
 
@@ -288,6 +293,7 @@ def read_gzip(path: Path, settings: Settings) -> Iterator[Record]:
 
 
 def _gzip(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
+    _not_empty(path)
     with open(path, "rb") as fh:
         if fh.read(2) != b"\x1f\x8b":
             raise RejectedInput("corrupt", "not gzip data (wrong magic number)")
@@ -316,6 +322,7 @@ def read_zip(path: Path, settings: Settings) -> Iterator[Record]:
 
 
 def _zip(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
+    _not_empty(path)
     max_members = int(_tunable(settings, "ARCHIVE_MAX_MEMBERS", ARCHIVE_MAX_MEMBERS))
     try:
         zf = zipfile.ZipFile(path)
@@ -359,6 +366,7 @@ def read_tar(path: Path, settings: Settings) -> Iterator[Record]:
 
 
 def _tar(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
+    _not_empty(path)
     max_members = int(_tunable(settings, "ARCHIVE_MAX_MEMBERS", ARCHIVE_MAX_MEMBERS))
     try:
         tf = tarfile.open(path, "r:")
@@ -399,6 +407,7 @@ def read_warc(path: Path, settings: Settings) -> Iterator[Record]:
 def _warc(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
     from warcio.archiveiterator import ArchiveIterator
 
+    _not_empty(path)
     with open(path, "rb") as fh:
         head = fh.read(512)
     if head[:2] == b"\x1f\x8b":

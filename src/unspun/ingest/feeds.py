@@ -135,9 +135,12 @@ def load_source(source: str, settings: Settings, fetcher=None) -> tuple[bytes, s
         data, base = page.body, page.final_url
     else:
         path = Path(source[7:] if source.startswith("file://") else source)
-        if not path.exists():
-            raise RejectedInput("missing", f"no such file: {path}")
-        data, base = read_bytes(path, settings), str(path)
+        try:
+            if not path.is_file():
+                raise RejectedInput("missing", f"no such file: {path}")
+            data, base = read_bytes(path, settings), str(path)
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte in it, no permission
+            raise RejectedInput("unreadable", f"{type(exc).__name__}: {exc}") from exc
     if data[:2] == b"\x1f\x8b":
         from .archives import gunzip_bytes
 
