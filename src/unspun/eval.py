@@ -150,12 +150,12 @@ def evaluate(corpus_dir: str | Path, settings: Settings | None = None, sample: i
 
         summary = ingest(articles, store, settings, on_record=on_record)
         ingest_s = time.perf_counter() - started
+        if cache is not None:  # save the embeddings before anything else can fail
+            _copy_vectors(store, cache, model)
         t1 = time.perf_counter()
         link_store(store, settings, only_new=True,
                    progress=(lambda i, n: progress("link", i, n)) if progress else None)
         link_s = time.perf_counter() - t1
-        if cache is not None:
-            _copy_vectors(store, cache, model)
         result = score(store, pairs, corpus_dir.name, len(records))
         result["seconds"] = {"ingest": round(ingest_s, 2), "link": round(link_s, 2),
                              "link_per_article": round(link_s / max(1, len(records)), 4)}
@@ -173,7 +173,7 @@ def evaluate(corpus_dir: str | Path, settings: Settings | None = None, sample: i
                     s = store.get_article(p["source"], model)
                 except Exception:
                     continue
-                h, t = alignment_hits(compare(d, s, settings), by_id[p["derived"]], by_id[p["source"]])
+                h, t = alignment_hits(compare(d, s, settings, store), by_id[p["derived"]], by_id[p["source"]])
                 hits, total = hits + h, total + t
             result["alignment_accuracy"] = round(hits / total, 4) if total else None
             result["alignment_segments"] = total

@@ -45,7 +45,7 @@ SETTINGS: tuple[Setting, ...] = (
     # classification
     Setting("link_threshold", 0.5, "Pairs whose derivation probability reaches this are linked."),
     Setting("verbatim_overlap", 0.6, "Same-language aligned pairs sharing this share of word 3-grams count as copied."),
-    Setting("partial_coverage", 0.5, "A link whose derived side is covered less than this is 'partial'."),
+    Setting("partial_coverage", 0.5, "A link whose two sides are both covered less than this is 'partial'."),
     Setting("translation_paraphrase_share", 0.35, "Cross-language links with more paraphrased/inserted sentences than this are 'rewrite'."),
 )
 

@@ -26,6 +26,8 @@ class Bead:
     score: float
     cosine: float
     reordered: bool = False
+    # For merged beads: each member's own score with the other side ({index: score}).
+    members: dict[int, float] | None = None
 
 
 def margin_matrix(dv: np.ndarray, sv: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -89,11 +91,15 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
         s21 = pair_score(cos21, cos21 - (bg21[:, None] + bg_s[None, :]) / 2)
         # A merge must beat its best single member clearly, or it is a 1-1 plus a gap.
         s21[s21 < np.maximum(score[:-1], score[1:]) + 0.2] = -np.inf
+        # ...and each part must be alignable on its own: an inserted sentence on a related topic
+        # must not ride along with the sentence that really is the translation.
+        s21[np.minimum(score[:-1], score[1:]) < min_score - MERGE_SLACK] = -np.inf
         bead_scores[(2, 1)] = s21
     if m > 1:
         bg12 = np.sort(cos12, axis=0)[-ks:, :].mean(axis=0)
         s12 = pair_score(cos12, cos12 - (bg_d[:, None] + bg12[None, :]) / 2)
         s12[s12 < np.maximum(score[:, :-1], score[:, 1:]) + 0.2] = -np.inf
+        s12[np.minimum(score[:, :-1], score[:, 1:]) < min_score - MERGE_SLACK] = -np.inf
         bead_scores[(1, 2)] = s12
     gain = {key: val - min_score for key, val in bead_scores.items()}
     best = np.zeros((n + 1, m + 1))
@@ -128,7 +134,12 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
                 c = float(cos21[i - 2, j - 1])
             else:
                 c = float(cos12[i - 1, j - 2])
-            beads.append(Bead(d_idx, s_idx, float(bead_scores[(di, dj)][i - di, j - dj]), c))
+            members = None
+            if di == 2:
+                members = {i - 2: float(score[i - 2, j - 1]), i - 1: float(score[i - 1, j - 1])}
+            elif dj == 2:
+                members = {j - 2: float(score[i - 1, j - 2]), j - 1: float(score[i - 1, j - 1])}
+            beads.append(Bead(d_idx, s_idx, float(bead_scores[(di, dj)][i - di, j - dj]), c, members=members))
         i, j = i - di, j - dj
     beads.reverse()
     beads = _fill_sandwiches(beads, score, cos, min_score)
@@ -136,6 +147,9 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
     beads.sort(key=lambda b: b.derived[0])
     return beads
 
+
+# How far below the gap threshold each part of a merged bead may score on its own.
+MERGE_SLACK = 0.3
 
 # How far below the gap threshold a sentence pair may score and still be aligned when it sits
 # between two aligned pairs with nothing else in the gap: position is evidence too, and short or

@@ -63,12 +63,27 @@ def _text(article: Article, indices: list[int]) -> str:
     return " ".join(article.sentences[i].text for i in indices)
 
 
+def _trim(bead: Bead, min_score: float) -> Bead:
+    """Drop from a merged bead the member that does not align on its own: a spinner often splits
+    a source sentence and fills one half with an injected opinion; the opinion is inserted, not
+    translated. The dropped member then shows as inserted (derived) or omitted (source)."""
+    if not bead.members:
+        return bead
+    weak = [k for k, v in bead.members.items() if v < min_score]
+    if len(weak) != 1:
+        return bead
+    derived = [i for i in bead.derived if not (len(bead.derived) > 1 and i in weak)]
+    source = [j for j in bead.source if not (len(bead.source) > 1 and j in weak)]
+    return Bead(derived, source, bead.score, bead.cosine, bead.reordered)
+
+
 def roles(derived: Article, source: Article, beads: list[Bead], min_score: float,
           verbatim_overlap: float, translation_score: float) -> list[dict]:
     """The alignment as JSON-able rows ``{"derived", "source", "role", "score", "detail"}``, in
     derived order, with omitted source sentences placed after the row that precedes them."""
     same_language = (derived.lang or "") == (source.lang or "")
     rows: list[dict] = []
+    beads = [_trim(b, min_score) for b in beads]
     for bead in beads:
         d_text, s_text = _text(derived, bead.derived), _text(source, bead.source)
         lexical = overlap(d_text, s_text) if same_language else 0.0

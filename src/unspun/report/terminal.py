@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -43,13 +44,15 @@ def render_trace(console: Console, result: dict, article: Article, sources: dict
         source = sources.get(src["id"])
         cov = src["coverage"]
         console.print(
-            f"\n[bold]#{rank} {src['kind']}[/bold] from [bold]{src['id']}[/bold]"
-            f" ({src.get('outlet') or 'unknown outlet'}, {src.get('lang') or '?'})"
+            f"\n[bold]#{rank} {src['kind']}[/bold] from [bold]{escape(src['id'])}[/bold]"
+            f" ({escape(src.get('outlet') or 'unknown outlet')}, {escape(src.get('lang') or '?')})"
             f"  confidence {src['confidence']:.2f} · coverage derived {cov['derived']:.0%} / source {cov['source']:.0%}"
             f" · direction {src['direction']}"
         )
         if src.get("title"):
-            console.print(f"   source title: {src['title']}")
+            console.print(f"   source title: {escape(src['title'])}", highlight=False)
+        if src.get("via"):
+            console.print(f"   [dim]itself derived from {escape(src['via'])}: likely not the origin[/dim]")
         counts: dict[str, int] = {}
         for row in src["alignment"]:
             counts[row["role"]] = counts.get(row["role"], 0) + 1
@@ -65,9 +68,13 @@ def render_trace(console: Console, result: dict, article: Article, sources: dict
                 role.append("\n" + row["detail"], style="yellow")
             table.add_row(_sentence(article, row["derived"], style), role, _sentence(source, row["source"], style))
         console.print(table)
+        changed = [r for r in src["alignment"] if r["role"] == "altered"]
+        for row in changed:
+            console.print(f"   [bold yellow]altered[/] sentence {', '.join(str(i) for i in row['derived'])}: "
+                          f"{escape(row['detail'] or '')}", soft_wrap=True, highlight=False)
     if result.get("derived"):
         console.print(f"\n[bold]Articles derived from this one:[/bold] "
-                      + ", ".join(f"{d['id']} ({d['kind']}, {d['confidence']:.2f})" for d in result["derived"]))
+                      + ", ".join(f"{escape(d['id'])} ({d['kind']}, {d['confidence']:.2f})" for d in result["derived"]))
 
 
 def _render_artifact_list(console: Console, artifacts: dict) -> None:

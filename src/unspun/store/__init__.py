@@ -16,7 +16,8 @@ import numpy as np
 
 from ..article import Anchor, Article, Sentence
 from ..errors import ArticleNotFound, SchemaTooNew, StoreError
-from .migrations import MIGRATIONS
+from ..text.terms import article_terms, idf
+from .migrations import MIGRATIONS, add_terms
 
 
 def now() -> str:
@@ -134,6 +135,7 @@ class Store:
                 self.db.execute("INSERT INTO doc_vectors VALUES (?,?,?)", (article.id, model, to_blob(doc_vector)))
             if minhash is not None:
                 self.db.execute("INSERT INTO minhashes VALUES (?,?,?)", (article.id, minhash[0], minhash[1]))
+            add_terms(self.db, article.lang or "und", article_terms(article))
 
     def get_article(self, article_id: str, model: str | None = None) -> Article:
         """Load a stored article with sentences, anchors and (when ``model`` is given) vectors.
@@ -155,6 +157,8 @@ class Store:
             lang=row["lang"], published=parse_time(row["published"]), source_path=row["source_path"],
             meta=json.loads(row["meta"] or "{}"),
         )
+        if row["artifact_score"] is not None:
+            article.meta["artifact_score"] = row["artifact_score"]
         text = article.text
         sentences = [
             Sentence(index=r["idx"], text=text[r["start"]:r["end"]], start=r["start"], end=r["end"],
@@ -237,6 +241,18 @@ class Store:
     def anchor_postings(self, kinds: tuple[str, ...] = ("number", "name")) -> Iterator[tuple[str, str, str]]:
         q = f"SELECT DISTINCT kind, value, article_id FROM anchors WHERE kind IN ({','.join('?' * len(kinds))})"
         yield from self.db.execute(q, kinds)
+
+    def term_weights(self, lang: str, terms: set[str]) -> dict[str, float]:
+        """IDF of each term among the stored articles of one language (unseen terms: as if df=0)."""
+        row = self.db.execute("SELECT n FROM term_docs WHERE lang = ?", (lang,)).fetchone()
+        n = row[0] if row else 0
+        dfs: dict[str, int] = {}
+        terms_list = list(terms)
+        for i in range(0, len(terms_list), 500):
+            chunk = terms_list[i : i + 500]
+            q = f"SELECT term, df FROM terms WHERE lang = ? AND term IN ({','.join('?' * len(chunk))})"
+            dfs.update(dict(self.db.execute(q, [lang, *chunk]).fetchall()))
+        return {t: idf(dfs.get(t, 0), n) for t in terms}
 
     # -- links ----------------------------------------------------------------------------------
     def put_link(self, link: dict[str, Any], alignment: list[dict[str, Any]], model: str, settings: dict) -> None:

@@ -135,4 +135,41 @@ def m002_artifacts(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [m001_create_tables, m002_artifacts]
+
+
+def m003_terms(db: sqlite3.Connection) -> None:
+    """Document frequencies of words per language, for the IDF-weighted wording overlap."""
+    from ..text.terms import article_terms_from_text
+
+    _run(db, """
+        CREATE TABLE terms (
+            lang TEXT NOT NULL,
+            term TEXT NOT NULL,
+            df INTEGER NOT NULL,
+            PRIMARY KEY (lang, term)
+        ) WITHOUT ROWID;
+        CREATE TABLE term_docs (
+            lang TEXT PRIMARY KEY,
+            n INTEGER NOT NULL
+        )
+    """)
+    # Backfill from the articles already stored.
+    for lang, text, starts, ends, quoted in db.execute(
+        "SELECT a.lang, a.text, group_concat(s.start), group_concat(s.end), group_concat(s.quoted)"
+        " FROM articles a LEFT JOIN sentences s ON s.article_id = a.id GROUP BY a.id"
+    ).fetchall():
+        spans = []
+        if starts:
+            spans = [(int(x), int(y), q == "1") for x, y, q in zip(starts.split(","), ends.split(","), quoted.split(","))]
+        add_terms(db, lang or "und", article_terms_from_text(text, spans))
+
+
+def add_terms(db: sqlite3.Connection, lang: str, terms: set[str]) -> None:
+    db.executemany(
+        "INSERT INTO terms VALUES (?, ?, 1) ON CONFLICT(lang, term) DO UPDATE SET df = df + 1",
+        [(lang, t) for t in terms],
+    )
+    db.execute("INSERT INTO term_docs VALUES (?, 1) ON CONFLICT(lang) DO UPDATE SET n = n + 1", (lang,))
+
+
+MIGRATIONS = [m001_create_tables, m002_artifacts, m003_terms]
