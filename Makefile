@@ -20,12 +20,14 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	@rm -f demo/demo.db demo/demo.db-wal demo/demo.db-shm
+	@rm -f demo/demo.db*
 	$(BIN)/unspun ingest demo/corpus --db demo/demo.db --link
 	$(BIN)/unspun links --db demo/demo.db
 	$(BIN)/unspun trace demo/corpus/fr-spun.txt --db demo/demo.db
 
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)

@@ -177,32 +177,6 @@ def links(db, as_json, article_id):
                                     "source_coverage"], title=f"{len(rows)} links")
 
 
-def _resolve(store, target: str, settings: Settings):
-    """A stored article for an id, or a file ingested (and stored) first."""
-    from .embed import get_encoder
-    from .errors import ArticleNotFound, RejectedInput
-    from .ingest import Rejection, read_path
-    from .pipeline import store_article
-
-    model = get_encoder(settings.encoder).model_id
-    path = Path(target)
-    if path.is_file():
-        records = list(read_path(path, settings))
-        if not records:
-            raise RejectedInput("no-text", f"{target}: no article found in the file")
-        record = records[0]
-        if isinstance(record, Rejection):
-            store.reject(record.input, record.reason, record.message)
-            raise RejectedInput(record.reason, f"{target} was rejected: {record.message}")
-        _status, article_id = store_article(record, store, settings)
-    elif store.has_article(target):
-        article_id = target
-    else:
-        raise ArticleNotFound(f"{target!r} is neither a file nor an article id in {store.path}")
-    article = store.get_article(article_id, model)
-    return article
-
-
 @main.command()
 @click.argument("target")
 @db_option
@@ -215,25 +189,61 @@ def trace(target, db, as_json, overrides, limit):
     Prints the likely sources ranked, with kind and confidence, and a side-by-side alignment in
     which inserted and altered sentences are highlighted.
     """
-    from .embed import get_encoder
-    from .link import trace as run_trace
+    from .web.service import resolve_target, trace_article
 
     settings = Settings.from_pairs(list(overrides))
     store = _store(db)
-    article = _resolve(store, target, settings)
-    result = run_trace(store, article, settings, limit=limit)
-    found = {"score": None, "artifacts": store.artifacts(article.id)}
-    row = store.db.execute("SELECT artifact_score FROM articles WHERE id = ?", (article.id,)).fetchone()
-    found["score"] = row[0] if row else None
-    result["artifacts"] = found
+    article = resolve_target(store, target, settings)
+    result = trace_article(store, article, settings, limit=limit)
     if as_json:
         _dump(result)
         return
     from .report.terminal import render_trace
 
-    model = get_encoder(settings.encoder).model_id
     sources = {s["id"]: store.get_article(s["id"]) for s in result["sources"]}
-    render_trace(console, result, article, sources, found)
+    render_trace(console, result, article, sources, result["artifacts"])
+
+
+@main.command()
+@click.argument("target")
+@db_option
+@json_option
+@set_option
+def artifacts(target, db, as_json, overrides):
+    """Traces of machine rewriting in one article: persona, assistant, prompt-leak, engagement, scrape.
+
+    TARGET is a file (ingested first) or a stored article id. Each finding has its kind, exact
+    character span, the rule that matched and a one-line reason; the article gets a score.
+    """
+    from .artifacts import detect
+    from .web.service import resolve_target
+
+    settings = Settings.from_pairs(list(overrides))
+    store = _store(db)
+    article = resolve_target(store, target, settings)
+    result = detect(article)
+    if as_json:
+        _dump({"article": article.summary(), "score": result["score"], "artifacts": result["artifacts"]})
+        return
+    from .artifacts.render import render_artifacts
+
+    render_artifacts(article, result, console)
+
+
+@main.command()
+@db_option
+@set_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8008, show_default=True, help="Port to listen on.")
+@click.option("--token", default=None, envvar="UNSPUN_TOKEN",
+              help="Secret every request must carry; required to listen on a non-loopback address.")
+@click.option("--max-upload-bytes", default=5_000_000, show_default=True, help="Largest accepted upload or body.")
+def serve(db, overrides, host, port, token, max_upload_bytes):
+    """Serve the web interface (trace, articles, search, outlets, network) over the store."""
+    from .web import serve as run_server
+
+    run_server(db, host=host, port=port, token=token, settings=Settings.from_pairs(list(overrides)),
+               max_upload_bytes=max_upload_bytes)
 
 
 @main.command(name="settings")
