@@ -284,7 +284,7 @@ def test_fuzz_regressions_found_by_atheris():
     assert crashes
     for path in crashes:
         data = path.read_bytes()
-        {"feeds": fuzz_feed, "tables": fuzz_csv}.get(path.parent.name, fuzz_feed)(data)
+        {"feeds": fuzz_feed, "tables": fuzz_csv, "archives": TARGETS["archive"]}[path.parent.name](data)
 
 
 # -- atheris --------------------------------------------------------------------------------------
@@ -306,8 +306,13 @@ def main(argv: list[str]) -> None:  # pragma: no cover - run by hand
         import unspun.ingest.html  # noqa: F401
         import unspun.ingest.tables  # noqa: F401
     corpus = Path(tempfile.mkdtemp(prefix=f"unspun-fuzz-{target}-"))
-    for i, seed in enumerate(SEEDS.get(target, [])):
-        (corpus / f"seed-{i}").write_bytes(seed if target != "archive" else b"\x00" + seed)
+    seeds = SEEDS.get(target, [])
+    if target == "archive":  # the first byte picks the suffix (see TARGETS)
+        pick = {s: bytes([ARCHIVE_SUFFIXES.index(s)]) for s in ARCHIVE_SUFFIXES}
+        seeds = [pick[".warc.gz"] + seeds[0], pick[".arc"] + seeds[1], pick[".zip"] + _zip_of(SEEDS["html"][0]),
+                 pick[".gz"] + seeds[0]]
+    for i, seed in enumerate(seeds):
+        (corpus / f"seed-{i}").write_bytes(seed)
     fn = TARGETS[target]
     atheris.Setup([argv[0], *argv[2:], str(corpus)], fn)
     atheris.Fuzz()

@@ -208,7 +208,7 @@ def _read_member(stream: BinaryIO, member: str, display: str, settings: Settings
             except EOFError:
                 truncated = "ends early (truncated archive?)"
                 written = out.tell()
-            except (OSError, zlib.error, zipfile.BadZipFile, tarfile.TarError) as exc:
+            except Exception as exc:  # zlib.error, BadZipFile (bad CRC), NotImplementedError, OSError...
                 truncated = f"is corrupt ({type(exc).__name__}: {exc})"
                 written = out.tell()
         budget.left -= written
@@ -326,16 +326,20 @@ def _zip(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
     max_members = int(_tunable(settings, "ARCHIVE_MAX_MEMBERS", ARCHIVE_MAX_MEMBERS))
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise RejectedInput("corrupt", f"not a readable zip file ({exc})") from exc
+    except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError, ValueError, EOFError...
+        raise RejectedInput("corrupt", f"not a readable zip file ({type(exc).__name__}: {exc})") from exc
     with zf:
-        infos = [i for i in zf.infolist() if not i.is_dir() and not _hidden(i.filename)]
+        # Not ZipInfo.is_dir(): it fails on a member with an empty name (found by fuzzing).
+        infos = [i for i in zf.infolist() if not i.filename.endswith("/") and not _hidden(i.filename)]
         for number, info in enumerate(infos):
             if number >= max_members:
                 yield Rejection(str(path), "too-many-members", f"holds {len(infos):,} files; only the first"
                                 f" {max_members:,} were read (ARCHIVE_MAX_MEMBERS)")
                 return
             where = f"{path}!{info.filename}"
+            if not info.filename:
+                yield Rejection(where, "corrupt", "a member has no name")
+                continue
             if info.flag_bits & 0x1:
                 yield Rejection(where, "encrypted", "the member is encrypted", )
                 continue
@@ -345,7 +349,7 @@ def _zip(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
                 return
             try:
                 stream = zf.open(info)
-            except (zipfile.BadZipFile, NotImplementedError, OSError, RuntimeError, ValueError) as exc:
+            except Exception as exc:  # unsupported compression, bad headers, encryption variants
                 yield Rejection(where, "corrupt", f"the member cannot be opened ({type(exc).__name__}: {exc})")
                 continue
             with stream:
@@ -370,8 +374,8 @@ def _tar(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
     max_members = int(_tunable(settings, "ARCHIVE_MAX_MEMBERS", ARCHIVE_MAX_MEMBERS))
     try:
         tf = tarfile.open(path, "r:")
-    except tarfile.TarError as exc:
-        raise RejectedInput("corrupt", f"not a readable tar file ({exc})") from exc
+    except Exception as exc:  # tarfile raises TarError, but also EOFError, ValueError, OverflowError
+        raise RejectedInput("corrupt", f"not a readable tar file ({type(exc).__name__}: {exc})") from exc
     with tf:
         number = 0
         try:
@@ -388,7 +392,7 @@ def _tar(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
                     continue
                 # A tar stores sizes uncompressed, so the ratio check does not apply here.
                 yield from _read_member(stream, info.name, str(path), settings, budget, None)
-        except (tarfile.TarError, EOFError, OSError) as exc:
+        except Exception as exc:  # tarfile raises many types on a broken stream
             yield Rejection(str(path), "truncated", f"the tar file breaks off ({type(exc).__name__}: {exc});"
                             " the members before were read")
 
