@@ -284,7 +284,7 @@ def test_fuzz_regressions_found_by_atheris():
     assert crashes
     for path in crashes:
         data = path.read_bytes()
-        {"feeds": fuzz_feed, "tables": fuzz_csv, "archives": TARGETS["archive"]}[path.parent.name](data)
+        {"feeds": fuzz_feed, "tables": fuzz_csv, "archives": TARGETS["archive"], "bodies": fuzz_body}[path.parent.name](data)
 
 
 # -- atheris --------------------------------------------------------------------------------------

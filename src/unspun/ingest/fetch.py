@@ -115,7 +115,16 @@ def body_text(body: bytes, charset: str | None = None) -> str:
         mixed = _mixed_utf8(body)
         if mixed is not None:
             return mixed
-    return decode(body)
+    return safe_decode(body)
+
+
+def safe_decode(data: bytes) -> str:
+    """``ingest.decode`` that reports a BOM followed by truncated UTF-16 as an encoding rejection
+    (``decode`` lets the UnicodeDecodeError out; found by fuzzing)."""
+    try:
+        return decode(data)
+    except UnicodeDecodeError as exc:
+        raise RejectedInput("encoding", f"the text cannot be decoded ({exc})") from exc
 
 
 _UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")

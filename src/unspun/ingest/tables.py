@@ -80,8 +80,10 @@ def _encoding_of(sample: bytes) -> str:
 
     if _mixed_utf8(sample) is not None:
         return "utf-8"  # UTF-8 with rows from another system: those rows are repaired one by one
+    from .fetch import safe_decode
+
     try:
-        text = decode(sample)
+        text = safe_decode(sample)
     except RejectedInput as exc:
         if exc.reason != "encoding":
             raise
@@ -106,8 +108,10 @@ def _fix_field(value: str) -> str:
     """
     if not any("\udc80" <= ch <= "\udcff" for ch in value):
         return value
+    from .fetch import safe_decode
+
     raw = value.encode("utf-8", "surrogateescape")
-    return decode(raw)
+    return safe_decode(raw)
 
 
 def _pick_columns(header: list[str], mapping: dict[str, str], where: str) -> dict[str, str]:
