@@ -1,0 +1,314 @@
+"""Scale benchmark: ingest, link and trace throughput, memory and candidate recall at one corpus size.
+
+    python benchmarks/scale.py --size 10000            # what `make bench` runs
+    python benchmarks/scale.py --size 1000000 --mode generated
+
+Writes ``benchmarks/results/<size>.json``. Phases run in separate processes so each reports its
+own peak memory:
+
+1. **fill**: generate ``size`` articles (benchmarks/corpus.py) and store them.
+   ``--mode pipeline`` runs unspun's own ``ingest`` (language, sentences, anchors, artifact
+   detector, MinHash, store) with the sentence encoder replaced by ``GeneratedEncoder`` (vectors
+   from the generator's ground truth); ``--mode generated`` also skips the text stages and stores
+   the generator's sentences with the real anchor stage and real MinHash (for 1M articles, where
+   the text stages alone would take hours); ``--mode real`` runs the real model on every sentence
+   (only feasible for a few thousand articles on two cores). All but the last ``--new`` articles
+   are marked linked, as if an earlier run had linked them.
+2. **link**: ``link_store`` over the ``--new`` unlinked articles against the whole store (the
+   candidate index is built, or caught up, first: ``index_build_s``), then candidate recall: the
+   share of labelled derived pairs, with the derived side among the new articles, that candidate
+   generation proposes from either side.
+3. **trace**: ``--traces`` new articles not in the store, each processed and traced; the real
+   model is loaded and each traced article's sentences are embedded by it (the time is added
+   to that trace), and ``--real-sample`` articles go through the real pipeline stages to
+   measure real ingest throughput.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import GeneratedEncoder, Generator, fill_background  # noqa: E402
+
+
+def rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process so far: less disturbed than wall time by other work on the machine."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _events(args) -> int:
+    """How many articles the event generator makes (the rest, in bulk mode, is background)."""
+    return min(args.tail, args.size) if args.mode == "bulk" else args.size
+
+
+def _generator(size: int, seed: int) -> Generator:
+    return Generator(size, seed)
+
+
+def _patch_encoder(enc) -> None:
+    """Make the pipeline and the linker use ``enc`` instead of the real model."""
+    import unspun.embed
+    import unspun.link
+    import unspun.pipeline
+
+    for module in (unspun.pipeline, unspun.link, unspun.embed):
+        module.get_encoder = lambda name="e5", _enc=enc: _enc
+
+
+def phase_fill(args) -> dict:
+    from unspun.article import Article, Sentence
+    from unspun.embed import E5Encoder
+    from unspun.index.minhash import article_minhash
+    from unspun.ingest.jsonl import article_from_record
+    from unspun.pipeline import doc_vector, ingest
+    from unspun.settings import Settings
+    from unspun.store import Store
+    from unspun.text.anchors import add_anchors
+
+    settings = Settings()
+    db = Path(args.db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for p in db.parent.glob(db.name + "*"):
+        p.unlink()
+    store = Store(db)
+    enc = GeneratedEncoder(E5Encoder.model_id)
+    if args.mode != "real":
+        _patch_encoder(enc)
+    gen = _generator(_events(args), args.seed)
+    labelled = []
+    t0, c0 = time.perf_counter(), cpu_s()
+    background = 0
+    if args.mode == "bulk":
+        background = fill_background(
+            store, args.size - _events(args), enc, gen.pools,
+            progress=lambda n: n % 100_000 == 0 and print(f"  background: {n}, {time.perf_counter() - t0:.0f} s",
+                                                          file=sys.stderr, flush=True))
+    background_s = time.perf_counter() - t0
+    if args.mode in ("pipeline", "real"):
+        def records():
+            for art in gen.articles():
+                enc.learn(art)
+                if art.source:
+                    labelled.append((art.id, art.source))
+                yield article_from_record(art.record(), settings, art.id)
+
+        summary = ingest(records(), store, settings)
+        stored = len(summary.ingested)
+        skipped = {"duplicates": len(summary.duplicates), "rejected": len(summary.rejected)}
+    else:
+        stored = background
+        skipped = {}
+        for art in gen.articles():
+            if art.source:
+                labelled.append((art.id, art.source))
+            a = Article(text=art.text, title=art.title, id=art.id, outlet=art.outlet, lang=art.lang,
+                        published=art.published)
+            sentences, cursor = [], 0
+            for n, s in enumerate(art.sentences):
+                start = a.text.index(s.text, cursor)
+                sentences.append(Sentence(n, s.text, start, start + len(s.text), paragraph=n // 4))
+                cursor = start + len(s.text)
+            a.sentences = sentences
+            add_anchors(a)
+            enc.learn(art)
+            a.vectors = enc.encode([s.text for s in sentences])
+            if store.id_for_hash(a.content_hash) is not None:  # the generator repeats itself now and then
+                skipped["duplicates"] = skipped.get("duplicates", 0) + 1
+                continue
+            store.add_article(a, enc.model_id, doc_vector(a.vectors), article_minhash(a, settings.minhash_perm))
+            stored += 1
+            if stored % 50000 == 0:
+                print(f"  fill: {stored} articles, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    seconds, cpu = time.perf_counter() - t0, cpu_s() - c0
+    ids = store.article_ids()
+    old = ids[: max(0, len(ids) - args.new)]
+    store.db.execute("UPDATE articles SET linked_at = 'bench' WHERE rowid <= (SELECT rowid FROM articles WHERE id = ?)",
+                     (old[-1],)) if old else None
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    (db.parent / "labelled.json").write_text(json.dumps(labelled))
+    return {"stored": stored, "background": background, "background_s": round(background_s, 1),
+            "skipped": skipped, "fill_s": round(seconds, 1), "fill_cpu_s": round(cpu, 1),
+            "ingest_articles_per_s": round(stored / seconds, 1),
+            "ingest_articles_per_cpu_s": round(stored / cpu, 1),
+            "store_bytes": db.stat().st_size, "fill_peak_rss_gib": round(rss_gib(), 3)}
+
+
+def phase_link(args) -> dict:
+    from unspun.embed import E5Encoder
+    from unspun.index.candidates import CandidateIndex
+    from unspun.link import link_store
+    from unspun.settings import Settings
+    from unspun.store import Store
+
+    settings = Settings()
+    enc = GeneratedEncoder(E5Encoder.model_id)
+    if args.mode != "real":
+        _patch_encoder(enc)
+    store = Store(args.db)
+    t0 = time.perf_counter()
+    CandidateIndex(store, enc.model_id, settings).close()  # build or catch up the persisted index
+    index_s = time.perf_counter() - t0
+    rss_index = rss_gib()
+    t0, c0 = time.perf_counter(), cpu_s()
+    result = link_store(store, settings)
+    link_s, link_cpu = time.perf_counter() - t0, cpu_s() - c0
+    # Candidate recall over the labelled pairs whose derived side was just linked.
+    all_ids = store.article_ids()
+    new, stored = set(all_ids[-args.new:]), set(all_ids)
+    labelled = [(d, s) for d, s in json.loads((Path(args.db).parent / "labelled.json").read_text())
+                if d in new and s in stored]
+    labelled = labelled[: args.recall_pairs]
+    index = CandidateIndex(store, enc.model_id, settings)
+    cache: dict[str, set] = {}
+
+    def cands(i):
+        if i not in cache:
+            cache[i] = {o for o, _ev in index.candidates(store.get_article(i, enc.model_id))}
+        return cache[i]
+
+    reached = sum(1 for d, s in labelled if s in cands(d) or d in cands(s))
+    index.close()
+    sidecar = sum(p.stat().st_size for p in Path(args.db).parent.glob(Path(args.db).name + ".*")
+                  if p.suffix in (".candidates", ".usearch"))
+    return {"index_build_s": round(index_s, 1), "index_peak_rss_gib": round(rss_index, 3),
+            "linked": result["examined"], "compared": result["compared"], "links": result["links"],
+            "link_s": round(link_s, 1), "link_cpu_s": round(link_cpu, 1),
+            "link_articles_per_s": round(result["examined"] / link_s, 2),
+            "link_articles_per_cpu_s": round(result["examined"] / link_cpu, 2),
+            "recall_pairs": len(labelled), "candidate_recall": round(reached / len(labelled), 4) if labelled else None,
+            "index_bytes": sidecar, "link_peak_rss_gib": round(rss_gib(), 3)}
+
+
+def phase_trace(args) -> dict:
+    import numpy as np
+
+    from unspun.embed import E5Encoder, get_encoder
+    from unspun.ingest.jsonl import article_from_record
+    from unspun.link import trace
+    from unspun.pipeline import analyse, process
+    from unspun.settings import Settings
+    from unspun.store import Store
+
+    settings = Settings()
+    real = get_encoder("e5")  # the real model, loaded before timing
+    real.encode(["warm up"])
+    enc = GeneratedEncoder(E5Encoder.model_id)
+    if args.mode != "real":
+        _patch_encoder(enc)
+    store = Store(args.db)
+    # New articles: the ones the generator makes after the stored corpus (their sources are stored).
+    extra = list(_generator(_events(args) + args.traces, args.seed).articles())[_events(args):]
+    for art in extra:
+        enc.learn(art)
+    records = [article_from_record(a.record(), settings, a.id) for a in extra]
+    times, embed_times, found = [], [], 0
+    for article in records:
+        t0 = time.perf_counter()
+        process(article, settings, store)
+        result = trace(store, article, settings)
+        t1 = time.perf_counter()
+        if args.mode != "real":  # what the real model adds: embedding this article's sentences
+            real.encode([s.text[: settings.max_sentence_chars] for s in article.sentences])
+        t2 = time.perf_counter()
+        times.append(t2 - t0)
+        embed_times.append(t2 - t1)
+        found += bool(result["sources"])
+    # Real ingest throughput: the real stages and the real model on a sample (not stored).
+    sample = [article_from_record(a.record(), settings, a.id)
+              for a in list(_generator(args.real_sample, args.seed + 1).articles())]
+    t0, c0 = time.perf_counter(), cpu_s()
+    sentences = 0
+    for article in sample:
+        analyse(article)
+        texts = [s.text[: settings.max_sentence_chars] for s in article.sentences]
+        real.encode(texts, batch=settings.embed_batch)
+        sentences += len(texts)
+    real_s, real_cpu = time.perf_counter() - t0, cpu_s() - c0
+    times.sort()
+    return {"traces": len(times), "traces_with_sources": found,
+            "trace_p50_s": round(float(np.percentile(times, 50)), 4),
+            "trace_p95_s": round(float(np.percentile(times, 95)), 4),
+            "trace_embed_p50_s": round(float(np.percentile(embed_times, 50)), 4),
+            "real_sample_articles": len(sample),
+            "real_ingest_articles_per_s": round(len(sample) / real_s, 2),
+            "real_e5_sentences_per_s": round(sentences / real_s, 1),
+            "real_e5_sentences_per_cpu_s": round(sentences / real_cpu, 1),
+            "trace_peak_rss_gib": round(rss_gib(), 3)}
+
+
+PHASES = {"fill": phase_fill, "link": phase_link, "trace": phase_trace}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--size", type=int, default=10000)
+    ap.add_argument("--mode", choices=("pipeline", "generated", "bulk", "real"), default=None,
+                    help="how the store is filled (default: pipeline up to 10k, bulk above)")
+    ap.add_argument("--tail", type=int, default=10000,
+                    help="bulk mode: articles made by the event generator after the background")
+    ap.add_argument("--new", type=int, default=2000, help="articles linked incrementally (the rest count as linked)")
+    ap.add_argument("--traces", type=int, default=100)
+    ap.add_argument("--real-sample", type=int, default=100)
+    ap.add_argument("--recall-pairs", type=int, default=3000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--db", help="store path (default: /tmp/unspun-bench/<size>/bench.db)")
+    ap.add_argument("--phase", choices=tuple(PHASES), help=argparse.SUPPRESS)
+    ap.add_argument("--skip-fill", action="store_true", help="reuse the store of an earlier run")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    args.mode = args.mode or ("pipeline" if args.size <= 10_000 else "bulk")
+    args.new = min(args.new, args.size)
+    args.db = args.db or f"/tmp/unspun-bench/{args.size}/bench.db"
+    if args.phase:
+        print(json.dumps(PHASES[args.phase](args)))
+        return 0
+    result = {"size": args.size, "cores": os.cpu_count(), "mode": args.mode,
+              "generated_vectors": args.mode != "real",
+              "machine": {"load_avg_at_start": os.getloadavg()[0]}, "new_articles_linked": args.new}
+    passthrough = [f"--size={args.size}", f"--mode={args.mode}", f"--new={args.new}", f"--traces={args.traces}",
+                   f"--real-sample={args.real_sample}", f"--tail={args.tail}", f"--recall-pairs={args.recall_pairs}",
+                   f"--seed={args.seed}", f"--db={args.db}"]
+    phases = ("link", "trace") if args.skip_fill else ("fill", "link", "trace")
+    for phase in phases:
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, __file__, f"--phase={phase}", *passthrough],
+                             check=True, capture_output=True, text=True)
+        if out.stderr.strip():
+            print(out.stderr.strip()[-2000:], file=sys.stderr)
+        result[phase] = json.loads(out.stdout.strip().splitlines()[-1])
+        result[phase]["wall_s"] = round(time.perf_counter() - t0, 1)
+        print(f"{phase}: {json.dumps(result[phase])}", file=sys.stderr, flush=True)
+    fill, link, tr = result.get("fill", {}), result["link"], result["trace"]
+    result.update({
+        "ingest_articles_per_s": fill.get("ingest_articles_per_s"),
+        "ingest_real_model_articles_per_s": tr["real_ingest_articles_per_s"],
+        "link_articles_per_s": link["link_articles_per_s"],
+        "trace_p50_s": tr["trace_p50_s"], "trace_p95_s": tr["trace_p95_s"],
+        "peak_rss_gib": max(link["link_peak_rss_gib"], tr["trace_peak_rss_gib"]),
+        "candidate_recall": link["candidate_recall"],
+    })
+    out = args.out or HERE / "results" / f"{args.size}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps({k: result[k] for k in ("size", "ingest_articles_per_s", "link_articles_per_s",
+                                             "trace_p50_s", "trace_p95_s", "peak_rss_gib", "candidate_recall")}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
