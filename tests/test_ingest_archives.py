@@ -169,9 +169,18 @@ def test_archives_nesting_is_bounded(tmp_path):
     _zip(leaf, {"deep.txt": "Deep\n" + BODY})
     middle = io.BytesIO()
     _zip(middle, {"leaf.zip": leaf.getvalue(), "mid.txt": "Mid\n" + BODY})
-    outer = _zip(tmp_path / "outer.zip", {"middle.zip": middle.getvalue(), "inner.zip": leaf.getvalue()})
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w:gz") as tf:
+        data = ("Tarred\n" + BODY).encode()
+        info = tarfile.TarInfo("t.txt")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    outer = _zip(tmp_path / "outer.zip", {"middle.zip": middle.getvalue(), "inner.zip": leaf.getvalue(),
+                                          "crawl.tar.gz": tar.getvalue()})
     articles, rejected = _split(_records(outer))
-    assert sorted(a.source_path.split("!", 1)[1] for a in articles) == ["inner.zip!deep.txt", "middle.zip!mid.txt"]
+    # A .tar.gz is one archive, not two: inside a zip it is opened like a zip would be.
+    assert sorted(a.source_path.split("!", 1)[1] for a in articles) == [
+        "crawl.tar.gz!crawl.tar!t.txt", "inner.zip!deep.txt", "middle.zip!mid.txt"]
     assert [(r.input.split("!", 1)[1], r.reason) for r in rejected] == [("middle.zip!leaf.zip", "nested")]
 
 

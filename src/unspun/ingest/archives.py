@@ -179,16 +179,18 @@ def _safe_name(member: str) -> str:
 
 
 def _read_member(stream: BinaryIO, member: str, display: str, settings: Settings, budget: _Budget,
-                 compressed_size: int | None, counted_in=None) -> Iterator[Record]:
+                 compressed_size: int | None, counted_in=None, same_level: bool = False) -> Iterator[Record]:
     """Spill one member to a scratch file under the limits, read it with the reader its suffix
-    picks, and rename its records ``display!member``."""
+    picks, and rename its records ``display!member``. ``same_level``: the member is all a gzip
+    wrapper holds (``x.tar.gz``), which is one archive, not two nested."""
     from . import read_path
 
     name = _safe_name(member)
     suffix = Path(name).suffix.lower()
     where = f"{display}!{member}"
     max_depth = int(_tunable(settings, "ARCHIVE_MAX_DEPTH", ARCHIVE_MAX_DEPTH))
-    if suffix in _ARCHIVE_SUFFIXES and budget.depth + 1 >= max_depth:
+    depth = budget.depth + (0 if same_level else 1)
+    if suffix in _ARCHIVE_SUFFIXES and depth >= max_depth:
         yield Rejection(where, "nested", f"an archive nested more than {max_depth} deep is not opened"
                         " (ARCHIVE_MAX_DEPTH)")
         return
@@ -219,7 +221,7 @@ def _read_member(stream: BinaryIO, member: str, display: str, settings: Settings
             # Line-oriented members keep their complete lines: a crawl dump cut short loses only its tail.
             yield Rejection(where, "truncated", f"{member} {truncated}; its complete lines were read")
         if suffix in _ARCHIVE_SUFFIXES:
-            inner = _Budget(budget.left, budget.depth + 1)
+            inner = _Budget(budget.left, depth)
             records = _open_archive(path, settings, inner)
         else:
             inner, records = None, read_path(path, settings)
@@ -311,7 +313,7 @@ def _gzip(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
     with open(path, "rb") as raw:
         counter = _CountingReader(raw)
         yield from _read_member(_Gunzip(counter), inner, str(path), settings, budget, size,
-                                counted_in=lambda: counter.count)
+                                counted_in=lambda: counter.count, same_level=True)
 
 
 # -- zip --------------------------------------------------------------------------------------------
