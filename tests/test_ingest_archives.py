@@ -299,3 +299,14 @@ def test_archives_warc_page_over_the_size_limit_and_binary_members(tmp_path):
                                        "ok.txt": "Fine\n" + BODY})
     articles, rejected = _split(_records(path))
     assert [r.reason for r in rejected] == ["binary"] and [a.title for a in articles] == ["Fine"]
+
+
+def test_archives_warc_with_wrong_record_lengths_is_reported_quietly(tmp_path, capfd):
+    from fixtures.web.make_archives import write_warc
+
+    write_warc(tmp_path / "full.warc", gzip=False)
+    data = (tmp_path / "full.warc").read_bytes()
+    (tmp_path / "bad.warc").write_bytes(data.replace(b"Content-Length: 64\r\n", b"Content-Length: 40\r\n", 1))
+    articles, rejected = _split(_records(tmp_path / "bad.warc"))
+    assert len(articles) == 2 and [r.reason for r in rejected] == ["http-404", "bad-length"]
+    assert "Record not followed by newline" not in capfd.readouterr().err

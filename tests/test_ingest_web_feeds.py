@@ -195,3 +195,22 @@ def test_feeds_item_without_fetcher_is_rejected_not_raised():
     with pytest.raises(Exception) as info:
         item_article(item, Settings(), None)
     assert getattr(info.value, "reason", None) == "fetch-off"
+
+
+def test_feeds_opml_loops_end_and_depth_is_bounded(tmp_path):
+    def opml(*children):
+        outlines = "".join(f'<outline type="rss" xmlUrl="{c}"/>' for c in children)
+        return f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>'
+
+    (tmp_path / "a.opml").write_text(opml("b.opml", "a.opml"))
+    (tmp_path / "b.opml").write_text(opml("a.opml", "c.opml"))
+    (tmp_path / "c.opml").write_text(opml("d.opml"))
+    (tmp_path / "d.opml").write_text(opml("e.opml"))
+    (tmp_path / "e.opml").write_text(opml("f.opml"))
+    records = list(discover(str(tmp_path / "a.opml"), Settings(), NoFetch()))
+    assert [(r.input.rsplit("/", 1)[1], r.reason) for r in records] == [("d.opml", "too-deep")]
+
+
+class NoFetch:
+    def fetch(self, url, accept=None):
+        raise AssertionError("no fetch expected")

@@ -420,8 +420,13 @@ def _warc(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
         head = _gzip_head(path)
     if not head.lstrip().startswith((b"WARC/", b"filedesc://")):
         raise RejectedInput("corrupt", "not a WARC or ARC file (no WARC/ or filedesc:// header)")
+    class QuietIterator(ArchiveIterator):
+        # warcio writes a warning to stderr for each record whose Content-Length is wrong; we count
+        # them (err_count) and report one rejection instead of printing over the progress bar.
+        INC_RECORD = ""
+
     with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh, arc2warc=True)
+        iterator = QuietIterator(fh, arc2warc=True)
         count = 0
         while True:
             try:
@@ -456,6 +461,9 @@ def _warc(path: Path, settings: Settings, budget: _Budget) -> Iterator[Record]:
                 yield result
         if count == 0:
             yield Rejection(str(path), "corrupt", "no WARC/ARC record could be read")
+        elif iterator.err_count:
+            yield Rejection(str(path), "bad-length", f"{iterator.err_count} records declare a wrong"
+                            " Content-Length; the records around them may be incomplete or missing")
 
 
 def _drain(record) -> bool:

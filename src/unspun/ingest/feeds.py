@@ -201,7 +201,7 @@ _TEASER_END = re.compile(r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue rea
                          r"|leer más|leggi tutto|читать далее|appeared first on .{0,200})\W*$", re.I)
 
 
-def _is_full_text(html: str) -> bool:
+def _is_full_text(html: str, min_chars: int = FEED_FULL_TEXT_CHARS) -> bool:
     """Whether an entry's own content is the article, not a teaser."""
     from lxml import html as lxml_html
 
@@ -209,10 +209,10 @@ def _is_full_text(html: str) -> bool:
         text = " ".join(lxml_html.fromstring(html).text_content().split())
     except Exception:  # not parseable as HTML
         text = " ".join(re.sub(r"<[^>]*>", " ", html).split())
-    return len(text) >= FEED_FULL_TEXT_CHARS and not _TEASER_END.search(text[-300:])
+    return len(text) >= min_chars and not _TEASER_END.search(text[-300:])
 
 
-def _entry_item(entry, source: str, base: str, position: int) -> FeedItem:
+def _entry_item(entry, source: str, base: str, position: int, full_text_chars: int) -> FeedItem:
     link = entry.get("link") or ""
     if not link:
         for l in entry.get("links") or []:
@@ -224,7 +224,7 @@ def _entry_item(entry, source: str, base: str, position: int) -> FeedItem:
     candidates = [c.get("value") for c in (entry.get("content") or []) if isinstance(c, dict)]
     candidates.append(entry.get("summary"))
     best = max((c for c in candidates if isinstance(c, str)), key=_html_text_length, default=None)
-    if best and _is_full_text(best):
+    if best and _is_full_text(best, full_text_chars):
         content = best
     guid = entry.get("id") or entry.get("guid")
     title = entry.get("title") or None
@@ -245,7 +245,8 @@ def _entry_item(entry, source: str, base: str, position: int) -> FeedItem:
     )
 
 
-def parse_feed(data: bytes, source: str, base: str | None = None) -> Iterator[FeedItem | Rejection]:
+def parse_feed(data: bytes, source: str, base: str | None = None,
+               full_text_chars: int = FEED_FULL_TEXT_CHARS) -> Iterator[FeedItem | Rejection]:
     """The items of an RSS, Atom or RDF feed. A feed that cannot be parsed at all is one
     Rejection; an entry with neither a link nor full text is a Rejection of its own."""
     import feedparser
@@ -272,7 +273,7 @@ def parse_feed(data: bytes, source: str, base: str | None = None) -> Iterator[Fe
             with warnings.catch_warnings():
                 # feedparser warns when published_parsed falls back to updated_parsed; we want that.
                 warnings.simplefilter("ignore", DeprecationWarning)
-                item = _entry_item(entry, source, base, position)
+                item = _entry_item(entry, source, base, position, full_text_chars)
         except Exception as exc:  # a malformed entry is one rejection, never the end of the feed
             yield Rejection(f"{source}#{position}", "feed-entry", f"the entry could not be read ({exc})")
             continue
@@ -302,7 +303,8 @@ def _nothing_found(error: str | None, message: str) -> None:
     raise RejectedInput("no-items", message)
 
 
-def parse_sitemap(data: bytes, source: str, base: str) -> tuple[list[str], list[FeedItem]]:
+def parse_sitemap(data: bytes, source: str, base: str,
+                  max_urls: int = SITEMAP_MAX_URLS) -> tuple[list[str], list[FeedItem]]:
     """``(child sitemaps, page items)`` of a sitemap or sitemap index; Google News sitemap
     publication dates and titles are kept."""
     from .html import parse_date
@@ -324,7 +326,7 @@ def parse_sitemap(data: bytes, source: str, base: str) -> tuple[list[str], list[
         loc = _resolve(base, loc)
         if kind == "sitemapindex" or name == "sitemap":
             children.append(loc)
-        elif len(items) < SITEMAP_MAX_URLS:
+        elif len(items) < max_urls:
             meta = {"sitemap": source}
             if fields.get("lastmod"):
                 meta["lastmod"] = fields["lastmod"]
@@ -354,25 +356,31 @@ def discover(source: str, settings: Settings | None = None, fetcher=None, depth:
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         yield Rejection(source, "binary", "the source holds binary data, not a feed or a sitemap")
         return
+    from .fetch import _tunable
+
+    full_text_chars = int(_tunable(settings, "FEED_FULL_TEXT_CHARS", FEED_FULL_TEXT_CHARS))
+    max_urls = int(_tunable(settings, "SITEMAP_MAX_URLS", SITEMAP_MAX_URLS))
+    max_depth = int(_tunable(settings, "FEED_MAX_DEPTH", FEED_MAX_DEPTH))
+    max_sources = int(_tunable(settings, "FEED_MAX_SOURCES", FEED_MAX_SOURCES))
     kind = sniff(data)
     try:
         if kind in ("rss", "atom", "rdf"):
-            yield from parse_feed(data, source, base)
+            yield from parse_feed(data, source, base, full_text_chars)
             return
         if kind == "urls":
             lines = data.decode("utf-8", "replace").splitlines()
             urls = [l.strip() for l in lines if l.strip() and not l.strip().startswith("#")]
-            for position, url in enumerate(urls[:SITEMAP_MAX_URLS]):
+            for position, url in enumerate(urls[:max_urls]):
                 yield FeedItem(source=source, key=url, position=position, url=url, kind="sitemap")
             return
         if kind == "opml":
             children, items = parse_opml(data, base), []
         elif kind in ("sitemap", "sitemapindex"):
-            children, items = parse_sitemap(data, source, base)
+            children, items = parse_sitemap(data, source, base, max_urls)
         else:
             # Neither a feed nor a sitemap; feedparser still reads some malformed feeds
             # (missing root, HTML-wrapped), so give it a chance before rejecting.
-            found = list(parse_feed(data, source, base))
+            found = list(parse_feed(data, source, base, full_text_chars))
             if any(isinstance(r, FeedItem) for r in found):
                 yield from found
             else:
@@ -383,14 +391,14 @@ def discover(source: str, settings: Settings | None = None, fetcher=None, depth:
         yield Rejection(source, exc.reason, str(exc))
         return
     yield from items
-    if children and depth >= FEED_MAX_DEPTH:
+    if children and depth >= max_depth:
         yield Rejection(source, "too-deep", f"lists {len(children)} more feeds or sitemaps, nested deeper"
-                        f" than {FEED_MAX_DEPTH} levels; they were not followed")
+                        f" than {max_depth} levels; they were not followed (FEED_MAX_DEPTH)")
         return
-    if len(children) > FEED_MAX_SOURCES:
+    if len(children) > max_sources:
         yield Rejection(source, "too-many", f"lists {len(children)} feeds or sitemaps; only the first"
-                        f" {FEED_MAX_SOURCES} were followed")
-    for child in children[:FEED_MAX_SOURCES]:
+                        f" {max_sources} were followed (FEED_MAX_SOURCES)")
+    for child in children[:max_sources]:
         if not _is_url(child) and _is_url(source):
             yield Rejection(child, "bad-url", f"{source} lists a local path, which is never read from a URL")
             continue

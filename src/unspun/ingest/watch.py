@@ -123,7 +123,7 @@ class Watcher:
                  log_path: str | os.PathLike | None = None, webhook: str | None = None,
                  settings: Settings | None = None, on_alert: Callable[[dict], None] | None = None,
                  on_event: Callable[[str, str], None] | None = None, fetcher=None,
-                 webhook_retries: int = WATCH_WEBHOOK_RETRIES, webhook_backoff: float = WATCH_WEBHOOK_BACKOFF):
+                 webhook_retries: int | None = None, webhook_backoff: float | None = None):
         if not interval or interval <= 0:
             raise ValueError(f"the watch interval must be a positive number of seconds, got {interval!r}")
         if webhook is not None and not str(webhook).startswith(("http://", "https://")):
@@ -137,7 +137,14 @@ class Watcher:
         self.settings = settings or Settings()
         self.on_alert = on_alert
         self.on_event = on_event
-        self.webhook_retries, self.webhook_backoff = webhook_retries, webhook_backoff
+        from .fetch import _tunable
+
+        self.webhook_retries = int(_tunable(settings, "WATCH_WEBHOOK_RETRIES", WATCH_WEBHOOK_RETRIES)
+                                   if webhook_retries is None else webhook_retries)
+        self.webhook_backoff = float(_tunable(settings, "WATCH_WEBHOOK_BACKOFF", WATCH_WEBHOOK_BACKOFF)
+                                     if webhook_backoff is None else webhook_backoff)
+        self.webhook_timeout = float(_tunable(settings, "WATCH_WEBHOOK_TIMEOUT", WATCH_WEBHOOK_TIMEOUT))
+        self.max_attempts = int(_tunable(settings, "WATCH_ITEM_MAX_ATTEMPTS", WATCH_ITEM_MAX_ATTEMPTS))
         self._own_fetcher = fetcher is None
         if fetcher is None:
             from .fetch import Fetcher
@@ -265,11 +272,11 @@ class Watcher:
                     self._event(status, f"{item.name} -> {article_id}")
                     continue
                 rejection = summary.rejected[0]
-                if rejection.reason in TRANSIENT and attempts < WATCH_ITEM_MAX_ATTEMPTS:
+                if rejection.reason in TRANSIENT and attempts < self.max_attempts:
                     self._mark_item(item.source, item.key, item.url, "pending", None, rejection.reason, attempts)
                     counts["pending"] += 1
                     self._event("rejected", f"{rejection.input}: {rejection.reason}: {rejection.message}"
-                                f" (will retry, try {attempts} of {WATCH_ITEM_MAX_ATTEMPTS})")
+                                f" (will retry, try {attempts} of {self.max_attempts})")
                 else:
                     self._mark_item(item.source, item.key, item.url, "rejected", None, rejection.reason, attempts)
                     counts["rejected"] += 1
@@ -351,7 +358,7 @@ class Watcher:
         import httpx
 
         if self._http is None:
-            self._http = httpx.Client(timeout=WATCH_WEBHOOK_TIMEOUT, follow_redirects=True)
+            self._http = httpx.Client(timeout=self.webhook_timeout, follow_redirects=True)
         last = ""
         for attempt in range(self.webhook_retries + 1):
             if attempt:
