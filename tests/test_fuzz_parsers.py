@@ -266,6 +266,36 @@ if st is not None:
         fuzz_archive(_zip_of(data), ".zip")
 
     @FUZZ
+    @given(st.dictionaries(st.from_regex(r"[a-z0-9_/ ]{1,20}\.(txt|html|jsonl|csv|md)", fullmatch=True),
+                           st.text(max_size=300), min_size=1, max_size=5))
+    def test_fuzz_archive_zip_round_trip(members):
+        """Every member of a zip is accounted for: each becomes at least one record named
+        ``archive!member``, and text members that become articles keep their text."""
+        from unspun.article import Article
+
+        visible = {n: t for n, t in members.items()
+                   if not n.endswith("/") and not any(p.startswith(".") for p in n.split("/") if p)}
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, text in visible.items():
+                zf.writestr(name, text.encode("utf-8", "surrogatepass"))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "batch.zip"
+            path.write_bytes(buf.getvalue())
+            import unspun.ingest.archives  # noqa: F401
+            from unspun.ingest import read_path
+
+            records = list(read_path(path, _settings()))
+        _check_records(records)
+        names = {(r.source_path if isinstance(r, Article) else r.input).split("!", 1)[1].split(":")[0]
+                 for r in records}
+        assert names == set(visible)
+        for record in records:
+            if isinstance(record, Article) and record.source_path.endswith(".txt"):
+                member = record.source_path.split("!", 1)[1]
+                assert record.text.strip() in visible[member].replace("\r\n", "\n").replace("\r", "\n")
+
+    @FUZZ
     @given(mutated(SEEDS["html"]) | st.binary(max_size=2000))
     def test_fuzz_html_only_rejects(data):
         fuzz_html(data)

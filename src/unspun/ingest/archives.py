@@ -225,7 +225,9 @@ def _read_member(stream: BinaryIO, member: str, display: str, settings: Settings
             records = _open_archive(path, settings, inner)
         else:
             inner, records = None, read_path(path, settings)
+        count = 0
         for record in records:
+            count += 1
             if isinstance(record, Rejection):
                 record.input = record.input.replace(str(path), where, 1)
             elif record.source_path:
@@ -233,6 +235,11 @@ def _read_member(stream: BinaryIO, member: str, display: str, settings: Settings
             else:
                 record.source_path = where
             yield record
+        if count == 0:
+            # Nothing is dropped unreported: a blank JSONL member, or a WARC of images only.
+            blank = written < 1_000_000 and not path.read_bytes().strip()
+            yield Rejection(where, "empty" if blank else "no-records",
+                            "the member is empty" if blank else "nothing in the member is an article")
         if inner is not None:
             budget.left = min(budget.left, inner.left)
     finally:
