@@ -111,8 +111,8 @@ def test_tables_unterminated_quote_does_not_swallow_silently(tmp_path):
 
 
 def test_tables_text_in_an_unknown_language_never_stops_the_batch(tmp_path, store):
-    """A language the identifier does not know is stored with its best guess and a low
-    probability (``meta.lang_probability``), so it can be told apart; the batch goes on."""
+    """A language the identifier cannot tell (below ``min_language_probability``) is rejected as
+    ``unknown-language`` with its best guess in the message; the batch goes on."""
     from unspun.pipeline import ingest
 
     path = tmp_path / "t.csv"
@@ -120,7 +120,9 @@ def test_tables_text_in_an_unknown_language_never_stops_the_batch(tmp_path, stor
                     "tp,jan pona mi li tawa tomo sona. ona li lukin e lipu mute. tenpo suno ni la mi wile moku e kili.\n"
                     f'en,"{BODY}"\n', encoding="utf-8")
     summary = ingest(read_csv(path, None, Settings()), store, Settings())
-    assert summary.ingested == ["tp", "en"] and not summary.rejected
-    unknown, english = store.get_article("tp"), store.get_article("en")
+    assert summary.ingested == ["en"]
+    assert [(r.reason, r.input.rsplit(":", 1)[-1]) for r in summary.rejected] == [("unknown-language", "2")]
+    assert "could not be identified" in summary.rejected[0].message
+    assert [(r["reason"]) for r in store.rejected()] == ["unknown-language"]
+    english = store.get_article("en")
     assert english.lang == "en" and english.meta["lang_probability"] > 0.7
-    assert unknown.meta["lang_probability"] < 0.5

@@ -58,33 +58,21 @@ def main():
     """unspun: find where a news article came from, and what was changed on the way."""
 
 
-@main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@db_option
-@json_option
-@set_option
-@click.option("--link/--no-link", default=False, help="Link the new articles right after ingesting them.")
-def ingest(paths, db, as_json, overrides, link):
-    """Read articles from files and folders (.txt, .html, .jsonl) into the store.
-
-    Each article gets its language, sentences, anchors and sentence embeddings. Inputs that cannot
-    become articles are listed with their reason (see `unspun rejected`); the batch goes on.
-    Ingesting the same text again changes nothing.
-    """
-    from .ingest import read_paths
+def _run_ingest(records, store, settings, as_json: bool, link: bool, db: str) -> None:
+    """Shared by ingest, fetch: progress bar, rejection lines, summary (ingested, duplicates,
+    rejected by reason), optional linking."""
     from .pipeline import ingest as run_ingest
 
-    settings = Settings.from_pairs(list(overrides))
-    store = _store(db)
     with _progress(as_json) as progress:
         task = progress.add_task("ingest", total=None)
 
         def on_record(status, name, message):
             progress.advance(task)
             if status == "rejected" and not as_json:
-                err_console.print(f"[yellow]rejected[/yellow] {escape(name)}: {escape(message)}", highlight=False, soft_wrap=True)
+                err_console.print(f"[yellow]rejected[/yellow] {escape(name)}: {escape(message)}", highlight=False,
+                                  soft_wrap=True)
 
-        summary = run_ingest(read_paths(paths, settings), store, settings, on_record=on_record)
+        summary = run_ingest(records, store, settings, on_record=on_record)
     result = summary.as_dict()
     if link:
         from .link import link_store
@@ -93,14 +81,129 @@ def ingest(paths, db, as_json, overrides, link):
     if as_json:
         result["rejected_inputs"] = [r.__dict__ for r in summary.rejected]
         _dump(result)
-    else:
-        console.print(
-            f"ingested {result['ingested']}, duplicates {result['duplicates']}, rejected {result['rejected']}"
-            + (f" ({', '.join(f'{k}: {v}' for k, v in result['rejected_by_reason'].items())})" if result["rejected"] else "")
-            + f" → {db}"
-        )
-        if link:
-            console.print(f"linked: {result['link']['links']} links from {result['link']['compared']} comparisons")
+        return
+    console.print(
+        f"ingested {result['ingested']}, duplicates {result['duplicates']}, rejected {result['rejected']}"
+        + (f" ({', '.join(f'{k}: {v}' for k, v in result['rejected_by_reason'].items())})" if result["rejected"] else "")
+        + f" → {db}"
+    )
+    if link:
+        console.print(f"linked: {result['link']['links']} links from {result['link']['compared']} comparisons")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@db_option
+@json_option
+@set_option
+@click.option("--feed", "feeds", multiple=True, metavar="URL_OR_FILE",
+              help="An RSS/Atom feed, OPML list, sitemap or URL list to read (repeatable).")
+@click.option("--map", "mapping", default=None, metavar="FIELD=COLUMN,...",
+              help="Column mapping for CSV/TSV inputs, e.g. text=body,title=headline,published=date.")
+@click.option("--link/--no-link", default=False, help="Link the new articles right after ingesting them.")
+def ingest(paths, db, as_json, overrides, feeds, mapping, link):
+    """Read articles from files and folders into the store.
+
+    Formats: .txt (first line = title), .html, .jsonl (../shared/data format), .csv/.tsv (with
+    --map), WARC/ARC, .gz/.zip/.tar archives, and feeds/sitemaps given with --feed. Each article
+    gets its language, sentences, anchors and sentence embeddings. Inputs that cannot become
+    articles are listed with their reason (see `unspun rejected`); the batch goes on. Ingesting
+    the same text again changes nothing.
+    """
+    import itertools
+
+    from .ingest import read_paths
+
+    if not paths and not feeds:
+        raise click.UsageError("give at least one PATH or --feed")
+    settings = Settings.from_pairs(list(overrides))
+    streams = []
+    if paths:
+        if mapping:
+            from .ingest import iter_files
+            from .ingest.tables import parse_mapping, read_csv
+
+            try:
+                columns = parse_mapping(mapping)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--map") from None
+            tables = [p for p in iter_files(paths) if p.suffix.lower() in (".csv", ".tsv")]
+            others = [p for p in iter_files(paths) if p.suffix.lower() not in (".csv", ".tsv")]
+            streams += [read_csv(p, columns, settings) for p in tables]
+            streams.append(read_paths(others, settings))
+        else:
+            streams.append(read_paths(paths, settings))
+    if feeds:
+        from .ingest.feeds import read_feed
+
+        streams += [read_feed(f, settings) for f in feeds]
+    _run_ingest(itertools.chain(*streams), _store(db), settings, as_json, link, db)
+
+
+@main.command()
+@click.argument("urls", nargs=-1)
+@db_option
+@json_option
+@set_option
+@click.option("--urls-file", type=click.Path(exists=True, dir_okay=False), help="A file of URLs, one a line.")
+@click.option("--no-robots", is_flag=True, help="Do not honour robots.txt (only for sites you are allowed to crawl).")
+@click.option("--link/--no-link", default=False, help="Link the new articles right after fetching them.")
+def fetch(urls, db, as_json, overrides, urls_file, no_robots, link):
+    """Download pages politely (robots.txt, per-host rate limit, retries with backoff, timeouts,
+    size and content-type limits; redirects recorded) and ingest them."""
+    from .ingest.fetch import Fetcher
+
+    targets = list(urls)
+    if urls_file:
+        targets += [l.strip() for l in Path(urls_file).read_text(encoding="utf-8").splitlines()
+                    if l.strip() and not l.startswith("#")]
+    if not targets:
+        raise click.UsageError("give at least one URL or --urls-file")
+    settings = Settings.from_pairs(list(overrides))
+    with Fetcher(settings, respect_robots=not no_robots) as fetcher:
+        _run_ingest(fetcher.fetch_articles(targets), _store(db), settings, as_json, link, db)
+
+
+def _watch_event(kind: str, message: str) -> None:
+    if kind in ("feed-error", "webhook-error", "error", "rejected"):
+        err_console.print(f"[yellow]{kind}[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
+    elif kind == "poll":
+        err_console.print(f"[dim]{escape(message)}[/dim]", highlight=False, soft_wrap=True)
+
+
+@main.command()
+@db_option
+@set_option
+@click.option("--feeds", "feeds_file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A file of feed URLs or paths (one a line), or an OPML list.")
+@click.option("--interval", default=300.0, show_default=True, help="Seconds between polls.")
+@click.option("--outlet", "outlets", multiple=True, help="Only alert on derivations involving this outlet (repeatable).")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Append alerts to this JSONL file.")
+@click.option("--webhook", default=None, help="POST each alert as JSON to this URL.")
+@click.option("--iterations", default=0, help="Stop after this many polls (0: run until interrupted).")
+def watch(db, overrides, feeds_file, interval, outlets, log_path, webhook, iterations):
+    """Poll feeds, ingest and link new items, and report new derivations.
+
+    Alerts go to the terminal, to --log (JSONL) and to --webhook. State lives in the store, so
+    after a restart nothing is missed and no alert is repeated.
+    """
+    from .ingest.watch import Watcher, format_alert
+
+    settings = Settings.from_pairs(list(overrides))
+    try:
+        watcher = Watcher(_store(db), feeds_file, interval, outlets=list(outlets) or None, log_path=log_path,
+                          webhook=webhook, settings=settings,
+                          on_alert=lambda alert: console.print(escape(format_alert(alert)), highlight=False),
+                          on_event=_watch_event)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    console.print(f"watching {feeds_file} every {interval:g} s → {db} (Ctrl-C to stop)")
+    try:
+        watcher.run(iterations=iterations or None)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    finally:
+        watcher.close()
 
 
 @main.command()

@@ -109,7 +109,15 @@ def store_article(article: Article, store: Store, settings: Settings) -> tuple[s
         return "duplicate", existing
     if store.has_article(article.id):
         raise RejectedInput("duplicate-id", f"id {article.id!r} is already used by a different article")
-    process(article, settings, store)
+    analyse(article)
+    probability = article.meta.get("lang_probability")
+    if probability is not None and probability < settings.min_language_probability:
+        raise RejectedInput(
+            "unknown-language",
+            f"the language could not be identified (best guess {article.lang!r} at {probability:.2f})",
+            "Declare it (a 'lang' field in JSONL) if the text really is an article",
+        )
+    add_embeddings(article, settings, store)
     encoder = get_encoder(settings.encoder)
     store.add_article(
         article, encoder.model_id, doc_vector(article.vectors),

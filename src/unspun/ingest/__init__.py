@@ -62,7 +62,11 @@ def decode(data: bytes) -> str:
     """Decode bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else the encoding that
     charset-normalizer finds. Binary data is rejected."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise RejectedInput("encoding", f"the text starts with a UTF-16 byte-order mark but is not UTF-16 ({exc.reason})",
+                                "Convert the file to UTF-8 and ingest it again") from exc
     head = data[:8192]
     if b"\x00" in head:
         raise RejectedInput("binary", "the file holds binary data (NUL bytes), not text")
@@ -114,7 +118,7 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
 
 def read_path(path: Path, settings: Settings) -> Iterator[Record]:
     """Records of one file, by its suffix; unknown suffixes are read as text if they decode."""
-    from . import html, jsonl, text  # noqa: F401  (registers the readers)
+    from . import archives, feeds, html, jsonl, tables, text  # noqa: F401  (registers the readers)
 
     if not path.exists():
         yield Rejection(str(path), "missing", "no such file or folder")

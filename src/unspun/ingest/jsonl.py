@@ -36,11 +36,13 @@ def article_from_record(record: dict, settings: Settings, source: str) -> Articl
 
 @reader(".jsonl", ".ndjson")
 def read_jsonl(path: Path, settings: Settings) -> Iterator[Record]:
+    records = 0
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, start=1):
             where = f"{path}:{number}"
             if not raw.strip():
                 continue
+            records += 1
             if len(raw) > settings.max_input_bytes:
                 yield Rejection(where, "too-large", f"the line has {len(raw):,} bytes, over the limit")
                 continue
@@ -53,3 +55,5 @@ def read_jsonl(path: Path, settings: Settings) -> Iterator[Record]:
                 yield article_from_record(record, settings, where)
             except RejectedInput as exc:
                 yield Rejection(where, exc.reason, str(exc))
+    if records == 0:
+        yield Rejection(str(path), "empty", "the file holds no JSON lines")

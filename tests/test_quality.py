@@ -1,0 +1,70 @@
+"""Quality floors on fixed samples of the labelled corpora in ../shared/data/dev (real model).
+
+Each corpus is sampled by ``unspun.eval.load_corpus(sample=N)``: N labelled pairs spread evenly
+over pairs.jsonl and every labelled pair among their articles. The floors are the project's
+targets (issue "The core, end to end"); docs/linking.md reports the full-corpus figures.
+Sentence vectors are shared between corpora through one cache file per test session;
+UNSPUN_TEST_VECTOR_CACHE names a persistent one instead (results are identical, only faster).
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import DATA
+
+from unspun.eval import evaluate
+from unspun.settings import Settings
+
+SAMPLES = {
+    "wmt21-human": 60,
+    "wmt21-mt": 60,
+    "llm-paraphrase": 80,
+    "llm-rewrite": 80,
+    "llm-same-narrative": 110,
+    "semeval22-sample": 200,
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    cache = os.environ.get("UNSPUN_TEST_VECTOR_CACHE") or str(tmp_path_factory.mktemp("quality") / "vectors.db")
+    out = {}
+    for corpus, n in SAMPLES.items():
+        out[corpus] = evaluate(DATA / corpus, Settings(), sample=n, vector_cache=cache)
+    return out
+
+
+@pytest.mark.parametrize("corpus", ["wmt21-human", "wmt21-mt"])
+def test_quality_translation_links(results, corpus):
+    r = results[corpus]["per_kind"]["translation"]
+    assert r["support"] >= 60
+    assert r["recall"] >= 0.95, results[corpus]
+    assert results[corpus]["overall"]["precision"] >= 0.95, results[corpus]
+
+
+@pytest.mark.parametrize("corpus", ["llm-paraphrase", "llm-rewrite"])
+def test_quality_rewrite_links(results, corpus):
+    r = results[corpus]["per_kind"]["rewrite"]
+    assert r["support"] >= 80
+    assert r["recall"] >= 0.90, results[corpus]
+    assert results[corpus]["overall"]["precision"] >= 0.95, results[corpus]
+
+
+def test_quality_unrelated_pairs_are_not_linked(results):
+    r = results["semeval22-sample"]
+    assert r["linked_unrelated_rate"] is not None
+    assert r["linked_unrelated_rate"] <= 0.005, r
+
+
+def test_quality_same_event_pairs_are_not_linked(results):
+    r = results["llm-same-narrative"]
+    assert r["pairs"] >= 1000
+    assert r["linked_same_event_rate"] <= 0.01, r
+
+
+def test_quality_sentence_alignment_on_human_translations(results):
+    r = results["wmt21-human"]
+    assert r["alignment_segments"] >= 500
+    assert r["alignment_accuracy"] >= 0.95, r
