@@ -33,5 +33,11 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/unspun eval $(wildcard $(DATA)/*) --cache .eval-cache.db
 
+# Speed and scale measurements (not tests): `make bench` at 10k articles, `make bench SIZE=N` at N.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	nice -n 10 $(BIN)/python benchmarks/scale.py --size $(SIZE)
+	$(BIN)/python benchmarks/plot.py
+
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache demo/demo.db*

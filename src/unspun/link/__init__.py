@@ -182,13 +182,30 @@ def _rank_origins(store: Store, sources: list[dict]) -> None:
                                 -e["confidence"]))
 
 
+_INDEXES: dict[tuple[str, str, str], CandidateIndex] = {}
+
+
+def _index_for(store: Store, model: str, settings: Settings) -> CandidateIndex:
+    """One candidate index per store and settings in a long-running process (the web UI traces
+    many articles); caught up with articles stored since it was opened."""
+    key = (store.path, model, settings.fingerprint)
+    index = _INDEXES.get(key)
+    if index is None or store.path == ":memory:" or getattr(index, "store", None) is not store:
+        index = CandidateIndex(store, model, settings)
+        if store.path != ":memory:":
+            _INDEXES[key] = index
+    else:
+        index.catch_up()
+    return index
+
+
 def trace(store: Store, article: Article, settings: Settings | None = None, limit: int = 10) -> dict:
     """The likely sources of one processed article, ranked, with alignments (the ``trace --json``
     shape): ``{"article": {...}, "sources": [{"id", "kind", "confidence", "coverage", "direction",
     "alignment": [...]}]}``. Articles that derive from this one are listed under ``"derived"``."""
     settings = settings or Settings()
     model = get_encoder(settings.encoder).model_id
-    index = CandidateIndex(store, model, settings)
+    index = _index_for(store, model, settings)
     cache: dict[str, Article] = {}
     sources, derived = [], []
     for other_id, evidence in index.candidates(article, doc_vector(article.vectors)):
