@@ -222,10 +222,13 @@ class Generator:
             else:
                 lang = other
                 sents = [self._facts(rng, event, names, numbers, other)] + translated
+        outlet, _l = self._outlet(rng, lang)
+        if kind == "translation":  # several outlets run one translation, each with its byline
+            sents = sents + [GenSentence(f"{outlet} / {source.outlet}, {when:%d.%m.%Y %H:%M}", self._meaning())]
         if kind == "verbatim":
             sents = [GenSentence(_change_number(s.text, rng) if i == 1 else s.text, s.meaning)
                      for i, s in enumerate(sents)]
-            sents.append(GenSentence(f"Source: {source.outlet}", self._meaning()))
+            sents.append(GenSentence(f"Source: {source.outlet}, via {outlet}, {when:%d.%m.%Y %H:%M}", self._meaning()))
         elif kind == "rewrite":
             out = []
             for s in sents:
@@ -250,7 +253,6 @@ class Generator:
             own = [GenSentence(*rng.choice(self.pools.mono[lang])) for _ in range(rng.randint(4, 8))] \
                 if lang in self.pools.mono else []
             sents = own[: len(own) // 2] + block + own[len(own) // 2 :]
-        outlet, _l = self._outlet(rng, lang)
         return GenArticle(f"e{event}-{kind}{k}", lang, outlet, when, sents[0].text[:80], sents, event, kind,
                           source=source.id)
 
@@ -266,6 +268,9 @@ def _poisson(rng: random.Random, mean: float) -> int:
         if p < limit:
             return n
         n += 1
+
+
+PREFIX = 24
 
 
 class GeneratedEncoder:
@@ -286,6 +291,7 @@ class GeneratedEncoder:
         self.meanings = meanings if meanings is not None else {}
         self.seed = seed
         self._cache: dict[str, np.ndarray] = {}
+        self.prefixes: dict[str, tuple[int, str]] = {}
 
     def _rand(self, key: str) -> np.ndarray:
         cached = self._cache.get(key)
@@ -301,9 +307,12 @@ class GeneratedEncoder:
         """Remember the meaning and language of an article's sentences (texts the encoder will see)."""
         for s in article.sentences:
             self.meanings[s.text] = (s.meaning, article.lang)
+            self.prefixes[s.text[:PREFIX]] = (s.meaning, article.lang)
 
     def vector(self, text: str) -> np.ndarray:
-        meaning, lang = self.meanings.get(text, (None, None))
+        # The sentence splitter may cut or merge generated sentences: a piece takes the meaning of
+        # the generated sentence it starts with.
+        meaning, lang = self.meanings.get(text) or self.prefixes.get(text.strip()[:PREFIX], (None, None))
         base = self._rand(f"m{meaning}") if meaning is not None else self._rand("t" + text)
         v = base + self.NOISE * self._rand("t" + text) + self.LANG * self._rand(f"l{lang or _script(text)}")
         return (v / np.linalg.norm(v)).astype(np.float32)

@@ -181,7 +181,12 @@ def phase_link(args) -> dict:
             cache[i] = {o for o, _ev in index.candidates(store.get_article(i, enc.model_id))}
         return cache[i]
 
-    reached = sum(1 for d, s in labelled if s in cands(d) or d in cands(s))
+    missed: dict[str, int] = {}
+    for d, s in labelled:
+        if not (s in cands(d) or d in cands(s)):
+            kind = d.split("-", 1)[1].rstrip("0123456789")
+            missed[kind] = missed.get(kind, 0) + 1
+    reached = len(labelled) - sum(missed.values())
     index.close()
     sidecar = sum(p.stat().st_size for p in Path(args.db).parent.glob(Path(args.db).name + ".*")
                   if p.suffix in (".candidates", ".usearch"))
@@ -190,7 +195,7 @@ def phase_link(args) -> dict:
             "link_s": round(link_s, 1), "link_cpu_s": round(link_cpu, 1),
             "link_articles_per_s": round(result["examined"] / link_s, 2),
             "link_articles_per_cpu_s": round(result["examined"] / link_cpu, 2),
-            "recall_pairs": len(labelled), "candidate_recall": round(reached / len(labelled), 4) if labelled else None,
+            "recall_pairs": len(labelled), "candidate_recall": round(reached / len(labelled), 4) if labelled else None, "missed_by_kind": missed,
             "index_bytes": sidecar, "link_peak_rss_gib": round(rss_gib(), 3)}
 
 
