@@ -214,3 +214,16 @@ def test_index_rejects_an_unknown_vector_source(tmp_path):
     settings._values["candidate_vectors"] = "bogus"
     with pytest.raises(ValueError, match="candidate_vectors"):
         CandidateIndex(Store(tmp_path / "s.db"), MODEL, settings)
+
+
+def test_index_catch_up_takes_in_what_another_index_appended(tmp_path):
+    store = Store(tmp_path / "s.db")
+    _fill(store, 60)
+    server = CandidateIndex(store, MODEL, Settings(min_shared_anchors=99))  # e.g. the web UI's
+    topic = np.random.default_rng(4242).normal(size=DIM)
+    stored, v = _article(300, "en", topic)
+    _put(store, stored, v)
+    CandidateIndex(store, MODEL, Settings(min_shared_anchors=99)).close()  # e.g. `unspun link`
+    query, _w = _article(301, "de", topic)
+    server.catch_up()
+    assert _ids(server, query)[0] == "a300"

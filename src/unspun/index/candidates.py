@@ -154,6 +154,7 @@ class CandidateIndex:
         self.sidecar = self._open_sidecar()
         self.centers = LanguageCenters()
         self.vectors: VectorIndex | None = None
+        self.upto = -1  # the last sidecar key whose vector self.vectors holds
         self.dirty = False
         # Articles added with .add() that the store does not hold (e.g. a traced file): in memory only.
         self.extra: dict[str, dict] = {}
@@ -224,13 +225,27 @@ class CandidateIndex:
             self._add_centred(keys, langs, vecs)
             added = True
         self.dirty = self.dirty or added
+        self.upto = last[0] if last else -1
 
     def _store_has_new(self, after_rowid: int) -> bool:
         return self.store.db.execute("SELECT 1 FROM articles WHERE rowid > ? LIMIT 1", (after_rowid,)).fetchone() is not None
 
     def catch_up(self, batch: int = 5000) -> int:
-        """Index the articles the store gained since the last run; returns how many."""
+        """Index the articles the store gained since the last run; returns how many.
+
+        Items another process (or another index over the same store) appended to the sidecar
+        meanwhile are taken into this index's vectors first."""
         last = self.sidecar.last()
+        if last and last[0] > self.upto:
+            dim = self.sidecar.get("dim")
+            if dim and self.vectors is None:
+                self.vectors = VectorIndex(dim, self.dtype)
+            if self.vectors is not None:
+                self.centers = LanguageCenters(self.sidecar.get("centers"))
+                for keys, langs, vecs in self.sidecar.vectors_after(self.upto):
+                    self.vectors = self.vectors.writable()
+                    self._add_centred(keys, langs, vecs)
+            self.upto = last[0]
         after = last[2] if last else 0
         key = self.sidecar.next_key()
         total = 0
@@ -256,6 +271,7 @@ class CandidateIndex:
                             band_buckets(hashvalues, self.bands, self.rows)))
                 key += 1
             self._append(out)
+            self.upto = out[-1][0]
             total += len(out)
             after = rows[-1][0]
         self.appended += total
