@@ -75,7 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("link_threshold", 0.5, "Pairs whose derivation probability reaches this are linked."),
     Setting("verbatim_overlap", 0.6, "Same-language aligned pairs sharing this share of word 3-grams count as copied."),
     Setting("partial_coverage", 0.5, "A link whose two sides are both covered less than this is 'partial'."),
-    Setting("translation_paraphrase_share", 0.35, "Cross-language links with more paraphrased/inserted sentences than this are 'rewrite'."),
+    Setting("translation_insert_share", 0.2, "Cross-language links with more inserted sentences than this share are 'rewrite', not 'translation'."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

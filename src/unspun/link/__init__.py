@@ -75,7 +75,19 @@ def _orient(a: Article, b: Article, fa: Features) -> tuple[bool, str]:
     sa, sb = _artifact_score(a), _artifact_score(b)
     if abs(sa - sb) >= 0.5:
         return sa > sb, "uncertain"
-    return fa.derived_coverage >= fa.source_coverage, "uncertain"
+    if abs(fa.derived_coverage - fa.source_coverage) >= 0.02:
+        return fa.derived_coverage > fa.source_coverage, "uncertain"
+    # No evidence either way: the article seen first is taken as the source (crawls and feeds
+    # usually meet an original before its copies).
+    return _seen_after(a, b), "uncertain"
+
+
+def _seen_after(a: Article, b: Article) -> bool:
+    """Whether ``a`` was stored after ``b`` (by store order; unknown: True)."""
+    ra, rb = a.meta.get("_rowid"), b.meta.get("_rowid")
+    if ra is None or rb is None:
+        return True
+    return ra > rb
 
 
 def compare(a: Article, b: Article, settings: Settings | None = None, store: Store | None = None) -> Comparison:

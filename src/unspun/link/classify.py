@@ -209,8 +209,11 @@ def kind_of(f: Features, role_counts: dict[str, int], settings, spun: bool = Fal
         if aligned and copied / aligned >= 0.7 and f.lexical >= settings.verbatim_overlap:
             return "verbatim"
         return "rewrite"
-    loose = role_counts.get("paraphrased", 0) + role_counts.get("inserted", 0)
-    total = aligned + role_counts.get("inserted", 0)
-    if spun or (total and loose / total > settings.translation_paraphrase_share):
+    inserted = role_counts.get("inserted", 0)
+    total = aligned + inserted
+    # A translation adds nothing. Paraphrased sentences alone are weak evidence across languages:
+    # for distant pairs (ja-en) the encoder scores faithful translations lower.
+    if spun or (total and (inserted / total > settings.translation_insert_share
+                           or role_counts.get("paraphrased", 0) / total > 0.6)):
         return "rewrite"
     return "translation"

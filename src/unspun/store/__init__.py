@@ -143,7 +143,7 @@ class Store:
         Raises:
             ArticleNotFound: no article has that id.
         """
-        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.db.execute("SELECT rowid, * FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             raise ArticleNotFound(f"No article with id {article_id!r} in {self.path}")
         return self._article_from_row(row, model)
@@ -159,6 +159,7 @@ class Store:
         )
         if row["artifact_score"] is not None:
             article.meta["artifact_score"] = row["artifact_score"]
+        article.meta["_rowid"] = row["rowid"]
         text = article.text
         sentences = [
             Sentence(index=r["idx"], text=text[r["start"]:r["end"]], start=r["start"], end=r["end"],
