@@ -36,6 +36,7 @@ DEFAULTS = {
     "min_vector_cosine": -1.0,   # nearest neighbours below this (centred) cosine propose nothing
     "lsh_bucket_max": 200,       # LSH buckets shared by more articles are boilerplate
     "index_dtype": "i8",         # usearch scalar type: f32, f16 or i8
+    "exact_search_max": 200_000,  # indexes up to this size are searched exactly (brute force)
 }
 
 
@@ -77,10 +78,12 @@ class VectorIndex:
         if len(keys):
             self.index.remove(np.asarray(keys, dtype=np.uint64))
 
-    def search(self, vector: np.ndarray, count: int) -> list[tuple[int, float]]:
+    def search(self, vector: np.ndarray, count: int, exact: bool = False) -> list[tuple[int, float]]:
+        """The ``count`` nearest keys with their cosine; ``exact`` compares with every vector
+        (SIMD brute force) instead of walking the graph."""
         if not len(self.index) or count <= 0:
             return []
-        matches = self.index.search(np.asarray(vector, dtype=np.float32), min(count, len(self.index)))
+        matches = self.index.search(np.asarray(vector, dtype=np.float32), min(count, len(self.index)), exact=exact)
         return [(int(k), 1.0 - float(d)) for k, d in zip(matches.keys, matches.distances)]
 
     def save(self, path: str) -> None:
@@ -406,7 +409,11 @@ class CandidateIndex:
         vector = self._query_vector(article, doc_vec)
         if vector is not None:
             wanted = (s.neighbours + 1) * (4 if window else 1)  # the window drops some; ask for more
-            hits = self.vectors.search(vector, wanted) if self.vectors is not None else []
+            # Brute force is exact and, up to a few hundred thousand vectors, as fast as the graph;
+            # the graph misses neighbours when vectors have little structure (measured on generated
+            # vectors: docs/scale.md).
+            exact = self.vectors is not None and len(self.vectors) <= _setting(s, "exact_search_max")
+            hits = self.vectors.search(vector, wanted, exact=exact) if self.vectors is not None else []
             names = self.sidecar.ids_of([k for k, _sim in hits])
             scored = [(names[k], sim) for k, sim in hits if k in names]
             scored += [(i, float(vector @ e["vector"])) for i, e in self.extra.items() if e["vector"] is not None]
