@@ -150,17 +150,15 @@ def test_archives_single_article_member_over_the_size_limit(tmp_path):
     assert r.reason == "too-large" and "50,000" in r.message
 
 
-def test_archives_total_uncompressed_limit_holds_across_members(tmp_path, monkeypatch):
-    monkeypatch.setattr(archives, "ARCHIVE_MAX_TOTAL_BYTES", 300_000)
+def test_archives_total_uncompressed_limit_holds_across_members(tmp_path):
     members = {f"m{i}.txt": f"Title {i}\n{BODY} {i} ".encode() + bytes(range(65, 91)) * 4000 for i in range(6)}
-    articles, rejected = _split(_records(_zip(tmp_path / "many.zip", members)))
+    articles, rejected = _split(_records(_zip(tmp_path / "many.zip", members), archive_max_total_bytes=300_000))
     assert len(articles) == 2 and {r.reason for r in rejected} == {"zip-bomb"}
 
 
-def test_archives_member_count_is_bounded(tmp_path, monkeypatch):
-    monkeypatch.setattr(archives, "ARCHIVE_MAX_MEMBERS", 3)
+def test_archives_member_count_is_bounded(tmp_path):
     path = _zip(tmp_path / "count.zip", {f"a{i}.txt": f"T{i}\n{BODY} {i}" for i in range(8)})
-    articles, rejected = _split(_records(path))
+    articles, rejected = _split(_records(path, archive_max_members=3))
     assert len(articles) == 3 and [r.reason for r in rejected] == ["too-many-members"]
 
 
