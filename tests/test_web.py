@@ -150,6 +150,10 @@ def test_web_trace_page_shows_roles_changed_facts_artifacts_and_coverage(client,
     assert f'<span class="coverage-derived">{top["coverage"]["derived"]:.0%}</span>' in html
     for s in result["sources"]:
         assert f'href="/articles/{quote(s["id"], safe="")}"' in html
+    # the page title is the article's title as text, and the artifact table is drawn once
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.startswith("Trace: Les pays baltes") and "<" not in title
+    assert html.count('<section class="card artifacts">') == 1
 
 
 def _esc(text):
