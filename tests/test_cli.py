@@ -5,7 +5,6 @@ import json
 
 from click.testing import CliRunner
 
-from conftest import DEMO
 
 from unspun.cli import main
 

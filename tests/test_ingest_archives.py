@@ -10,7 +10,6 @@ import zipfile
 import pytest
 from conftest import FIXTURES
 
-import unspun.ingest.archives as archives
 import unspun.ingest.tables  # noqa: F401  (registers .csv inside archives)
 from unspun.article import Article
 from unspun.ingest import Rejection, read_paths

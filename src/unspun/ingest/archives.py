@@ -22,6 +22,7 @@ from typing import BinaryIO, Iterator
 from ..errors import RejectedInput
 from ..settings import Settings
 from . import Record, Rejection, reader
+from .fetch import _tunable
 
 # --- tunables -------------------------------------------------------------------------------------
 # Uncompressed bytes one top-level archive may expand to, nested archives included.
@@ -51,13 +52,6 @@ class _Budget:
 
     left: int
     depth: int = 0
-
-
-def _tunable(settings: Settings, name: str, default):
-    try:
-        return getattr(settings, name.lower())
-    except AttributeError:
-        return default
 
 
 class _Bomb(Exception):

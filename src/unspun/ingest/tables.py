@@ -9,14 +9,13 @@ mapping, columns named like the fields (or a common alias: ``body``, ``content``
 from __future__ import annotations
 
 import csv
-import io
 import sys
 from pathlib import Path
 from typing import Iterator
 
 from ..errors import RejectedInput
 from ..settings import Settings
-from . import Record, Rejection, decode, reader
+from . import Record, Rejection, reader
 
 # The fields a column can be mapped to.
 FIELDS = ("text", "title", "published", "url", "id", "outlet", "lang", "author")

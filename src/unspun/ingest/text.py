@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Iterator
 
 from ..article import Article
-from ..errors import RejectedInput
 from ..settings import Settings
 from . import Record, check_text, decode, read_bytes, reader
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
-
 from ..article import Article
 from ..embed import get_encoder
 from ..index.candidates import CandidateIndex

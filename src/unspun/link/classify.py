@@ -80,7 +80,6 @@ def order_score(score, strong: float) -> float:
     The aligner's path is monotone by construction, so it cannot show order; here every derived
     sentence picks its best source sentence freely, and we measure how much of that sequence is
     increasing. Copies keep the order; independent reports of the same facts scatter."""
-    import numpy as np
 
     if score.size == 0:
         return 0.0

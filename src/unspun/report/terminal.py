@@ -73,7 +73,7 @@ def render_trace(console: Console, result: dict, article: Article, sources: dict
             console.print(f"   [bold yellow]altered[/] sentence {', '.join(str(i) for i in row['derived'])}: "
                           f"{escape(row['detail'] or '')}", soft_wrap=True, highlight=False)
     if result.get("derived"):
-        console.print(f"\n[bold]Articles derived from this one:[/bold] "
+        console.print("\n[bold]Articles derived from this one:[/bold] "
                       + ", ".join(f"{escape(d['id'])} ({d['kind']}, {d['confidence']:.2f})" for d in result["derived"]))
 
 

@@ -150,8 +150,8 @@ def trace_article(store: Store, article: Article, settings: Settings, limit: int
     from ..link import trace
 
     result = trace(store, article, settings, limit=limit)
-    row = store.db.execute("SELECT artifact_score FROM articles WHERE id = ?", (article.id,)).fetchone()
-    result["artifacts"] = {"score": row[0] if row else None, "artifacts": store.artifacts(article.id)}
+    # the store puts the article's artifact score in its meta when it loads it
+    result["artifacts"] = {"score": article.meta.get("artifact_score"), "artifacts": store.artifacts(article.id)}
     return result
 
 
