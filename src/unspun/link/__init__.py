@@ -11,7 +11,7 @@ from typing import Callable
 from ..article import Article
 from ..embed import get_encoder
 from ..index.candidates import CandidateIndex
-from ..pipeline import doc_vector
+from ..pipeline import doc_vector, ensure_vectors
 from ..settings import Settings
 from ..store import Store
 from .align import Bead, align, margin_matrix, pair_score
@@ -103,13 +103,14 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
         raise ValueError("compare() needs articles with vectors; run unspun.pipeline.process first")
     beads = align(a.vectors, b.vectors, settings.align_min_score, settings.margin_k, settings.align_band)
     strong = settings.align_min_score + STRONG_OFFSET
-    score = pair_score(*margin_matrix(a.vectors, b.vectors, settings.margin_k))
-    fa = features(a, b, beads, strong, score, store)
+    cos, margin = margin_matrix(a.vectors, b.vectors, settings.margin_k)
+    score = pair_score(cos, margin)
+    fa = features(a, b, beads, strong, score, store, cos)
     a_derived, direction = _orient(a, b, fa)
     derived, source = (a, b) if a_derived else (b, a)
     if not a_derived:
         beads = _swap(beads)
-        fa = features(derived, source, beads, strong, score.T, store)
+        fa = features(derived, source, beads, strong, score.T, store, cos.T)
     rows = roles(derived, source, beads, settings.align_min_score, settings.verbatim_overlap, strong)
     probability = derivation_probability(fa)
     linked = probability >= settings.link_threshold
@@ -128,6 +129,8 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
 
 
 def _load(store: Store, article_id: str, model: str, cache: dict) -> Article:
+    """A stored article with its sentence vectors when the store has them (a two-tier article
+    gets them from ``ensure_vectors`` once alignment needs them)."""
     if article_id not in cache:
         cache[article_id] = store.get_article(article_id, model)
         if len(cache) > 5000:  # bound memory on huge stores; articles are cheap to reload
@@ -141,7 +144,11 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
 
     With ``only_new`` (the default), only articles not linked before are examined, each against
     the whole store, so adding articles never re-links the corpus. Each pair is examined once.
-    Returns counts: ``{"examined", "compared", "links"}``.
+    Articles stored without sentence vectors (two-tier ingest, ``embed_on_ingest`` false) are
+    embedded with the accurate encoder when a candidate pair first needs them, and the vectors
+    are written to the store, so an article without candidates is never embedded.
+    Returns counts: ``{"examined", "compared", "links", "embedded"}`` (``embedded``: articles
+    the encoder ran on during this call).
     """
     settings = settings or Settings()
     model = get_encoder(settings.encoder).model_id
@@ -149,20 +156,21 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
     index = CandidateIndex(store, model, settings)
     cache: dict[str, Article] = {}
     seen: set[frozenset] = set()
-    compared = links = 0
+    compared = links = embedded = 0
     for number, article_id in enumerate(todo, start=1):
         article = _load(store, article_id, model, cache)
-        if article.vectors is None or not len(article.sentences):
+        if not len(article.sentences):
             store.mark_linked([article_id])
             continue
-        for other_id, _evidence in index.candidates(article, doc_vector(article.vectors)):
+        for other_id, _evidence in index.candidates(article, _doc_vector_of(article)):
             pair = frozenset((article_id, other_id))
             if pair in seen:
                 continue
             seen.add(pair)
             other = _load(store, other_id, model, cache)
-            if other.vectors is None:
+            if not len(other.sentences):
                 continue
+            embedded += ensure_vectors(article, settings, store) + ensure_vectors(other, settings, store)
             result = compare(article, other, settings, store)
             compared += 1
             if result.linked:
@@ -171,7 +179,13 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
         store.mark_linked([article_id])
         if progress:
             progress(number, len(todo))
-    return {"examined": len(todo), "compared": compared, "links": links}
+    return {"examined": len(todo), "compared": compared, "links": links, "embedded": embedded}
+
+
+def _doc_vector_of(article: Article):
+    """The accurate document vector when the article has sentence vectors; None for a two-tier
+    article not embedded yet (its index then uses its fast vector)."""
+    return doc_vector(article.vectors) if article.vectors is not None else None
 
 
 def _rank_origins(store: Store, sources: list[dict]) -> None:
@@ -212,16 +226,20 @@ def _index_for(store: Store, model: str, settings: Settings) -> CandidateIndex:
 def trace(store: Store, article: Article, settings: Settings | None = None, limit: int = 10) -> dict:
     """The likely sources of one processed article, ranked, with alignments (the ``trace --json``
     shape): ``{"article": {...}, "sources": [{"id", "kind", "confidence", "coverage", "direction",
-    "alignment": [...]}]}``. Articles that derive from this one are listed under ``"derived"``."""
+    "alignment": [...]}]}``. Articles that derive from this one are listed under ``"derived"``.
+    The article and its candidates are embedded on demand when they have no sentence vectors yet
+    (two-tier store)."""
     settings = settings or Settings()
     model = get_encoder(settings.encoder).model_id
     index = _index_for(store, model, settings)
     cache: dict[str, Article] = {}
     sources, derived = [], []
-    for other_id, evidence in index.candidates(article, doc_vector(article.vectors)):
+    for other_id, evidence in index.candidates(article, _doc_vector_of(article)):
         other = _load(store, other_id, model, cache)
-        if other.vectors is None:
+        if not len(other.sentences) or not len(article.sentences):
             continue
+        ensure_vectors(article, settings, store)  # two-tier: the accurate tier, once, on demand
+        ensure_vectors(other, settings, store)
         result = compare(article, other, settings, store)
         if not result.linked:
             continue

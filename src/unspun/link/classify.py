@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..article import Article
+from ..text.boilerplate import boilerplate_mask
 from .align import Bead
 from .explain import word_ngrams
 
@@ -37,6 +38,9 @@ class Features:
     order: float = 1.0  # longest increasing run of best-match positions, over matched sentences
     facts: float = 0.0  # shared distinctive anchors (numbers, names) over the smaller side's count
     wording: float = 0.0  # IDF-weighted share of shared words outside quotations (same language only)
+    mutual: float = 0.0  # in-order mutual best matches, over the longer side's sentence count
+    mutual_derived: float = 0.0  # the same, over the derived side's sentence count
+    contrast: float = 0.0  # how far the derived sentences' best matches stand out from the whole matrix
     values: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -44,17 +48,22 @@ class Features:
         return d
 
 
-def _chars(article: Article, indices: set[int]) -> float:
-    total = sum(len(s.text) for s in article.sentences) or 1
-    return sum(len(article.sentences[i].text) for i in indices) / total
+def _chars(article: Article, indices: set[int], furniture: list[bool]) -> float:
+    """Share of the article's text (characters, page furniture left out) in ``indices``."""
+    total = sum(len(s.text) for s, f in zip(article.sentences, furniture) if not f)
+    if not total:
+        return 0.0
+    return sum(len(article.sentences[i].text) for i in indices if not furniture[i]) / total
 
 
-def _unquoted_text(article: Article) -> str:
-    return " ".join(s.text for s in article.sentences if not s.quoted)
+def _unquoted_text(article: Article, furniture: list[bool] | None = None) -> str:
+    furniture = furniture or [False] * len(article.sentences)
+    return " ".join(s.text for s, f in zip(article.sentences, furniture) if not s.quoted and not f)
 
 
-def lexical_containment(a: Article, b: Article, n: int = 4) -> float:
-    ga, gb = word_ngrams(_unquoted_text(a), n), word_ngrams(_unquoted_text(b), n)
+def lexical_containment(a: Article, b: Article, n: int = 4, fa: list[bool] | None = None,
+                        fb: list[bool] | None = None) -> float:
+    ga, gb = word_ngrams(_unquoted_text(a, fa), n), word_ngrams(_unquoted_text(b, fb), n)
     if not ga or not gb:
         return 0.0
     return sum((ga & gb).values()) / min(sum(ga.values()), sum(gb.values()))
@@ -91,6 +100,33 @@ def order_score(score, strong: float) -> float:
     return _lis(seq) / len(seq)
 
 
+def mutual_order(cos) -> int:
+    """How many sentence pairs are each other's best match (mutual nearest neighbours) and keep
+    the source's order (longest increasing run of them).
+
+    A translation pairs nearly every sentence with its counterpart both ways and in order, even
+    where the encoder's cosines are low (Japanese-English); independent reports of one story share
+    a few salient sentences, rarely the sequence."""
+    if cos.size == 0:
+        return 0
+    best_j = cos.argmax(axis=1)
+    best_i = cos.argmax(axis=0)
+    seq = [int(j) for i, j in enumerate(best_j) if best_i[j] == i]
+    return _lis(seq)
+
+
+def contrast(cos) -> float:
+    """The derived sentences' best cosines against the whole matrix, in standard deviations: a
+    derivation's counterparts stand out from the rest of the other article whatever the language
+    pair's cosine level; a same-topic article's best matches barely do."""
+    if cos.size < 2:
+        return 0.0
+    spread = float(cos.std())
+    if spread < 1e-6:
+        return 0.0
+    return float((cos.max(axis=1).mean() - cos.mean()) / spread)
+
+
 def _distinctive(article: Article) -> set[tuple[str, str]]:
     out = set()
     for s in article.sentences:
@@ -115,12 +151,21 @@ def fact_overlap(a: Article, b: Article) -> float:
     return len(fa & fb) / (min(len(fa), len(fb)) + 2)
 
 
-def wording_overlap(a: Article, b: Article, store=None) -> float:
-    """IDF-weighted word overlap of the two articles' unquoted text, with document frequencies
-    from the store (without a store every word weighs the same)."""
-    from ..text.terms import article_terms, weighted_overlap
+def _terms(article: Article, furniture: list[bool] | None) -> set[str]:
+    from ..text.terms import article_terms_from_text
 
-    ta, tb = article_terms(a), article_terms(b)
+    furniture = furniture or [False] * len(article.sentences)
+    return article_terms_from_text(
+        article.text, [(s.start, s.end, s.quoted or f) for s, f in zip(article.sentences, furniture)])
+
+
+def wording_overlap(a: Article, b: Article, store=None, fa: list[bool] | None = None,
+                    fb: list[bool] | None = None) -> float:
+    """IDF-weighted word overlap of the two articles' unquoted text (page furniture left out),
+    with document frequencies from the store (without a store every word weighs the same)."""
+    from ..text.terms import weighted_overlap
+
+    ta, tb = _terms(a, fa), _terms(b, fb)
     if store is None:
         return weighted_overlap(ta, tb, lambda t: 1.0)
     weights = store.term_weights(a.lang or "und", ta | tb)
@@ -128,30 +173,38 @@ def wording_overlap(a: Article, b: Article, store=None) -> float:
 
 
 def features(derived: Article, source: Article, beads: list[Bead], strong: float, score=None,
-             store=None) -> Features:
+             store=None, cos=None) -> Features:
     same_language = (derived.lang or "") == (source.lang or "")
+    # Page furniture (cookie banners, sign-in forms) counts for nothing: two pages of one site
+    # share it word for word.
+    fd, fs = boilerplate_mask(derived.sentences, derived.lang), boilerplate_mask(source.sentences, source.lang)
+    beads = [b for b in beads if not all(fd[i] for i in b.derived) and not all(fs[j] for j in b.source)]
     aligned_d = {i for b in beads for i in b.derived}
     aligned_s = {j for b in beads for j in b.source}
-    shorter = max(1, min(len(derived.sentences), len(source.sentences)))
+    shorter = max(1, min(fd.count(False), fs.count(False)))
     quoted = sum(
         1 for b in beads
         if all(derived.sentences[i].quoted for i in b.derived) and all(source.sentences[j].quoted for j in b.source)
     )
+    mutual = mutual_order(cos) if cos is not None else 0
     return Features(
         derived_sentences=len(derived.sentences),
         source_sentences=len(source.sentences),
-        derived_coverage=_chars(derived, aligned_d),
-        source_coverage=_chars(source, aligned_s),
+        derived_coverage=_chars(derived, aligned_d, fd),
+        source_coverage=_chars(source, aligned_s, fs),
         strong_share=min(1.0, sum(1 for b in beads if b.score >= strong) / shorter),
         close_share=min(1.0, sum(1 for b in beads if b.cosine >= 0.88) / shorter),
         mean_score=sum(b.score for b in beads) / len(beads) if beads else 0.0,
         monotone_share=sum(1 for b in beads if not b.reordered) / len(beads) if beads else 0.0,
-        lexical=lexical_containment(derived, source) if same_language else 0.0,
+        lexical=lexical_containment(derived, source, 4, fd, fs) if same_language else 0.0,
         quote_share=quoted / len(beads) if beads else 0.0,
         same_language=same_language,
         order=order_score(score, strong) if score is not None else 1.0,
         facts=fact_overlap(derived, source),
-        wording=wording_overlap(derived, source, store) if same_language else 0.0,
+        wording=wording_overlap(derived, source, store, fd, fs) if same_language else 0.0,
+        mutual=mutual / max(1, len(derived.sentences), len(source.sentences)),
+        mutual_derived=mutual / max(1, len(derived.sentences)),
+        contrast=contrast(cos) if cos is not None else 0.0,
     )
 
 

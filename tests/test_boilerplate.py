@@ -1,0 +1,59 @@
+"""Page furniture (cookie banners, sign-in forms) is recognised and does not make a link."""
+import pytest
+
+from unspun.text.boilerplate import is_boilerplate
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("de", "Für detaillierte Datenverarbeitungsinformationen, siehe Datenschutzerklärung."),
+    ("de", "Durch die weitere Nutzung unserer Website erklären Sie sich mit dem Einsatz von Cookies einverstanden."),
+    ("de", "* *Pflichtfelder"),
+    ("en", "We use cookies to ensure that we give you the best experience on our website."),
+    ("en", "Sign up to our newsletter to get other stories like this delivered straight to your inbox"),
+    ("en", "All Rights Reserved."),
+    ("en", "Please enable Javascript to watch this video"),
+    ("fr", "En poursuivant votre navigation, vous acceptez l'utilisation de cookies sur ce site."),
+    ("es", "Consulta nuestra política de privacidad."),
+    ("pl", "Strona korzysta z plików cookies."),
+    ("ru", "Сайт использует файлы cookie."),
+    ("xx", "Source: https://example.com/story"),
+])
+def test_furniture_is_boilerplate(lang, text):
+    assert is_boilerplate(text, lang)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Tens of Icelanders were involved in making the advertisements for the campaign."),
+    ("en", "The regulator fined the company for setting tracking cookies without consent, the ruling says."[:40]),
+    ("de", "Dies wurde im Newsletter auf der Website des Verteidigungsministeriums mitgeteilt."),
+    ("fr", "Les quatre sociétés font aussi l'objet d'enquêtes sur la protection des données personnelles."),
+    ("ja", "会員登録や入場料は不要で、個展を開きたいアーティストも費用がかからない。"),
+    ("en", "Kallas said Estonia would raise defence spending to 3.2% of GDP in 2025."),
+])
+def test_article_text_is_not_boilerplate(lang, text):
+    assert not is_boilerplate(text, lang)
+
+
+def test_shared_cookie_banner_does_not_link(tmp_path):
+    """Two pages of one site with different stories and the same consent banner: the banner is
+    left out of coverage, so the pair is not a copy."""
+    from unspun.article import Article
+    from unspun.link import compare
+    from unspun.pipeline import process
+    from unspun.settings import Settings
+
+    banner = (
+        "Um die Funktion unserer Website zu verbessern, sammeln wir technische anonymisierte Informationen über Sie. "
+        "Für detaillierte Datenverarbeitungsinformationen, siehe Datenschutzerklärung. "
+        "Details zu den Technologien, die wir verwenden, finden Sie in den Regeln der Cookies-Nutzung. "
+        "Indem Sie „Akzeptieren und schließen“ anklicken, stimmen Sie der Verarbeitung Ihrer Daten zu. "
+        "Ihre Zustimmung können Sie widerrufen, wie in den Datenschutzrichtlinien beschrieben."
+    )
+    a = Article(id="a", text="Schweiz schränkt Export von Schutzausrüstung ein.\n\n" + banner, lang="de")
+    b = Article(id="b", text="Indischer Rikscha-Fahrer kümmert sich um saubere Hände seiner Fahrgäste.\n\n" + banner, lang="de")
+    settings = Settings()
+    for art in (a, b):
+        process(art, settings)
+    result = compare(a, b, settings)
+    assert not result.linked, result.features.as_dict()
+    assert result.derived_coverage == 0.0 or result.source_coverage == 0.0
