@@ -1,6 +1,10 @@
 """Language, sentences and anchors: the text stages."""
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from conftest import SEED
 
 from unspun.ingest.text import article_from_text
@@ -97,3 +101,29 @@ def test_seed_article_language_sentences_anchors():
     assert any(k == "quote" and v.startswith("envoyer votre personnel") for k, v in values)
     quoted = [s.text for s in article.sentences if s.quoted]
     assert len(quoted) == 2 and all(t.startswith("«") for t in quoted)
+
+
+
+def _wmt_article(article_id: str) -> dict:
+    from conftest import DATA
+
+    with open(DATA / "wmt21-human" / "articles.jsonl", encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            if record["id"] == article_id:
+                return record
+    raise LookupError(article_id)
+
+
+@pytest.mark.parametrize("article_id", [
+    "fr-de:aujourdhui_le_maroc-ar.3516:src",  # a mistyped apostrophe, l"état, opens a "quotation"
+    "ja-en:yahoo-ja.979521:src",  # sentencex reads ＜ as an opening quotation mark
+    "ja-en:yahoo-ja.978203:src",  # 「 … 」 spanning several sentences
+])
+def test_a_stray_quote_mark_does_not_glue_the_paragraph(article_id):
+    """Real wmt21 articles whose segments (translation units) sentencex glued together: every
+    sentence now holds at most two of the article's segments."""
+    record = _wmt_article(article_id)
+    sentences = split_sentences(record["text"], record["lang"])
+    assert all(record["text"][s.start:s.end] == s.text for s in sentences)
+    assert len(sentences) >= 0.8 * (len(record["segments"]) - 1), [len(s.text) for s in sentences]

@@ -187,7 +187,8 @@ def evaluate(corpus_dir: str | Path, settings: Settings | None = None, sample: i
                     s = store.get_article(aliases.get(p["source"], p["source"]), model)
                 except Exception:
                     continue
-                h, t = alignment_hits(compare(d, s, settings, store), by_id[p["derived"]], by_id[p["source"]])
+                h, t = alignment_hits(compare(d, s, settings, store), dict(by_id[p["derived"]], id=d.id),
+                                      dict(by_id[p["source"]], id=s.id))
                 hits, total = hits + h, total + t
             result["alignment_accuracy"] = round(hits / total, 4) if total else None
             result["alignment_segments"] = total

@@ -65,13 +65,35 @@ def _quote_open(text: str) -> bool:
     return text.count("“") > text.count("”")
 
 
+# sentencex does not split inside what it takes for a quotation, and takes some brackets for
+# quotation marks (＜…＞ in Japanese), so an unclosed one leaves the rest of the paragraph in one
+# piece. A piece longer than this is split again at plain sentence ends.
+_MAX_PIECE = {"ja": 120, "zh": 120, "ko": 200}
+_CJK_END = re.compile(r"(?<=[。！？])(?![」』）)】〉》”’])")
+_PLAIN_END = re.compile(r"(?<=[.!?])\s+(?=[\"'«„“(]?[A-ZÀ-ÖØ-ÞА-ЯЁ])")
+
+
+def _resplit(piece: str, lang: str) -> list[str]:
+    if len(piece) <= _MAX_PIECE.get(lang, _MAX_QUOTED_SENTENCE):
+        return [piece]
+    pattern = _CJK_END if lang in _MAX_PIECE else _PLAIN_END
+    out, last = [], 0
+    for m in pattern.finditer(piece):
+        if m.end() > last and piece[last:m.end()].strip():
+            out.append(piece[last:m.end()])
+            last = m.end()
+    out.append(piece[last:])
+    return [p for p in out if p.strip()]
+
+
 def _segment(lang: str, paragraph: str) -> list[str]:
     from sentencex import segment
 
     try:
-        parts = [p for p in segment(lang or "en", paragraph) if p]
+        raw = [p for p in segment(lang or "en", paragraph) if p]
     except Exception:  # sentencex raises on some unknown codes; English rules are a fair fallback
-        parts = [p for p in segment("en", paragraph) if p]
+        raw = [p for p in segment("en", paragraph) if p]
+    parts = [q for p in raw for q in _resplit(p, lang)]
     merged: list[str] = []
     for part in parts:
         if merged and _should_merge(merged[-1], part, lang):
@@ -79,6 +101,21 @@ def _segment(lang: str, paragraph: str) -> list[str]:
         else:
             merged.append(part)
     return merged
+
+
+_INNER_QUOTE = re.compile(r'(?<=\w)"(?=\w)')
+
+
+def _mask_stray_quotes(line: str) -> str:
+    """The line with quote marks the splitter must not trust replaced by apostrophes (same
+    length, so spans still hold): a straight quote between two letters is a mistyped apostrophe
+    (``l"état``), and a paragraph with an odd number of straight quotes has one that never
+    closes. sentencex does not split inside a quotation, so one such mark glues the rest of the
+    paragraph into a single "sentence"."""
+    line = _INNER_QUOTE.sub("'", line)
+    if line.count('"') % 2:
+        line = line.replace('"', "'")
+    return line
 
 
 def _quoted_share(text: str) -> float:
@@ -95,11 +132,13 @@ def split_sentences(text: str, lang: str | None) -> list[Sentence]:
         body = line.strip()
         if body:
             cursor = offset
-            for part in _segment(lang or "en", line.rstrip("\r\n")):
+            masked = _mask_stray_quotes(line.rstrip("\r\n"))
+            for part in _segment(lang or "en", masked):
                 piece = part.strip()
                 if not piece:
                     continue
-                start = text.find(piece, cursor)
+                start = masked.find(piece, cursor - offset)
+                start = start + offset if start >= 0 else -1
                 if start < 0:  # sentencex normalised something; fall back to the cursor
                     start = cursor
                 end = start + len(piece)
@@ -111,7 +150,7 @@ def split_sentences(text: str, lang: str | None) -> list[Sentence]:
                         start=start,
                         end=end,
                         paragraph=paragraph,
-                        quoted=_quoted_share(piece) > 0.6,
+                        quoted=_quoted_share(text[start:end]) > 0.6,
                     )
                 )
             paragraph += 1
