@@ -127,3 +127,14 @@ def test_a_stray_quote_mark_does_not_glue_the_paragraph(article_id):
     sentences = split_sentences(record["text"], record["lang"])
     assert all(record["text"][s.start:s.end] == s.text for s in sentences)
     assert len(sentences) >= 0.8 * (len(record["segments"]) - 1), [len(s.text) for s in sentences]
+
+
+def test_a_low_opening_quote_closed_by_a_straight_one_ends_the_quotation():
+    # wmt21 is-en: „…" (German-style opening, English-keyboard closing) kept the quotation open
+    # to the end of the paragraph.
+    text = ('„We were offered champagne before they left the room. It was like a fancy hotel in Paris." '
+            "The crew was pleased with the couple's performance in the piece, and it moved them. "
+            '"Tommi the cameraman cried when he watched it," says Atli.')
+    sentences = split_sentences(text, "en")
+    assert [s.quoted for s in sentences] == [True, False, True]
+    assert sentences[1].text.startswith("The crew")

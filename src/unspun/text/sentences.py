@@ -23,7 +23,7 @@ _ABBREVIATIONS = {
 }
 _OPEN_QUOTES = "«“„‘‚\"'「『"
 _CLOSE_QUOTES = "»”“’\"'」』"
-_QUOTE_SPAN = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|\"[^\"]*\"|「[^」]*」|『[^』]*』")
+_QUOTE_SPAN = re.compile(r"«[^»]*»|“[^”]*”|„[^“”\"]*[“”\"]|\"[^\"]*\"|「[^」]*」|『[^』]*』")
 _WORD_BEFORE_DOT = re.compile(r"(\w+)\.\s*$")
 
 
@@ -60,8 +60,8 @@ _MAX_QUOTED_SENTENCE = 600
 def _quote_open(text: str) -> bool:
     if text.count("«") > text.count("»") or text.count("「") > text.count("」") or text.count("『") > text.count("』"):
         return True
-    if "„" in text:  # German/Polish style: „…“ (or „…”)
-        return text.count("„") > text.count("“") + text.count("”")
+    if "„" in text:  # German/Polish style: „…“ (or „…”, or „…" when typed on an English keyboard)
+        return text.count("„") > text.count("“") + text.count("”") + text.count('"')
     return text.count("“") > text.count("”")
 
 
@@ -104,6 +104,7 @@ def _segment(lang: str, paragraph: str) -> list[str]:
 
 
 _INNER_QUOTE = re.compile(r'(?<=\w)"(?=\w)')
+_LOW_OPENED = re.compile(r'„[^"“”„]*"')
 
 
 def _mask_stray_quotes(line: str) -> str:
@@ -113,6 +114,8 @@ def _mask_stray_quotes(line: str) -> str:
     closes. sentencex does not split inside a quotation, so one such mark glues the rest of the
     paragraph into a single "sentence"."""
     line = _INNER_QUOTE.sub("'", line)
+    # „…" (a German-style opening closed on an English keyboard): the straight quote closes it.
+    line = _LOW_OPENED.sub(lambda m: m.group(0)[:-1] + "“", line)
     if line.count('"') % 2:
         line = line.replace('"', "'")
     return line
