@@ -143,6 +143,9 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
         i, j = i - di, j - dj
     beads.reverse()
     beads = _fill_sandwiches(beads, score, cos, min_score)
+    parallel = _fill_parallel(beads, score, cos)
+    if len(parallel) > len(beads):  # a parallel pair: an equal gap between aligned sentences is the counterpart
+        beads = _fill_sandwiches(parallel, score, cos, min_score, slack=np.inf)
     beads += _reordered(score, cos, beads, min_score)
     beads.sort(key=lambda b: b.derived[0])
     return beads
@@ -157,7 +160,8 @@ MERGE_SLACK = 0.3
 SANDWICH_SLACK = 0.4
 
 
-def _fill_sandwiches(beads: list[Bead], score: np.ndarray, cos: np.ndarray, min_score: float) -> list[Bead]:
+def _fill_sandwiches(beads: list[Bead], score: np.ndarray, cos: np.ndarray, min_score: float,
+                     slack: float = SANDWICH_SLACK) -> list[Bead]:
     """Align gaps of equal size on both sides, between two beads (or an edge), in order."""
     n, m = score.shape
     out: list[Bead] = []
@@ -167,12 +171,70 @@ def _fill_sandwiches(beads: list[Bead], score: np.ndarray, cos: np.ndarray, min_
         gap_s = list(range(prev_s + 1, bead.source[0]))
         if gap_d and len(gap_d) == len(gap_s) and len(gap_d) <= 3:
             pairs = list(zip(gap_d, gap_s))
-            if all(score[i, j] >= min_score - SANDWICH_SLACK for i, j in pairs):
+            if all(score[i, j] >= min_score - slack for i, j in pairs):
                 out += [Bead([i], [j], float(score[i, j]), float(cos[i, j])) for i, j in pairs]
         if bead.derived[0] < n:
             out.append(bead)
         prev_d, prev_s = bead.derived[-1], bead.source[-1]
     return out
+
+
+# Share of the longer side's sentences that must be in-order mutual best matches for a pair to
+# count as parallel (translated sentence by sentence), and the least sentences that makes telling.
+PARALLEL_SHARE = 0.6
+PARALLEL_MIN_SENTENCES = 4
+
+
+def _increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``(i, j)`` pairs (sorted by i) whose j strictly increases."""
+    import bisect
+
+    tails: list[int] = []  # tails[k]: index into pairs of the smallest j ending a chain of k+1
+    back: list[int] = [-1] * len(pairs)
+    for n, (_, j) in enumerate(pairs):
+        at = bisect.bisect_left([pairs[t][1] for t in tails], j)
+        if at:
+            back[n] = tails[at - 1]
+        if at == len(tails):
+            tails.append(n)
+        else:
+            tails[at] = n
+    chain, n = [], tails[-1] if tails else -1
+    while n >= 0:
+        chain.append(pairs[n])
+        n = back[n]
+    return chain[::-1]
+
+
+def _fill_parallel(beads: list[Bead], score: np.ndarray, cos: np.ndarray) -> list[Bead]:
+    """Align the mutual best matches of a parallel pair that scored below the gap threshold.
+
+    When most sentences of both articles are each other's best match, in order, the pair is a
+    sentence-by-sentence translation, and a sentence's counterpart is its mutual best match even
+    where the encoder scores the pair low (Japanese-English sentences often score under the
+    threshold; a whole sumo report went unaligned). Independent reports of one event never get
+    here: a few of their sentences match, not the sequence."""
+    n, m = cos.shape
+    if max(n, m) < PARALLEL_MIN_SENTENCES:
+        return beads
+    best_j, best_i = cos.argmax(axis=1), cos.argmax(axis=0)
+    mutual = [(i, int(best_j[i])) for i in range(n) if best_i[best_j[i]] == i]
+    chain = _increasing_chain(mutual)
+    if len(chain) < PARALLEL_SHARE * max(n, m):
+        return beads
+    used_d = {i for b in beads for i in b.derived}
+    used_s = {j for b in beads for j in b.source}
+    added = []
+    for i, j in chain:
+        if i in used_d or j in used_s:
+            continue
+        # Keep the path monotone: the bead must fit between its aligned neighbours.
+        before = [b for b in beads if b.derived[-1] < i]
+        after = [b for b in beads if b.derived[0] > i]
+        if (before and before[-1].source[-1] >= j) or (after and after[0].source[0] <= j):
+            continue
+        added.append(Bead([i], [j], float(score[i, j]), float(cos[i, j])))
+    return sorted(beads + added, key=lambda b: b.derived[0])
 
 
 def _reordered(score: np.ndarray, cos: np.ndarray, beads: list[Bead], min_score: float) -> list[Bead]:
