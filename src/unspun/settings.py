@@ -75,6 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("margin_k", 4, "Neighbours used for the margin score of a sentence pair."),
     # classification
     Setting("link_threshold", 0.5, "Pairs whose derivation probability reaches this are linked."),
+    Setting("prune_siblings", True, "Remove a link when both articles are linked more strongly to a third (two rewrites of one source are siblings, not a derivation)."),
     Setting("verbatim_overlap", 0.6, "Same-language aligned pairs sharing this share of word 3-grams count as copied."),
     Setting("partial_coverage", 0.5, "A link whose two sides are both covered less than this is 'partial'."),
     Setting("translation_insert_share", 0.2, "Cross-language links with more inserted sentences than this share are 'rewrite', not 'translation'."),

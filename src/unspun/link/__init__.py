@@ -17,6 +17,7 @@ from ..store import Store
 from .align import Bead, align, margin_matrix, pair_score
 from .classify import Features, derivation_probability, features, kind_of
 from .explain import roles
+from .graph import prune_explained
 
 # Artifact score from which a derived article counts as machine-spun (see unspun.artifacts).
 SPUN_SCORE = 0.5
@@ -179,7 +180,9 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
         store.mark_linked([article_id])
         if progress:
             progress(number, len(todo))
-    return {"examined": len(todo), "compared": compared, "links": links, "embedded": embedded}
+    pruned = prune_explained(store, todo) if settings.prune_siblings else []
+    return {"examined": len(todo), "compared": compared, "links": links, "pruned": len(pruned),
+            "embedded": embedded}
 
 
 def _doc_vector_of(article: Article):

@@ -277,6 +277,12 @@ class Store:
                 ],
             )
 
+    def delete_link(self, derived: str, source: str) -> None:
+        """Remove one link and its alignment."""
+        with self.transaction():
+            self.db.execute("DELETE FROM alignments WHERE derived = ? AND source = ?", (derived, source))
+            self.db.execute("DELETE FROM links WHERE derived = ? AND source = ?", (derived, source))
+
     def delete_links_of(self, article_id: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM links WHERE derived = ? OR source = ?", (article_id, article_id))
