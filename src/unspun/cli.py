@@ -106,7 +106,9 @@ def ingest(paths, db, as_json, overrides, feeds, mapping, link):
 
     Formats: .txt (first line = title), .html, .jsonl (../shared/data format), .csv/.tsv (with
     --map), WARC/ARC, .gz/.zip/.tar archives, and feeds/sitemaps given with --feed. Each article
-    gets its language, sentences, anchors and sentence embeddings. Inputs that cannot become
+    gets its language, sentences, anchors and sentence embeddings (with --set
+    embed_on_ingest=false the embeddings wait until linking or tracing needs them: two-tier bulk
+    ingest, see docs/scale.md). Inputs that cannot become
     articles are listed with their reason (see `unspun rejected`); the batch goes on. Ingesting
     the same text again changes nothing.
     """

@@ -443,8 +443,11 @@ class CandidateIndex:
                 evidence[other]["doc_cosine"] = round(sim, 4)
 
         shared = self._shared_anchors(article_anchor_set(article))
+        min_shared = s.min_shared_anchors
+        if self.source == "fast" and not _fast_covers(article.lang):
+            min_shared = max(1, min_shared - 1)  # the fast vector is weak here: trust anchors more
         for rank, (other, count) in enumerate(shared.most_common(s.neighbours + 1)):
-            if count >= s.min_shared_anchors:
+            if count >= min_shared:
                 evidence[other]["anchor_rank"] = rank
                 evidence[other]["shared_anchors"] = count
 
@@ -504,6 +507,12 @@ def _fast_model_id() -> str:
     from .fast import FastEncoder
 
     return FastEncoder.model_id
+
+
+def _fast_covers(lang: str | None) -> bool:
+    from .fast import covers
+
+    return covers(lang)
 
 
 def _fast_vectors(articles: list[Article]) -> np.ndarray:
