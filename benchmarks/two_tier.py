@@ -194,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
                 "end_to_end_articles_per_day": int(86400 * n2 / two_total),
             },
             "same_links": links1 == links2,
-            "links_only_one_tier": len(links1 - links2), "links_only_two_tier": len(links2 - links1),
+            "links_only_one_tier": sorted(map(list, links1 - links2)),
+            "links_only_two_tier": sorted(map(list, links2 - links1)),
         })
         print(json.dumps({k: result[k] for k in ("one_tier", "two_tier", "same_links")}), file=sys.stderr, flush=True)
         trace_results = {}
