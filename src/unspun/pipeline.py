@@ -74,8 +74,8 @@ def ensure_vectors(article: Article, settings: Settings, store: Store) -> bool:
     uses fast vectors, and the absence of document vectors is what marks the store as two-tier.
 
     Returns:
-        True when the encoder ran for this article, False when it already had vectors (or has
-        no sentences).
+        True when the article got its vectors now (the encoder ran on those of its sentences
+        not already stored), False when it already had them (or has no sentences).
     """
     if article.vectors is not None or not article.sentences:
         return False
