@@ -65,3 +65,15 @@ def test_only_neighbourhoods_of_the_given_articles_are_examined(store):
     assert prune_explained(store, ["D"]) == []
     assert len(store.links()) == 4
     assert prune_explained(store, ["S"]) == [("A", "B")]
+
+
+def test_a_verbatim_copy_outranks_saturated_translations(store):
+    # Wire story S, a copy A with one number changed, and a translation B of the story: the
+    # translation links to both at confidence ~1, but the copy is the closest relation.
+    _link(store, "B", "S", 1.0, 1.3)
+    _link(store, "B", "A", 1.0, 1.25)
+    row = {"derived": "A", "source": "S", "kind": "verbatim", "confidence": 1.0, "direction": "dated",
+           "derived_coverage": 1.0, "source_coverage": 1.0, "features": {"mean_score": 1.1}}
+    store.put_link(row, [{"derived": [0], "source": [0], "role": "copied", "score": 1.1, "detail": None}], "m", {})
+    assert prune_explained(store, ["B"]) == [("B", "A")]
+    assert frozenset("AS") in _pairs(store)

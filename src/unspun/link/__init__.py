@@ -114,7 +114,8 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
         fa = features(derived, source, beads, strong, score.T, store, cos.T)
     rows = roles(derived, source, beads, settings.align_min_score, settings.verbatim_overlap, strong)
     probability = derivation_probability(fa)
-    linked = probability >= settings.link_threshold
+    threshold = settings.link_threshold if fa.same_language else settings.link_threshold_cross
+    linked = probability >= threshold
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["role"]] = counts.get(r["role"], 0) + 1

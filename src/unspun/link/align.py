@@ -209,7 +209,8 @@ def _increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _fill_parallel(beads: list[Bead], score: np.ndarray, cos: np.ndarray) -> list[Bead]:
     """Align the mutual best matches of a parallel pair that scored below the gap threshold.
 
-    When most sentences of both articles are each other's best match, in order, the pair is a
+    When most sentences of both articles are each other's best match (and match at all: pair
+    score at least 0), in order, the pair is a
     sentence-by-sentence translation, and a sentence's counterpart is its mutual best match even
     where the encoder scores the pair low (Japanese-English sentences often score under the
     threshold; a whole sumo report went unaligned). Independent reports of one event never get
@@ -218,7 +219,7 @@ def _fill_parallel(beads: list[Bead], score: np.ndarray, cos: np.ndarray) -> lis
     if max(n, m) < PARALLEL_MIN_SENTENCES:
         return beads
     best_j, best_i = cos.argmax(axis=1), cos.argmax(axis=0)
-    mutual = [(i, int(best_j[i])) for i in range(n) if best_i[best_j[i]] == i]
+    mutual = [(i, int(best_j[i])) for i in range(n) if best_i[best_j[i]] == i and score[i, best_j[i]] >= 0]
     chain = _increasing_chain(mutual)
     if len(chain) < PARALLEL_SHARE * max(n, m):
         return beads
