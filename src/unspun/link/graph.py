@@ -48,37 +48,8 @@ def prune_explained(store: Store, article_ids: Iterable[str]) -> list[tuple[str,
             load(b)
     removed: list[tuple[str, str]] = []
     gone: set[frozenset] = set()
-
-    def remove(key: frozenset) -> None:
-        link = edges[key]
-        store.delete_link(link["derived"], link["source"])
-        removed.append((link["derived"], link["source"]))
-        gone.add(key)
-
-    def is_source(c: str, other: str) -> bool:
-        link = edges.get(frozenset((c, other)))
-        return link is not None and link["source"] == c
-
-    # Siblings first: A and B both derive from C. Several paraphrases of one text are about as
-    # close to each other as to it, so A-B goes unless it is the strongest of the three (then it
-    # is a chain, C -> A -> B, and the second pass removes C-B).
+    # Weakest first, so that a removed edge never explains another removal.
     for key in sorted(edges, key=lambda k: _strength(edges[k])):
-        a, b = tuple(key)
-        if a not in neighbours or b not in neighbours:
-            continue
-        weak = _strength(edges[key])
-        for c in neighbours[a] & neighbours[b]:
-            ac, bc = frozenset((a, c)), frozenset((b, c))
-            if ac in gone or bc in gone or not (is_source(c, a) and is_source(c, b)):
-                continue
-            if max(_strength(edges[ac]), _strength(edges[bc])) > weak:
-                remove(key)
-                break
-    # Then any triangle: its weakest edge, weakest first, so that a removed edge never explains
-    # another removal.
-    for key in sorted(edges, key=lambda k: _strength(edges[k])):
-        if key in gone:
-            continue
         a, b = tuple(key)
         if a not in neighbours or b not in neighbours:
             continue
@@ -88,6 +59,9 @@ def prune_explained(store: Store, article_ids: Iterable[str]) -> list[tuple[str,
             if ac in gone or bc in gone or ac not in edges or bc not in edges:
                 continue
             if _strength(edges[ac]) > weak and _strength(edges[bc]) > weak:
-                remove(key)
+                link = edges[key]
+                store.delete_link(link["derived"], link["source"])
+                removed.append((link["derived"], link["source"]))
+                gone.add(key)
                 break
     return removed
