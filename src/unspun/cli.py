@@ -261,8 +261,10 @@ def link(db, as_json, overrides, relink_all):
     if as_json:
         _dump(result)
     else:
+        pruned = result.get("pruned", 0)
+        siblings = f", {pruned} removed as siblings (both sides derive from a third)" if pruned else ""
         console.print(f"examined {result['examined']} articles, {result['compared']} comparisons, "
-                      f"{result['links']} links written → {db}")
+                      f"{result['links']} links written{siblings} → {db}")
 
 
 @main.command()
