@@ -206,6 +206,16 @@ def _increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return chain[::-1]
 
 
+def mutual_chain(cos: np.ndarray, score: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """The longest in-order run of sentence pairs that are each other's best match (by cosine)
+    and, when ``score`` is given, match at all (pair score at least 0)."""
+    if cos.size == 0:
+        return []
+    best_j, best_i = cos.argmax(axis=1), cos.argmax(axis=0)
+    mutual = [(i, int(j)) for i, j in enumerate(best_j) if best_i[j] == i and (score is None or score[i, j] >= 0)]
+    return _increasing_chain(mutual)
+
+
 def _fill_parallel(beads: list[Bead], score: np.ndarray, cos: np.ndarray) -> list[Bead]:
     """Align the mutual best matches of a parallel pair that scored below the gap threshold.
 
@@ -218,9 +228,7 @@ def _fill_parallel(beads: list[Bead], score: np.ndarray, cos: np.ndarray) -> lis
     n, m = cos.shape
     if max(n, m) < PARALLEL_MIN_SENTENCES:
         return beads
-    best_j, best_i = cos.argmax(axis=1), cos.argmax(axis=0)
-    mutual = [(i, int(best_j[i])) for i in range(n) if best_i[best_j[i]] == i and score[i, best_j[i]] >= 0]
-    chain = _increasing_chain(mutual)
+    chain = mutual_chain(cos, score)
     if len(chain) < PARALLEL_SHARE * max(n, m):
         return beads
     used_d = {i for b in beads for i in b.derived}

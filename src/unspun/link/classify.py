@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..article import Article
 from ..text.boilerplate import boilerplate_mask
-from .align import PARALLEL_SHARE, Bead
+from .align import PARALLEL_SHARE, Bead, mutual_chain
 from .explain import word_ngrams
 
 KINDS = ("verbatim", "translation", "rewrite", "partial")
@@ -102,18 +102,12 @@ def order_score(score, strong: float) -> float:
 
 def mutual_order(cos, score=None) -> int:
     """How many sentence pairs are each other's best match (mutual nearest neighbours), match
-    at all (pair score at least 0, when ``score`` is given) and keep the source's order (longest
-    increasing run of them).
+    at all (pair score at least 0, when ``score`` is given) and keep the source's order.
 
     A translation pairs nearly every sentence with its counterpart both ways and in order, even
     where the encoder's cosines are low (Japanese-English); independent reports of one story share
     a few salient sentences, rarely the sequence."""
-    if cos.size == 0:
-        return 0
-    best_j = cos.argmax(axis=1)
-    best_i = cos.argmax(axis=0)
-    seq = [int(j) for i, j in enumerate(best_j) if best_i[j] == i and (score is None or score[i, j] >= 0)]
-    return _lis(seq)
+    return len(mutual_chain(cos, score))
 
 
 def contrast(cos) -> float:
