@@ -278,9 +278,8 @@ class Store:
             )
 
     def delete_link(self, derived: str, source: str) -> None:
-        """Remove one link and its alignment."""
+        """Remove one link (its alignment goes with it: ON DELETE CASCADE)."""
         with self.transaction():
-            self.db.execute("DELETE FROM alignments WHERE derived = ? AND source = ?", (derived, source))
             self.db.execute("DELETE FROM links WHERE derived = ? AND source = ?", (derived, source))
 
     def delete_links_of(self, article_id: str) -> None:

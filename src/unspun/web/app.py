@@ -416,8 +416,6 @@ def _classify(exc: Exception) -> tuple[int, str, dict]:
         return 422, "rejected", {"reason": exc.reason}
     if isinstance(exc, UploadTooLarge):
         return 413, "too-large", {}
-    if isinstance(exc, service.NoVectors):
-        return 409, "no-vectors", {}
     if isinstance(exc, SettingError):
         return 400, "bad-setting", {}
     if isinstance(exc, BadRequest):

@@ -17,17 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ..article import Article
-from ..errors import ArticleNotFound, RejectedInput, UnspunError
+from ..errors import ArticleNotFound, RejectedInput
 from ..settings import Settings
 from ..store import Store, parse_time
 
 LINK_KINDS = ("verbatim", "translation", "rewrite", "partial")
-
-
-class NoVectors(UnspunError):
-    """A stored article has no sentence vectors for the current encoder, so it cannot be traced."""
-
-    hint = "Ingest the article again with the current unspun (its vectors are computed on ingest)"
 
 
 # -- trace --------------------------------------------------------------------------------------
