@@ -88,7 +88,14 @@ def _run_ingest(records, store, settings, as_json: bool, link: bool, db: str) ->
         + f" → {db}"
     )
     if link:
-        console.print(f"linked: {result['link']['links']} links from {result['link']['compared']} comparisons")
+        console.print(f"linked: {result['link']['links']} links from {result['link']['compared']} comparisons"
+                      + _pruned_note(result["link"]))
+
+
+def _pruned_note(link_result: dict) -> str:
+    """What sibling pruning removed from a ``link_store`` result, for the one-line summaries."""
+    pruned = link_result.get("pruned", 0)
+    return f", {pruned} removed as siblings (both sides derive from a third)" if pruned else ""
 
 
 @main.command()
@@ -261,10 +268,8 @@ def link(db, as_json, overrides, relink_all):
     if as_json:
         _dump(result)
     else:
-        pruned = result.get("pruned", 0)
-        siblings = f", {pruned} removed as siblings (both sides derive from a third)" if pruned else ""
         console.print(f"examined {result['examined']} articles, {result['compared']} comparisons, "
-                      f"{result['links']} links written{siblings} → {db}")
+                      f"{result['links']} links written{_pruned_note(result)} → {db}")
 
 
 @main.command()
