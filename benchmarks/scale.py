@@ -274,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", help="store path (default: /tmp/unspun-bench/<size>/bench.db)")
     ap.add_argument("--phase", choices=tuple(PHASES), help=argparse.SUPPRESS)
     ap.add_argument("--skip-fill", action="store_true", help="reuse the store of an earlier run")
+    ap.add_argument("--phases", default="fill,link,trace",
+                    help="phases to run now (comma-separated); the others' results are taken from --out, "
+                         "so a long fill can run first and the latency phase later on an idle machine")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     args.mode = args.mode or ("pipeline" if args.size <= 10_000 else "bulk")
@@ -288,16 +291,29 @@ def main(argv: list[str] | None = None) -> int:
     passthrough = [f"--size={args.size}", f"--mode={args.mode}", f"--new={args.new}", f"--traces={args.traces}",
                    f"--real-sample={args.real_sample}", f"--tail={args.tail}", f"--recall-pairs={args.recall_pairs}",
                    f"--seed={args.seed}", f"--db={args.db}"]
-    phases = ("link", "trace") if args.skip_fill else ("fill", "link", "trace")
+    phases = [p for p in args.phases.split(",") if p in PHASES]
+    if args.skip_fill and "fill" in phases:
+        phases.remove("fill")
+    out = args.out or HERE / "results" / f"{args.size}.json"
+    if len(phases) < len(PHASES) and out.exists():
+        earlier = json.loads(out.read_text())
+        if earlier.get("size") == args.size:
+            result.update({k: earlier[k] for k in ("fill", "link", "trace", "machine") if k in earlier})
+            result["machine"] = {**earlier.get("machine", {}), **{f"load_avg_at_{'+'.join(phases)}": os.getloadavg()[0]}}
     for phase in phases:
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, __file__, f"--phase={phase}", *passthrough],
-                             check=True, capture_output=True, text=True)
-        if out.stderr.strip():
-            print(out.stderr.strip()[-2000:], file=sys.stderr)
-        result[phase] = json.loads(out.stdout.strip().splitlines()[-1])
+        proc = subprocess.run([sys.executable, __file__, f"--phase={phase}", *passthrough],
+                              check=True, capture_output=True, text=True)
+        if proc.stderr.strip():
+            print(proc.stderr.strip()[-2000:], file=sys.stderr)
+        result[phase] = json.loads(proc.stdout.strip().splitlines()[-1])
         result[phase]["wall_s"] = round(time.perf_counter() - t0, 1)
         print(f"{phase}: {json.dumps(result[phase])}", file=sys.stderr, flush=True)
+    if not ("link" in result and "trace" in result):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1) + "\n")
+        print(f"wrote the phases run so far to {out}; run the rest with --phases", file=sys.stderr)
+        return 0
     fill, link, tr = result.get("fill", {}), result["link"], result["trace"]
     result.update({
         "ingest_articles_per_s": fill.get("ingest_articles_per_s"),
@@ -307,7 +323,6 @@ def main(argv: list[str] | None = None) -> int:
         "peak_rss_gib": max(link["link_peak_rss_gib"], tr["trace_peak_rss_gib"]),
         "candidate_recall": link["candidate_recall"],
     })
-    out = args.out or HERE / "results" / f"{args.size}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps({k: result[k] for k in ("size", "ingest_articles_per_s", "link_articles_per_s",
