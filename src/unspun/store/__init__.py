@@ -24,11 +24,15 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def to_blob(vector: np.ndarray) -> bytes:
-    return np.asarray(vector, dtype=np.float32).tobytes()
+def to_blob(vector: np.ndarray, dtype=np.float32) -> bytes:
+    return np.asarray(vector, dtype=dtype).tobytes()
 
 
 def from_blob(blob: bytes, dim: int | None = None) -> np.ndarray:
+    """A stored vector as float32. Given its dimension, a blob of two bytes per value is read as
+    float16 (how the fast tier's sentence vectors are kept), else as float32."""
+    if dim and len(blob) == 2 * dim:
+        return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
     v = np.frombuffer(blob, dtype=np.float32)
     return v if dim is None else v.reshape(-1, dim)
 
@@ -211,16 +215,18 @@ class Store:
         unique = list(dict.fromkeys(hashes))
         for i in range(0, len(unique), 500):
             chunk = unique[i : i + 500]
-            q = f"SELECT hash, vector FROM vectors WHERE model = ? AND hash IN ({','.join('?' * len(chunk))})"
-            for h, blob in self.db.execute(q, [model, *chunk]):
-                found[h] = from_blob(blob)
+            q = f"SELECT hash, dim, vector FROM vectors WHERE model = ? AND hash IN ({','.join('?' * len(chunk))})"
+            for h, dim, blob in self.db.execute(q, [model, *chunk]):
+                found[h] = from_blob(blob, dim).reshape(-1)
         return found
 
-    def put_vectors(self, model: str, hashes: list[str], vectors: np.ndarray) -> None:
+    def put_vectors(self, model: str, hashes: list[str], vectors: np.ndarray, dtype=np.float32) -> None:
+        """Store sentence vectors by (model, sentence hash); ``dtype`` float16 halves the space
+        (used for the fast tier's vectors, which only gate pairs)."""
         dim = vectors.shape[1] if vectors.ndim == 2 else 0
         self.db.executemany(
             "INSERT OR IGNORE INTO vectors VALUES (?,?,?,?)",
-            [(model, h, dim, to_blob(v)) for h, v in zip(hashes, vectors)],
+            [(model, h, dim, to_blob(v, dtype)) for h, v in zip(hashes, vectors)],
         )
 
     def doc_vectors(self, model: str) -> tuple[list[str], np.ndarray]:
