@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 
@@ -71,3 +72,24 @@ def test_cli_eval_rejects_a_folder_that_is_not_a_corpus(tmp_path):
     assert r.exit_code == 1
     assert r.output.strip() == (f"Error: {tmp_path} has no articles.jsonl and pairs.jsonl. A corpus folder needs "
                                 "articles.jsonl and pairs.jsonl (see ../shared/data/README.md)")
+
+
+def test_eval_refuses_a_store_that_already_holds_articles(tmp_path):
+    """Ingesting a corpus into a used store would count everything as a duplicate and score the
+    old articles; eval builds a fresh store, so it refuses and leaves the store as it was."""
+    from conftest import DATA, DEMO
+
+    from unspun.errors import StoreError
+    from unspun.eval import evaluate
+    from unspun.ingest import read_paths
+    from unspun.pipeline import ingest
+    from unspun.settings import Settings
+    from unspun.store import Store
+
+    db = tmp_path / "used.db"
+    with Store(db) as store:
+        ingest(read_paths([DEMO / "en-wire.html"]), store, Settings(embed_on_ingest=False))
+    with pytest.raises(StoreError, match="already holds articles"):
+        evaluate(DATA / "llm-rewrite", Settings(), sample=1, db_path=str(db))
+    with Store(db) as store:
+        assert store.count("articles") == 1 and store.count("links") == 0

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from .article import Article
-from .errors import CorpusError
+from .errors import CorpusError, StoreError
 from .ingest import Rejection
 from .ingest.jsonl import article_from_record
 from .link import compare, link_store
@@ -127,7 +127,8 @@ def evaluate(corpus_dir: str | Path, settings: Settings | None = None, sample: i
     Args:
         corpus_dir: folder with articles.jsonl and pairs.jsonl.
         sample: keep only the first N labelled pairs and their articles.
-        db_path: where to build the store (default: a temporary file, deleted afterwards).
+        db_path: where to build the store (default: a temporary file, deleted afterwards); a
+            path that already holds articles is refused (they would be scored instead).
         vector_cache: a store file whose sentence vectors are reused and extended (saves the
             embedding time of repeated evaluations; results are identical).
         progress: ``progress(stage, done, total)``.
@@ -141,6 +142,10 @@ def evaluate(corpus_dir: str | Path, settings: Settings | None = None, sample: i
         tmp = tempfile.TemporaryDirectory(prefix="unspun-eval-")
         db_path = str(Path(tmp.name) / "eval.db")
     store = Store(db_path)
+    if store.count("articles"):
+        store.close()
+        raise StoreError(f"{db_path} already holds articles; eval builds a fresh store",
+                         "Pass a new path, or delete the file and its .candidates and .usearch files")
     model = get_encoder(settings.encoder).model_id
     cache = Store(vector_cache) if vector_cache else None
     try:
