@@ -527,7 +527,7 @@ def _fast_covers(lang: str | None) -> bool:
     return covers(lang)
 
 
-def _fast_vectors(articles: list[Article], store: Store | None = None) -> np.ndarray:
+def _fast_vectors(articles: list[Article], store: Store) -> np.ndarray:
     from .fast import get_fast_encoder
 
     return get_fast_encoder().article_vectors(articles, store)

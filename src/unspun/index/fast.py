@@ -73,24 +73,15 @@ class FastEncoder:
     def article_vectors(self, articles: list[Article], store=None) -> np.ndarray:
         """One L2-normalised vector per article: the mean of its lead sentences' vectors.
 
-        With a store, every sentence of each article is encoded and kept (``sentence_vectors``)
-        for the gate in front of the accurate model (``unspun.link.gate``); the document vector
-        still uses the lead only."""
+        Every sentence of each article is encoded (``sentence_vectors``, kept in the store when
+        one is given) for the gate in front of the accurate model (``unspun.link.gate``); the
+        document vector uses the lead only."""
         out = np.zeros((len(articles), self.dim), dtype=np.float32)
-        if store is not None:
-            for n, a in enumerate(articles):
-                if a.sentences:
-                    out[n] = self.sentence_vectors(a, store)[:FAST_SENTENCES].sum(axis=0)
-                else:
-                    out[n] = self.encode_texts([a.text[:2000]])[0]
-            return _normalised(out)
-        texts, owners = [], []
         for n, a in enumerate(articles):
-            parts = [s.text[:500] for s in a.sentences[:FAST_SENTENCES]] or [a.text[:2000]]
-            texts.extend(parts)
-            owners.extend([n] * len(parts))
-        vectors = self.encode_texts(texts)
-        np.add.at(out, np.asarray(owners, dtype=np.int64), vectors)
+            if a.sentences:
+                out[n] = self.sentence_vectors(a, store)[:FAST_SENTENCES].sum(axis=0)
+            else:
+                out[n] = self.encode_texts([a.text[:2000]])[0]
         return _normalised(out)
 
 
