@@ -305,9 +305,13 @@ class GeneratedEncoder:
 
     def learn(self, article: "GenArticle") -> None:
         """Remember the meaning and language of an article's sentences (texts the encoder will see)."""
-        for s in article.sentences:
-            self.meanings[s.text] = (s.meaning, article.lang)
-            self.prefixes[s.text[:PREFIX]] = (s.meaning, article.lang)
+        self.learn_meanings([(s.text, s.meaning) for s in article.sentences], article.lang)
+
+    def learn_meanings(self, sentences: list[tuple[str, int]], lang: str) -> None:
+        """``learn`` from (text, meaning) pairs, as ``benchmarks/scale.py`` keeps held-out articles."""
+        for text, meaning in sentences:
+            self.meanings[text] = (meaning, lang)
+            self.prefixes[text[:PREFIX]] = (meaning, lang)
 
     def vector(self, text: str) -> np.ndarray:
         # The sentence splitter may cut or merge generated sentences: a piece takes the meaning of

