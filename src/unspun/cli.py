@@ -279,6 +279,34 @@ def link(db, as_json, overrides, relink_all):
 @main.command()
 @db_option
 @json_option
+@set_option
+@click.option("--chunk", default=8192, show_default=True, help="Distinct sentences per encoder call and per commit.")
+def embed(db, as_json, overrides, chunk):
+    """Embed every stored sentence that has no vector yet, in bulk.
+
+    For a store ingested in two tiers (--set embed_on_ingest=false), before linking it all: run
+    on a GPU machine with --set encoder=e5-torch (pip install 'unspun[gpu]'). Interrupted, it keeps
+    what it committed; run again, it embeds only the rest.
+    """
+    from .pipeline import embed_store
+
+    settings = Settings.from_pairs(list(overrides))
+    store = _store(db)
+    with _progress(as_json) as progress:
+        task = progress.add_task("embed", total=None)
+        result = embed_store(store, settings, chunk=chunk,
+                             progress=lambda i, n: progress.update(task, completed=i, total=n))
+    if as_json:
+        _dump(result)
+    else:
+        rate = f" ({result['sentences_per_s']} sentences/s)" if result["sentences_per_s"] else ""
+        console.print(f"embedded {result['sentences']} sentences with {result['encoder']} "
+                      f"in {result['seconds']} s{rate} → {db}")
+
+
+@main.command()
+@db_option
+@json_option
 @click.option("--article", "article_id", default=None, help="Only links involving this article id.")
 def links(db, as_json, article_id):
     """List links: derived, source, kind, confidence, direction."""

@@ -85,6 +85,38 @@ def ensure_vectors(article: Article, settings: Settings, store: Store) -> bool:
     return True
 
 
+def embed_store(store: Store, settings: Settings, chunk: int = 8192,
+                progress: Callable[[int, int], None] | None = None) -> dict:
+    """The accurate tier in bulk: embed every stored sentence that has no vector yet.
+
+    For a two-tier store (ingested with ``embed_on_ingest`` false) before linking it in bulk, on
+    a machine where the encoder is fast (``encoder=e5-torch`` on a GPU). Each chunk of ``chunk``
+    distinct sentences is encoded and committed in one transaction, so an interrupted run keeps
+    what it committed and a second run embeds only the rest. Like ``ensure_vectors`` it writes
+    sentence vectors only: the store stays two-tier and its candidate index keeps the fast vectors.
+
+    Returns:
+        ``{"encoder", "model", "sentences", "seconds", "sentences_per_s"}``.
+    """
+    import time
+
+    encoder = get_encoder(settings.encoder)
+    todo = store.sentences_without_vectors(encoder.model_id)
+    t0 = time.perf_counter()
+    if progress:
+        progress(0, len(todo))
+    for start in range(0, len(todo), max(1, chunk)):
+        part = todo[start : start + max(1, chunk)]
+        vectors = encoder.encode([t[: settings.max_sentence_chars] for _h, t in part], batch=settings.embed_batch)
+        with store.transaction():
+            store.put_vectors(encoder.model_id, [h for h, _t in part], vectors)
+        if progress:
+            progress(start + len(part), len(todo))
+    seconds = time.perf_counter() - t0
+    return {"encoder": settings.encoder, "model": encoder.model_id, "sentences": len(todo),
+            "seconds": round(seconds, 2), "sentences_per_s": round(len(todo) / seconds, 1) if todo and seconds else None}
+
+
 def doc_vector(vectors: np.ndarray) -> np.ndarray:
     """One vector for a whole article: the normalised mean of its sentence vectors."""
     if len(vectors) == 0:

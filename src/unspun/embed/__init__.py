@@ -45,7 +45,16 @@ class E5Encoder:
         return vectors / np.maximum(norms, 1e-12)
 
 
-_ENCODERS = {"e5": E5Encoder}
+def _torch_e5():
+    """The same model on PyTorch: a GPU when one is visible, else the CPU (``pip install 'unspun[gpu]'``)."""
+    from .torch_e5 import TorchE5Encoder
+
+    return TorchE5Encoder(device=os.environ.get("UNSPUN_EMBED_DEVICE", "auto"))
+
+
+_torch_e5.model_id = E5Encoder.model_id  # same weights, same vectors up to arithmetic (docs/scale.md)
+
+_ENCODERS = {"e5": E5Encoder, "e5-torch": _torch_e5}
 
 
 def encoder_model_id(name: str = "e5") -> str:

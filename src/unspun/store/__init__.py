@@ -220,6 +220,21 @@ class Store:
                 found[h] = from_blob(blob, dim).reshape(-1)
         return found
 
+    def sentences_without_vectors(self, model: str) -> list[tuple[str, str]]:
+        """``(hash, text)`` of every stored sentence that has no vector under ``model``, one per
+        hash, in storage order (what ``unspun embed`` fills)."""
+        seen: set[str] = set()
+        out = []
+        for h, text in self.db.execute(
+            "SELECT s.hash, substr(a.text, s.start + 1, s.end - s.start) FROM articles a JOIN sentences s "
+            "ON s.article_id = a.id WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.model = ? AND v.hash = s.hash) "
+            "ORDER BY a.rowid, s.idx", (model,)
+        ):
+            if h not in seen:
+                seen.add(h)
+                out.append((h, text))
+        return out
+
     def put_vectors(self, model: str, hashes: list[str], vectors: np.ndarray, dtype=np.float32) -> None:
         """Store sentence vectors by (model, sentence hash); ``dtype`` float16 halves the space
         (used for the fast tier's vectors, which only gate pairs)."""
