@@ -192,7 +192,6 @@ def phase_link(args) -> dict:
     t0, c0 = time.perf_counter(), cpu_s()
     result = link_store(store, settings)
     link_s, link_cpu = time.perf_counter() - t0, cpu_s() - c0
-    embedded = result.get("embedded")
     # Candidate recall over the labelled pairs whose derived side was just linked.
     all_ids = store.article_ids()
     new, stored = set(all_ids[-args.new:]), set(all_ids)
@@ -218,7 +217,7 @@ def phase_link(args) -> dict:
                   if p.suffix in (".candidates", ".usearch"))
     return {"index_build_s": round(index_s, 1), "index_peak_rss_gib": round(rss_index, 3),
             "linked": result["examined"], "compared": result["compared"], "links": result["links"],
-            "embedded": embedded, "gated": result.get("gated"),
+            "embedded": result.get("embedded"), "gated": result.get("gated"),
             "link_s": round(link_s, 1), "link_cpu_s": round(link_cpu, 1),
             "link_articles_per_s": round(result["examined"] / link_s, 2),
             "link_articles_per_cpu_s": round(result["examined"] / link_cpu, 2),

