@@ -77,3 +77,102 @@ def test_a_verbatim_copy_outranks_saturated_translations(store):
     store.put_link(row, [{"derived": [0], "source": [0], "role": "copied", "score": 1.1, "detail": None}], "m", {})
     assert prune_explained(store, ["B"]) == [("B", "A")]
     assert frozenset("AS") in _pairs(store)
+
+
+# -- rule 1: a common origin explains the link between two of its derivations ---------------------
+
+from datetime import datetime, timedelta  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from unspun.embed import encoder_model_id  # noqa: E402
+from unspun.link.style import _probe, machine_style  # noqa: E402
+
+MODEL = encoder_model_id("e5")
+
+
+def _styled_vector(tilt: float) -> np.ndarray:
+    """A unit document vector the style probe scores higher the larger ``tilt``."""
+    probe = _probe()
+    w = probe["weights"] / np.linalg.norm(probe["weights"])
+    v = probe["mean"] + tilt * w
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+@pytest.fixture
+def family(tmp_path):
+    """An original S and two derivations A and B, in English, with four sentences each."""
+    s = Store(str(tmp_path / "f.db"))
+
+    def add(name, tilt, published=None):
+        parts = [f"Sentence {i} of {name}." for i in range(4)]
+        text = " ".join(parts)
+        a = Article(id=name, text=text, title=name, lang="en", published=published)
+        starts = [sum(len(p) + 1 for p in parts[:i]) for i in range(4)]
+        a.sentences = [Sentence(i, p, st, st + len(p)) for i, (p, st) in enumerate(zip(parts, starts))]
+        a.vectors = np.tile(_styled_vector(tilt), (4, 1))
+        s.add_article(a, MODEL)
+
+    s.add = add
+    yield s
+    s.close()
+
+
+def _aligned_link(store, derived, source, confidence, pairs):
+    row = {"derived": derived, "source": source, "kind": "rewrite", "confidence": confidence,
+           "direction": "uncertain", "derived_coverage": 1.0, "source_coverage": 1.0,
+           "features": {"mean_score": confidence}}
+    rows = [{"derived": [d], "source": [s], "role": "paraphrased", "score": 0.8, "detail": None} for d, s in pairs]
+    store.put_link(row, rows, MODEL, {})
+
+
+ONE_TO_ONE = [(i, i) for i in range(4)]
+
+
+def test_paraphrases_closer_to_each_other_than_to_their_original_are_siblings(family):
+    # Language-model paraphrases converge: A-B is the strongest edge, so rule 2 alone would cut
+    # the original away. S reads less like a language model than both, and explains A-B.
+    family.add("S", -0.3)
+    family.add("A", 0.3)
+    family.add("B", 0.35)
+    styles = [machine_style(_styled_vector(t), "en", MODEL) for t in (-0.3, 0.3, 0.35)]
+    assert styles[0] + 0.02 <= min(styles[1:])
+    _aligned_link(family, "A", "S", 0.90, ONE_TO_ONE)
+    _aligned_link(family, "B", "S", 0.88, ONE_TO_ONE)
+    _aligned_link(family, "B", "A", 0.99, ONE_TO_ONE)
+    assert prune_explained(family, ["B"]) == [("B", "A")]
+    assert _pairs(family) == {frozenset("AS"), frozenset("BS")}
+
+
+def test_a_chain_keeps_what_the_middle_article_added(family):
+    # S -> A -> B, where A added two sentences (2 and 3) that B kept: S does not explain A-B.
+    family.add("S", -0.3)
+    family.add("A", 0.3)
+    family.add("B", 0.35)
+    _aligned_link(family, "A", "S", 0.90, [(0, 0), (1, 1)])
+    _aligned_link(family, "B", "S", 0.80, [(0, 0), (1, 1)])
+    _aligned_link(family, "B", "A", 0.99, ONE_TO_ONE)
+    assert prune_explained(family, ["B"]) == [("B", "S")]  # rule 2: the two-step edge goes
+    assert _pairs(family) == {frozenset("AS"), frozenset("AB")}
+
+
+def test_without_a_clear_style_difference_strength_decides(family):
+    family.add("S", 0.301)
+    family.add("A", 0.300)
+    family.add("B", 0.302)
+    _aligned_link(family, "A", "S", 0.90, ONE_TO_ONE)
+    _aligned_link(family, "B", "S", 0.88, ONE_TO_ONE)
+    _aligned_link(family, "B", "A", 0.99, ONE_TO_ONE)
+    assert prune_explained(family, ["B"]) == [("B", "S")]
+
+
+def test_publication_dates_name_the_origin(family):
+    # Dated articles: the earliest is the origin whatever the style says.
+    t0 = datetime(2026, 3, 1, 8)
+    family.add("S", 0.4, t0)
+    family.add("A", 0.3, t0 + timedelta(hours=2))
+    family.add("B", 0.2, t0 + timedelta(hours=5))
+    _aligned_link(family, "A", "S", 0.90, ONE_TO_ONE)
+    _aligned_link(family, "B", "S", 0.88, ONE_TO_ONE)
+    _aligned_link(family, "B", "A", 0.99, ONE_TO_ONE)
+    assert prune_explained(family, ["B"]) == [("B", "A")]

@@ -188,7 +188,7 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
         store.mark_linked([article_id])
         if progress:
             progress(number, len(todo))
-    pruned = prune_explained(store, todo) if settings.prune_siblings else []
+    pruned = prune_explained(store, todo, settings) if settings.prune_siblings else []
     return {"examined": len(todo), "compared": compared, "links": links, "pruned": len(pruned),
             "embedded": embedded, "gated": gated}
 

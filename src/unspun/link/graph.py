@@ -1,19 +1,38 @@
-"""The link graph: links that a stronger path explains are not derivations.
+"""The link graph: links that another article explains are not derivations.
 
-Two rewrites of one source (two outlets' translations of one wire story) match each other well,
-because both carry the source; the linker finds the pair and, on text alone, cannot tell it from a
-rewrite of a rewrite. The triangle tells: when A and B are both linked to S, and both of those
-links are stronger than the A-B link, A and B are siblings and A-B is removed. In a chain
-S -> A -> B the weakest edge is S-B (two steps of rewriting), so the chain keeps its steps.
-Strength: a verbatim copy first, then the link's confidence, then the mean alignment score. On the dev corpora
-the weakest edge of a triangle with two labelled derivations is the unlabelled one in 43 of 44
-llm-rewrite triangles and 11 of 12 wmt21 ones.
+Two rewrites of one source match each other well, because both carry the source; the linker
+finds the pair and, on its text alone, cannot tell it from a rewrite of a rewrite. Two rules
+remove such sibling links, on the triangles A-B, A-S, B-S of the link graph:
+
+1. **A common origin explains it.** S is the origin of the triangle when it was published before
+   A and B, or, without dates, when it reads clearly less like language-model prose than both
+   (``link.style``: same language, by ``sibling_style_margin``). The A-B link is then removed if
+   S explains it: every sentence of A aligned to B is also aligned to S, and the same for B (up to
+   ``sibling_slack`` sentences each). In a chain S -> A -> B, B keeps what A added to S (a persona
+   sentence, a paragraph of its own), those sentences are aligned to A and not to S, and A-B
+   stays. Several language-model paraphrases of one text converge on the same wording and match
+   each other better than the original, so strength alone (rule 2) would keep the siblings and
+   cut the original away.
+2. **The weakest edge.** When A and B are both linked to S, and both of those links are stronger
+   than the A-B link, A and B are siblings and A-B is removed. In a chain S -> A -> B the weakest
+   edge is S-B (two steps of rewriting), so the chain keeps its steps. Strength: a verbatim copy
+   first, then the link's confidence, then the mean alignment score.
+
+On the dev corpora rule 2 alone takes the weakest edge of a triangle with two labelled derivations
+to be the unlabelled one in 43 of 44 llm-rewrite triangles and 11 of 12 wmt21 ones, but in the
+PolitiFact pages that llm-paraphrase holds several times it removed the original's links and kept
+the paraphrases' (see docs/linking.md).
 """
 from __future__ import annotations
 
 from typing import Iterable
 
+from ..embed import encoder_model_id
+from ..settings import Settings
 from ..store import Store
+from .style import machine_style
+
+_UNALIGNED = ("inserted", "omitted")
 
 
 def _strength(link: dict) -> tuple[bool, float, float]:
@@ -23,11 +42,65 @@ def _strength(link: dict) -> tuple[bool, float, float]:
             float(link["features"].get("mean_score", 0.0)))
 
 
-def prune_explained(store: Store, article_ids: Iterable[str]) -> list[tuple[str, str]]:
-    """Remove links of the given articles' neighbourhoods that a stronger two-link path explains.
+class _Origins:
+    """Rule 1 on one neighbourhood of the graph: which article of a triangle is its origin, and
+    whether it explains the link between the other two."""
+
+    def __init__(self, store: Store, edges: dict[frozenset, dict], settings: Settings):
+        self.store, self.edges, self.settings = store, edges, settings
+        self.model = encoder_model_id(settings.encoder)
+        self._aligned: dict[tuple[str, str], set[int]] = {}
+        self._style: dict[str, tuple[str | None, float | None]] = {}
+        self._published: dict = {}
+
+    def published(self, ids: list[str]) -> list:
+        missing = [i for i in ids if i not in self._published]
+        if missing:
+            self._published.update(self.store.published_of(missing))
+        return [self._published.get(i) for i in ids]
+
+    def style(self, article_id: str) -> tuple[str | None, float | None]:
+        if article_id not in self._style:
+            from ..pipeline import doc_vector
+
+            article = self.store.get_article(article_id, self.model)
+            vector = doc_vector(article.vectors) if article.vectors is not None and len(article.vectors) else None
+            self._style[article_id] = (article.lang, machine_style(vector, article.lang, self.model))
+        return self._style[article_id]
+
+    def is_origin(self, r: str, x: str, y: str) -> bool:
+        times = self.published([r, x, y])
+        if all(t is not None for t in times):
+            tr, tx, ty = (t.replace(tzinfo=None) for t in times)
+            return tr < tx and tr < ty
+        (lr, sr), (lx, sx), (ly, sy) = self.style(r), self.style(x), self.style(y)
+        if sr is None or sx is None or sy is None or not lr == lx == ly:
+            return False
+        return sr + self.settings.sibling_style_margin <= min(sx, sy)
+
+    def aligned(self, x: str, y: str) -> set[int]:
+        """x's sentences aligned to y's in the x-y link."""
+        if (x, y) not in self._aligned:
+            link = self.edges[frozenset((x, y))]
+            side = "derived" if link["derived"] == x else "source"
+            rows = self.store.alignment(link["derived"], link["source"])
+            self._aligned[(x, y)] = {i for row in rows if row["role"] not in _UNALIGNED for i in row[side]}
+        return self._aligned[(x, y)]
+
+    def explains(self, r: str, x: str, y: str) -> bool:
+        slack = self.settings.sibling_slack
+        return (len(self.aligned(x, y) - self.aligned(x, r)) <= slack
+                and len(self.aligned(y, x) - self.aligned(y, r)) <= slack)
+
+
+def prune_explained(store: Store, article_ids: Iterable[str],
+                    settings: Settings | None = None) -> list[tuple[str, str]]:
+    """Remove links of the given articles' neighbourhoods that another article explains (rules
+    1 and 2 of the module docstring).
 
     Only triangles touching ``article_ids`` are examined (incremental linking passes the articles
     it just linked). Returns the removed ``(derived, source)`` pairs."""
+    settings = settings or Settings()
     edges: dict[frozenset, dict] = {}
     neighbours: dict[str, set[str]] = {}
 
@@ -48,10 +121,30 @@ def prune_explained(store: Store, article_ids: Iterable[str]) -> list[tuple[str,
             load(b)
     removed: list[tuple[str, str]] = []
     gone: set[frozenset] = set()
-    # Weakest first, so that a removed edge never explains another removal.
+
+    def remove(key: frozenset) -> None:
+        link = edges[key]
+        store.delete_link(link["derived"], link["source"])
+        removed.append((link["derived"], link["source"]))
+        gone.add(key)
+
+    # Rule 1, decided on the graph as loaded (so the order of the edges does not matter): an
+    # origin's own links are never the explained edge of its triangles.
+    origins = _Origins(store, edges, settings)
+    explained = []
+    for key in sorted(edges, key=lambda k: sorted(k)):
+        x, y = sorted(key)
+        if x not in neighbours or y not in neighbours:
+            continue
+        if any(origins.is_origin(r, x, y) and origins.explains(r, x, y)
+               for r in sorted(neighbours[x] & neighbours[y])):
+            explained.append(key)
+    for key in explained:
+        remove(key)
+    # Rule 2, weakest first, so that a removed edge never explains another removal.
     for key in sorted(edges, key=lambda k: _strength(edges[k])):
         a, b = tuple(key)
-        if a not in neighbours or b not in neighbours:
+        if key in gone or a not in neighbours or b not in neighbours:
             continue
         weak = _strength(edges[key])
         for c in neighbours[a] & neighbours[b]:
@@ -59,9 +152,6 @@ def prune_explained(store: Store, article_ids: Iterable[str]) -> list[tuple[str,
             if ac in gone or bc in gone or ac not in edges or bc not in edges:
                 continue
             if _strength(edges[ac]) > weak and _strength(edges[bc]) > weak:
-                link = edges[key]
-                store.delete_link(link["derived"], link["source"])
-                removed.append((link["derived"], link["source"]))
-                gone.add(key)
+                remove(key)
                 break
     return removed
