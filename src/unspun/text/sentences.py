@@ -86,30 +86,6 @@ def _resplit(piece: str, lang: str) -> list[str]:
     return [p for p in out if p.strip()]
 
 
-# Scraped text often loses the space between sentences where the page had a line or block break
-# ("…for all.As pressure mounts…", "…he said.”Then…"): a sentence end glued to a capitalised
-# word. Two lower-case letters before the mark keep "Ph.D" and initials whole; "!" is left
-# alone ("Yahoo!News").
-_LOWER = "a-zß-öø-ÿа-яёα-ω"
-_UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω"
-_GLUED_END = re.compile(rf"(?<=[{_LOWER}]{{2}}[.?])(?=[{_UPPER}][{_LOWER}])|(?<=[{_LOWER}][.?][”’»\"])(?=[{_UPPER}][{_LOWER}])")
-_URLISH = re.compile(r"(?:https?://|www\.|@)\S*$")
-
-
-def _unglue(piece: str) -> list[str]:
-    """Split ``piece`` where a sentence end is glued to the next sentence (see ``_GLUED_END``);
-    not inside a URL, an e-mail address or after an abbreviation."""
-    out, last = [], 0
-    for m in _GLUED_END.finditer(piece):
-        head = piece[last:m.start()]
-        if _URLISH.search(head) or _should_merge(head, piece[m.start():]):
-            continue
-        out.append(head)
-        last = m.start()
-    out.append(piece[last:])
-    return out
-
-
 def _segment(lang: str, paragraph: str) -> list[str]:
     from sentencex import segment
 
@@ -117,7 +93,7 @@ def _segment(lang: str, paragraph: str) -> list[str]:
         raw = [p for p in segment(lang or "en", paragraph) if p]
     except Exception:  # sentencex raises on some unknown codes; English rules are a fair fallback
         raw = [p for p in segment("en", paragraph) if p]
-    parts = [r for p in raw for q in _resplit(p, lang) for r in _unglue(q)]
+    parts = [q for p in raw for q in _resplit(p, lang)]
     merged: list[str] = []
     for part in parts:
         if merged and _should_merge(merged[-1], part, lang):
