@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..article import Article
-from ..embed import get_encoder
+from ..embed import encoder_model_id, get_encoder
 from ..index.candidates import CandidateIndex
 from ..pipeline import doc_vector, ensure_vectors
 from ..settings import Settings
@@ -19,6 +19,7 @@ from .classify import Features, derivation_probability, features, kind_of
 from .explain import roles
 from .gate import worth_aligning
 from .graph import prune_explained
+from .style import machine_style
 
 # Artifact score from which a derived article counts as machine-spun (see unspun.artifacts).
 SPUN_SCORE = 0.5
@@ -60,14 +61,14 @@ def _artifact_score(article: Article) -> float:
 
 
 def _orient(a: Article, b: Article, fa: Features) -> tuple[bool, str]:
-    """Decide whether ``a`` is the derived side. Returns ``(a_is_derived, direction)``.
+    """Decide whether ``a`` is the derived side, for deciding the link. Returns
+    ``(a_is_derived, direction)``.
 
     The earlier publication is the source. Without dates: an article carrying machine-rewriting
     artifacts is the derived one; else the side whose text is more fully carried over into the
     other is the derived one — translators and rewriters drop more than they add, so the source
-    keeps material the derivation lacks (on the dev corpora this picks the labelled derived side
-    in about 85% of translations and 90% of LLM rewrites). Such a guess is reported as
-    ``uncertain``."""
+    keeps material the derivation lacks. Such a guess is reported as ``uncertain``; once a pair is
+    linked, ``_by_style`` may still turn it round."""
     if a.published and b.published and a.published != b.published:
         ta = a.published.replace(tzinfo=None) if a.published.tzinfo else a.published
         tb = b.published.replace(tzinfo=None) if b.published.tzinfo else b.published
@@ -80,6 +81,25 @@ def _orient(a: Article, b: Article, fa: Features) -> tuple[bool, str]:
     # No evidence either way: the article seen first is taken as the source (crawls and feeds
     # usually meet an original before its copies).
     return _seen_after(a, b), "uncertain"
+
+
+def _by_style(a: Article, b: Article, settings: Settings) -> bool | None:
+    """Whether ``a`` is the derived side by machine style: of two articles in one language, the
+    one that reads more like language-model prose by ``orient_style_margin`` (``link.style``).
+    None when the probe has no answer (other languages, another encoder, too close to call).
+
+    Used only for an ``uncertain`` direction and only once a pair is linked: the link classifier
+    was fitted on the coverage orientation of ``_orient``, so the decision to link keeps it. On
+    the dev corpora this picks the labelled derived side of 98.6% of linked LLM rewrites, against
+    81% by coverage (docs/linking.md)."""
+    if a.lang != b.lang:
+        return None
+    model = encoder_model_id(settings.encoder)
+    ma = machine_style(doc_vector(a.vectors), a.lang, model)
+    mb = machine_style(doc_vector(b.vectors), b.lang, model)
+    if ma is None or mb is None or abs(ma - mb) < settings.orient_style_margin:
+        return None
+    return ma > mb
 
 
 def _seen_after(a: Article, b: Article) -> bool:
@@ -107,16 +127,28 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     strong = settings.align_min_score + STRONG_OFFSET
     cos, margin = margin_matrix(a.vectors, b.vectors, settings.margin_k)
     score = pair_score(cos, margin)
-    fa = features(a, b, beads, strong, score, store, cos)
-    a_derived, direction = _orient(a, b, fa)
-    derived, source = (a, b) if a_derived else (b, a)
-    if not a_derived:
-        beads = _swap(beads)
-        fa = features(derived, source, beads, strong, score.T, store, cos.T)
-    rows = roles(derived, source, beads, settings.align_min_score, settings.verbatim_overlap, strong)
+    oriented = {True: features(a, b, beads, strong, score, store, cos)}
+
+    def features_if(a_derived: bool) -> Features:
+        if a_derived not in oriented:
+            oriented[a_derived] = features(b, a, _swap(beads), strong, score.T, store, cos.T)
+        return oriented[a_derived]
+
+    a_derived, direction = _orient(a, b, oriented[True])
+    fa = features_if(a_derived)
     probability = derivation_probability(fa)
     threshold = settings.link_threshold if fa.same_language else settings.link_threshold_cross
     linked = probability >= threshold
+    if linked and direction == "uncertain":
+        # The confidence stays the one the link was decided with; features, roles and kind
+        # follow the final orientation.
+        by_style = _by_style(a, b, settings)
+        if by_style is not None:
+            a_derived = by_style
+            fa = features_if(a_derived)
+    derived, source = (a, b) if a_derived else (b, a)
+    rows = roles(derived, source, beads if a_derived else _swap(beads), settings.align_min_score,
+                 settings.verbatim_overlap, strong)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["role"]] = counts.get(r["role"], 0) + 1
