@@ -37,3 +37,16 @@ def demo_store(tmp_path_factory):
     link_store(s, Settings())
     yield s
     s.close()
+
+
+def styled_vector(tilt: float):
+    """A unit e5-sized vector that the machine-style probe (``unspun.link.style``) scores higher
+    the larger ``tilt``: the probe's mean moved along its weights."""
+    import numpy as np
+
+    from unspun.link.style import _probe
+
+    probe = _probe()
+    w = probe["weights"] / np.linalg.norm(probe["weights"])
+    v = probe["mean"] + tilt * w
+    return (v / np.linalg.norm(v)).astype(np.float32)

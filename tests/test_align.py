@@ -79,3 +79,43 @@ def test_margin_favours_the_standout_match():
     cos, margin = margin_matrix(_noisy(s, rng), s, k=3)
     assert (margin.argmax(axis=1) == np.arange(5)).all()
     assert cos.shape == margin.shape == (5, 5)
+
+
+# -- direction without dates: artifacts, then machine style (link/style.py) ------------------------
+
+_BRIDGE = ("The minister said on Monday that the bridge will reopen in May. Repairs cost 12 million "
+           "euros. Traffic will be limited to cars. Trucks must take the ring road until June.")
+
+
+def _styled_copy(article_id: str, tilt: float, artifact_score: float = 0.0):
+    """The same English text with sentence vectors whose mean the style probe scores higher the
+    larger ``tilt`` (each sentence keeps its own direction, so the alignment is clean)."""
+    from conftest import styled_vector
+
+    from unspun.article import Article
+    from unspun.pipeline import analyse
+
+    article = analyse(Article(id=article_id, text=_BRIDGE, title="Bridge", lang="en"))
+    base = np.random.default_rng(0).normal(size=(len(article.sentences), 384))
+    v = base / np.linalg.norm(base, axis=1, keepdims=True) + styled_vector(tilt)
+    article.vectors = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+    article.meta["artifact_score"] = artifact_score
+    return article
+
+
+def test_direction_the_copy_that_reads_more_like_a_language_model_is_derived():
+    from unspun.link import compare
+
+    for human, machine in (("A", "B"), ("B", "A")):
+        tilts = {human: 0.0, machine: 0.3}
+        r = compare(_styled_copy("A", tilts["A"]), _styled_copy("B", tilts["B"]))
+        assert r.linked and r.direction == "uncertain"
+        assert r.derived.id == machine
+
+
+def test_direction_artifacts_outrank_machine_style():
+    # A carries a persona sentence's artifact score; B reads more like a language model.
+    from unspun.link import compare
+
+    r = compare(_styled_copy("A", 0.0, artifact_score=0.9), _styled_copy("B", 0.3))
+    assert r.linked and r.derived.id == "A"

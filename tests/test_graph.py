@@ -1,10 +1,17 @@
-"""Links that a stronger path explains: siblings are pruned, chains keep their steps."""
+"""Links that another article explains: siblings are pruned, chains keep their steps."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+import numpy as np
 import pytest
 
+from conftest import styled_vector as _styled_vector
+
 from unspun.article import Article, Sentence
+from unspun.embed import encoder_model_id
 from unspun.link.graph import prune_explained
+from unspun.link.style import machine_style
 from unspun.store import Store
 
 
@@ -81,22 +88,7 @@ def test_a_verbatim_copy_outranks_saturated_translations(store):
 
 # -- rule 1: a common origin explains the link between two of its derivations ---------------------
 
-from datetime import datetime, timedelta  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from unspun.embed import encoder_model_id  # noqa: E402
-from unspun.link.style import _probe, machine_style  # noqa: E402
-
 MODEL = encoder_model_id("e5")
-
-
-def _styled_vector(tilt: float) -> np.ndarray:
-    """A unit document vector the style probe scores higher the larger ``tilt``."""
-    probe = _probe()
-    w = probe["weights"] / np.linalg.norm(probe["weights"])
-    v = probe["mean"] + tilt * w
-    return (v / np.linalg.norm(v)).astype(np.float32)
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("link_threshold_cross", 0.6, "The same across languages, where no shared wording backs the alignment: independent reports of one event in two languages can align on the story's skeleton."),
     Setting("prune_siblings", True, "Remove a link between two articles that a third explains: their common origin, or a third both are linked to more strongly (two rewrites of one source are siblings, not a derivation; see link/graph.py)."),
     Setting("sibling_style_margin", 0.02, "Without dates, the origin of a triangle is the article that reads less like language-model prose than the other two by this much (machine-style probe, link/style.py)."),
-    Setting("orient_style_margin", 0.05, "Without dates or artifacts, of two articles in one language the one that reads more like language-model prose by this much is the derived one (link/style.py; 1: never)."),
+    Setting("orient_style_margin", 0.05, "Without dates or artifacts, of two articles in one language the one that reads more like language-model prose by this much is the derived one (link/style.py; set it high, e.g. 100, to keep the direction by coverage)."),
     Setting("sibling_slack", 1, "Sentences of either sibling aligned to the other but not to their origin that still count as explained (one can be alignment noise; an inherited insertion of two or more marks a chain)."),
     Setting("verbatim_overlap", 0.6, "Same-language aligned pairs sharing this share of word 3-grams count as copied."),
     Setting("partial_coverage", 0.5, "A link whose two sides are both covered less than this is 'partial'."),

@@ -73,9 +73,8 @@ def _orient(a: Article, b: Article, fa: Features) -> tuple[bool, str]:
         ta = a.published.replace(tzinfo=None) if a.published.tzinfo else a.published
         tb = b.published.replace(tzinfo=None) if b.published.tzinfo else b.published
         return ta > tb, "dated"
-    sa, sb = _artifact_score(a), _artifact_score(b)
-    if abs(sa - sb) >= 0.5:
-        return sa > sb, "uncertain"
+    if _artifacts_decide(a, b):
+        return _artifact_score(a) > _artifact_score(b), "uncertain"
     if abs(fa.derived_coverage - fa.source_coverage) >= 0.02:
         return fa.derived_coverage > fa.source_coverage, "uncertain"
     # No evidence either way: the article seen first is taken as the source (crawls and feeds
@@ -83,15 +82,20 @@ def _orient(a: Article, b: Article, fa: Features) -> tuple[bool, str]:
     return _seen_after(a, b), "uncertain"
 
 
+def _artifacts_decide(a: Article, b: Article) -> bool:
+    """Whether one article carries clearly more machine-rewriting artifacts than the other."""
+    return abs(_artifact_score(a) - _artifact_score(b)) >= 0.5
+
+
 def _by_style(a: Article, b: Article, settings: Settings) -> bool | None:
     """Whether ``a`` is the derived side by machine style: of two articles in one language, the
     one that reads more like language-model prose by ``orient_style_margin`` (``link.style``).
     None when the probe has no answer (other languages, another encoder, too close to call).
 
-    Used only for an ``uncertain`` direction and only once a pair is linked: the link classifier
-    was fitted on the coverage orientation of ``_orient``, so the decision to link keeps it. On
-    the dev corpora this picks the labelled derived side of 98.6% of linked LLM rewrites, against
-    81% by coverage (docs/linking.md)."""
+    Used only for an ``uncertain`` direction that artifacts did not decide, and only once a pair
+    is linked: the link classifier was fitted on the coverage orientation of ``_orient``, so the
+    decision to link keeps it. On the dev corpora this picks the labelled derived side of 98.6% of
+    linked LLM rewrites, against 81% by coverage (docs/linking.md)."""
     if a.lang != b.lang:
         return None
     model = encoder_model_id(settings.encoder)
@@ -139,7 +143,7 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     probability = derivation_probability(fa)
     threshold = settings.link_threshold if fa.same_language else settings.link_threshold_cross
     linked = probability >= threshold
-    if linked and direction == "uncertain":
+    if linked and direction == "uncertain" and not _artifacts_decide(a, b):
         # The confidence stays the one the link was decided with; features, roles and kind
         # follow the final orientation.
         by_style = _by_style(a, b, settings)
