@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..embed import encoder_model_id
+from ..pipeline import doc_vector
 from ..settings import Settings
 from ..store import Store
 from .style import machine_style
@@ -61,8 +62,6 @@ class _Origins:
 
     def style(self, article_id: str) -> tuple[str | None, float | None]:
         if article_id not in self._style:
-            from ..pipeline import doc_vector
-
             article = self.store.get_article(article_id, self.model)
             vector = doc_vector(article.vectors) if article.vectors is not None and len(article.vectors) else None
             self._style[article_id] = (article.lang, machine_style(vector, article.lang, self.model))

@@ -7,7 +7,7 @@ None of the corpora it is checked on went into the fit.
 
 On its own the score says little about one article (topic moves it more than style). Between two
 articles that carry the same content it is a useful comparison: the PolitiFact originals score
-below their own gpt-3.5 paraphrases and rewrites in 96% of pairs. So it is only ever used to
+below their own gpt-3.5 paraphrases and rewrites in 95-96% of pairs. So it is only ever used to
 compare articles already linked to each other, in the languages the probe was fitted on.
 """
 from __future__ import annotations
