@@ -32,6 +32,8 @@ from unspun.pipeline import add_embeddings, analyse, doc_vector
 from unspun.settings import Settings
 from unspun.store import Store
 
+from artifacts_lm import auroc  # the script beside this one
+
 RESULTS = Path(__file__).with_name("results") / "style-probe.json"
 LANGUAGES = ["en"]
 
@@ -65,13 +67,6 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float, steps: int = 3000, lr: float = 
         w -= lr * (Xc.T @ g / len(y) + l2 * w)
         b -= lr * float(g.mean())
     return mean, w, b
-
-
-def auroc(scores, labels) -> float:
-    scores, labels = np.asarray(scores), np.asarray(labels, dtype=bool)
-    pos, neg = scores[labels], scores[~labels]
-    return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum())
-                 / max(1, len(pos) * len(neg)))
 
 
 def main() -> None:

@@ -78,12 +78,12 @@ class _Origins:
         return sr + self.settings.sibling_style_margin <= min(sx, sy)
 
     def aligned(self, x: str, y: str) -> set[int]:
-        """x's sentences aligned to y's in the x-y link."""
+        """x's sentences aligned to y's in the x-y link (both sides read in one query)."""
         if (x, y) not in self._aligned:
             link = self.edges[frozenset((x, y))]
-            side = "derived" if link["derived"] == x else "source"
-            rows = self.store.alignment(link["derived"], link["source"])
-            self._aligned[(x, y)] = {i for row in rows if row["role"] not in _UNALIGNED for i in row[side]}
+            rows = [r for r in self.store.alignment(link["derived"], link["source"]) if r["role"] not in _UNALIGNED]
+            self._aligned[(link["derived"], link["source"])] = {i for r in rows for i in r["derived"]}
+            self._aligned[(link["source"], link["derived"])] = {i for r in rows for i in r["source"]}
         return self._aligned[(x, y)]
 
     def explains(self, r: str, x: str, y: str) -> bool:
