@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DATA ?= ../shared/data/dev
 SIZE ?= 10000
 
-.PHONY: demo test eval bench clean install
+.PHONY: demo test eval eval-real bench clean install
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11+ is needed (set PYTHON=...)"; exit 1; }
@@ -32,6 +32,13 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/unspun eval $(wildcard $(DATA)/*) --cache .eval-cache.db
+
+# The real-world clusters of ../shared/data/real: their texts are rebuilt once per machine into
+# .cache/real/texts.jsonl (see ../shared/data/real/README.md and scripts/real_texts.py).
+REAL ?= ../shared/data/real
+eval-real: $(STAMP)
+	@test -s .cache/real/texts.jsonl || { echo "No texts in .cache/real/texts.jsonl: rebuild them first (../shared/data/real/README.md, scripts/real_texts.py build)"; exit 1; }
+	$(BIN)/unspun eval-real --real $(REAL) --texts .cache/real/texts.jsonl --cache .eval-cache.db
 
 # Speed and scale measurements (not tests): `make bench` at 10k articles, `make bench SIZE=N` at N.
 bench: $(STAMP)

@@ -440,5 +440,42 @@ def eval_cmd(corpora, as_json, overrides, sample, cache):
         render_eval(console, results)
 
 
+@main.command(name="eval-real")
+@click.option("--real", "real_dir", default="../shared/data/real", show_default=True,
+              type=click.Path(exists=True, file_okay=False), help="The real-world clusters (labels).")
+@click.option("--texts", default=".cache/real/texts.jsonl", show_default=True, type=click.Path(),
+              help="Their texts, rebuilt once per machine (scripts/real_texts.py).")
+@click.option("--cluster", "clusters", multiple=True, help="Only this cluster (repeatable).")
+@json_option
+@set_option
+@click.option("--cache", default=None, type=click.Path(),
+              help="A store file whose sentence vectors are reused and extended across runs.")
+def eval_real_cmd(real_dir, texts, clusters, as_json, overrides, cache):
+    """Link the real-world story clusters and score the links against their labels.
+
+    Prints precision over every link, recall over strict pairs (per kind, phenomenon and cluster),
+    the share of independent same-event pairs linked, and the pairs missed and linked wrongly.
+    """
+    from .evalsets.real import evaluate_real
+
+    settings = Settings.from_pairs(list(overrides))
+    with _progress(as_json) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_progress(stage, done, total):
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(f"real: {stage}", total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        result = evaluate_real(real_dir, texts, settings, clusters=list(clusters) or None, vector_cache=cache,
+                               progress=on_progress)
+    if as_json:
+        _dump(result)
+    else:
+        from .report.terminal import render_eval_real
+
+        render_eval_real(console, result)
+
+
 if __name__ == "__main__":
     main()

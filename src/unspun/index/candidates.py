@@ -7,9 +7,12 @@ Never all pairs. Three cheap, complementary signals, each an index over the stor
 * an inverted index of rare language-independent anchors (normalised numbers, transliterated
   names) — finds translations and partial copies that share specific facts. It is the store's own
   ``anchors(kind, value)`` index, read for the query's anchors only;
-* MinHash LSH over word shingles — finds same-language copies and partial reuse.
+* MinHash LSH over word shingles — finds same-language copies and partial reuse;
+* nearest neighbours of the article's passages (a few consecutive sentences, ``passages.py``)
+  among every stored article's passages — finds partial reuse in any language: a translated
+  wire passage inside an article that is otherwise its own.
 
-Candidates from all three are merged by reciprocal rank and cut to ``candidates_per_article``.
+Candidates from all four are merged by reciprocal rank and cut to ``candidates_per_article``.
 A publication-time window, when set, drops pairs published too far apart.
 
 The vector index and the LSH buckets live beside the store (``<db>.usearch``,
@@ -28,6 +31,7 @@ from ..settings import Settings
 from ..store import Store
 from .centers import LanguageCenters
 from .minhash import band_buckets, lsh_params, minhash_of
+from .passages import article_key, passage_keys, passage_vectors
 from .sidecar import SCHEMA_VERSION, Sidecar, epoch, file_exists, remove_files, sidecar_paths
 
 # Defaults of the settings this module reads with getattr, so it works before they are declared.
@@ -49,6 +53,9 @@ def _setting(settings: Settings, name: str):
 # the candidates' recall on the dev corpora is unchanged (benchmarks/results/recall-*.json).
 EXPANSION_ADD = 64
 EXPANSION_SEARCH = 64
+
+# Nearest passages taken for each passage of a query article.
+PASSAGE_HITS = 8
 
 
 class VectorIndex:
@@ -130,7 +137,7 @@ def _small_number(value: str) -> bool:
 
 
 class CandidateIndex:
-    """The three candidate indexes over a store, persisted beside it and caught up on open.
+    """The candidate indexes over a store, persisted beside it and caught up on open.
 
     Args:
         store: the store whose articles are candidates.
@@ -164,6 +171,11 @@ class CandidateIndex:
         self.extra: dict[str, dict] = {}
         self.rebuilt = False
         self.appended = 0
+        # Passage vectors (index.passages): candidates for partial reuse, accurate vectors only.
+        self.passages: VectorIndex | None = None
+        self.passages_upto = -1
+        self.passages_path = self.usearch_path + ".passages" if self.usearch_path else None
+        self.passages_dirty = False
         self._open()
 
     # -- opening, catching up, saving -----------------------------------------------------------
@@ -217,13 +229,14 @@ class CandidateIndex:
             self.rebuilt = True
             self.sidecar.reset()
             remove_files((self.usearch_path, self.usearch_path + ".tmp") if self.usearch_path else None)
+            remove_files((self.passages_path, self.passages_path + ".tmp") if self.passages_path else None)
         self.sidecar.put("params", self.params)
         self.centers = LanguageCenters(self.sidecar.get("centers"))
         dim = self.sidecar.get("dim")
         if dim:
             self._load_vectors(dim)
         self.catch_up()
-        if self.dirty:
+        if self.dirty or self.passages_dirty:
             self.save()
 
     def _load_vectors(self, dim: int) -> None:
@@ -297,7 +310,67 @@ class CandidateIndex:
             total += len(out)
             after = rows[-1][0]
         self.appended += total
+        self._catch_up_passages()
         return total
+
+    def _passages_on(self) -> bool:
+        return self.source == "doc" and bool(getattr(self.settings, "passage_candidates", True))
+
+    def _catch_up_passages(self) -> None:
+        """Put the passages of articles indexed since the last run in the passage index."""
+        if not self._passages_on():
+            return
+        last = self.sidecar.last()
+        dim = self.sidecar.get("dim")
+        if last is None or not dim:
+            return
+        if self.passages is None:
+            saved = self.sidecar.get("passages_upto", -1)
+            if file_exists(self.passages_path) and saved >= 0:
+                try:
+                    self.passages = VectorIndex.load(self.passages_path, dim, self.dtype, view=saved == last[0])
+                    self.passages_upto = saved
+                except Exception:  # a damaged file is rebuilt from the stored sentence vectors
+                    self.passages = None
+            if self.passages is None:
+                self.passages = VectorIndex(dim, self.dtype)
+                self.passages_upto = -1
+        while self.passages_upto < last[0]:
+            items = self.sidecar.db.execute(
+                "SELECT key, article_id, lang FROM items WHERE key > ? ORDER BY key LIMIT 500",
+                (self.passages_upto,)).fetchall()
+            if not items:
+                break
+            self.passages = self.passages.writable()
+            for key, article_id, lang in items:
+                vectors = self._sentence_vectors(article_id)
+                if vectors is not None and len(vectors):
+                    pv = passage_vectors(vectors)
+                    self.passages.add(passage_keys(key, len(pv)), self.centers.center(lang, pv))
+            self.passages_upto = items[-1][0]
+            self.passages_dirty = True
+
+    def _sentence_vectors(self, article_id: str) -> np.ndarray | None:
+        hashes = [r[0] for r in self.store.db.execute(
+            "SELECT hash FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,))]
+        return self.store.get_vectors(self.model, hashes) if hashes else None
+
+    def _passage_hits(self, article: Article, exclude: str | None) -> list[tuple[str, float]]:
+        """Stored articles with a passage close to one of this article's passages, best first,
+        with the best passage cosine (centred vectors)."""
+        if self.passages is None or not len(self.passages) or article.vectors is None or not len(article.vectors):
+            return []
+        queries = self.centers.center(article.lang, passage_vectors(article.vectors))
+        exact = len(self.passages) <= _setting(self.settings, "exact_search_max")
+        best: dict[int, float] = {}
+        for q in queries:
+            for key, sim in self.passages.search(q, PASSAGE_HITS, exact=exact):
+                k = article_key(key)
+                if sim > best.get(k, -2.0):
+                    best[k] = sim
+        names = self.sidecar.ids_of(list(best))
+        hits = [(names[k], sim) for k, sim in best.items() if k in names and names[k] != exclude]
+        return sorted(hits, key=lambda t: -t[1])
 
     def _append(self, rows: list) -> None:
         """Persist new items and put their (centred) vectors in the nearest-neighbour index."""
@@ -353,12 +426,16 @@ class CandidateIndex:
         return {k: v for k, v in found.items() if np.any(v)}
 
     def save(self) -> None:
-        """Write the vector index file (the sidecar database is always up to date)."""
+        """Write the vector index files (the sidecar database is always up to date)."""
         if self.usearch_path and self.vectors is not None and self.dirty:
             last = self.sidecar.last()
             self.vectors.save(self.usearch_path)
             self.sidecar.put("usearch_upto", last[0] if last else -1)
         self.dirty = False
+        if self.passages_path and self.passages is not None and self.passages_dirty:
+            self.passages.save(self.passages_path)
+            self.sidecar.put("passages_upto", self.passages_upto)
+        self.passages_dirty = False
 
     def close(self) -> None:
         self.save()
@@ -400,7 +477,7 @@ class CandidateIndex:
     def _raw_vector(self, article: Article, doc_vec: np.ndarray | None) -> np.ndarray | None:
         if self.source == "doc":
             if doc_vec is None and article.vectors is not None and len(article.vectors):
-                from ..pipeline import doc_vector
+                from ..embed.vectors import doc_vector
 
                 doc_vec = doc_vector(article.vectors)
             if doc_vec is None:
@@ -458,6 +535,11 @@ class CandidateIndex:
                 evidence[other]["anchor_rank"] = rank
                 evidence[other]["shared_anchors"] = count
 
+        if self._passages_on():
+            for rank, (other, sim) in enumerate(self._passage_hits(article, article.id)[: s.neighbours]):
+                evidence[other]["passage_rank"] = rank
+                evidence[other]["passage_cosine"] = round(sim, 4)
+
         buckets = band_buckets(minhash_of(article.text, s.minhash_perm).hashvalues, self.bands, self.rows)
         bucket_max = _setting(s, "lsh_bucket_max")
         bands = self.sidecar.collisions(buckets, bucket_max)
@@ -510,6 +592,8 @@ def _rrf(ev: dict) -> float:
         score += 1 / (5 + ev["vector_rank"])
     if "anchor_rank" in ev:
         score += 1 / (5 + ev["anchor_rank"])
+    if "passage_rank" in ev:
+        score += 1 / (5 + ev["passage_rank"])
     if ev.get("minhash"):
         score += 1 / 5 + 0.001 * ev.get("minhash_bands", 0)
     return score

@@ -44,6 +44,17 @@ def reader(*suffixes: str):
     return register
 
 
+def file_id(path: Path, content: str) -> str:
+    """A readable, stable id for an article read from a file: its name and a short content hash
+    ("fr-spun-e0664f"), so two files of the same name in different folders never collide."""
+    import re
+
+    from ..article import content_hash
+
+    stem = re.sub(r"[^\w.-]+", "-", path.stem).strip("-")[:40] or "article"
+    return f"{stem}-{content_hash(content)[:6]}"
+
+
 def read_bytes(path: Path, settings: Settings) -> bytes:
     """Read a file, rejecting what is too large or empty before decoding it."""
     size = path.stat().st_size

@@ -9,7 +9,7 @@ from typing import Iterator
 from ..article import Article, content_hash
 from ..errors import RejectedInput
 from ..settings import Settings
-from . import Record, check_text, decode, read_bytes, reader
+from . import Record, check_text, decode, file_id, read_bytes, reader
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +107,5 @@ def article_from_html(html: str, settings: Settings, url: str | None = None, **f
 
 @reader(".html", ".htm", ".xhtml")
 def read_html(path: Path, settings: Settings) -> Iterator[Record]:
-    from .text import file_id
-
     html = decode(read_bytes(path, settings))
     yield article_from_html(html, settings, source_path=str(path), id=file_id(path, html))

@@ -6,18 +6,7 @@ from typing import Iterator
 
 from ..article import Article
 from ..settings import Settings
-from . import Record, check_text, decode, read_bytes, reader
-
-
-def file_id(path: Path, content: str) -> str:
-    """A readable, stable id for an article read from a file: its name and a short content hash
-    ("fr-spun-e0664f"), so two files of the same name in different folders never collide."""
-    import re
-
-    from ..article import content_hash
-
-    stem = re.sub(r"[^\w.-]+", "-", path.stem).strip("-")[:40] or "article"
-    return f"{stem}-{content_hash(content)[:6]}"
+from . import Record, check_text, decode, file_id, read_bytes, reader
 
 
 def article_from_text(raw: str, settings: Settings, **fields) -> Article:
@@ -35,7 +24,7 @@ def article_from_text(raw: str, settings: Settings, **fields) -> Article:
 def read_text(path: Path, settings: Settings) -> Iterator[Record]:
     text = decode(read_bytes(path, settings))
     if text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
-        from .html import article_from_html
+        from .html import article_from_html  # text -> html only: html.py never imports this module
 
         yield article_from_html(text, settings, source_path=str(path), id=file_id(path, text))
         return

@@ -11,11 +11,15 @@ from typing import Callable
 from ..article import Article
 from ..embed import encoder_model_id, get_encoder
 from ..index.candidates import CandidateIndex
-from ..pipeline import doc_vector, ensure_vectors
+from ..embed.vectors import doc_vector, ensure_vectors
 from ..settings import Settings
+from ..text.boilerplate import boilerplate_mask
 from ..store import Store
 from .align import Bead, align, margin_matrix, pair_score
 from .classify import Features, derivation_probability, features, kind_of
+from .credits import common_agency
+from .decide import decision_inputs, load_model
+from .evidence import Evidence, local_evidence
 from .explain import roles
 from .gate import worth_aligning
 from .graph import prune_explained
@@ -37,18 +41,23 @@ class Comparison:
     linked: bool
     kind: str  # a derived kind when linked, else "same-event" or "unrelated"
     confidence: float
-    direction: str  # "dated": by publication time; "contained" / "uncertain": without dates
+    direction: str  # "dated": by publication time; "uncertain": without dates; "common-source": both copy a third text
     derived_coverage: float
     source_coverage: float
     features: Features
     alignment: list[dict]
+    evidence: Evidence | None = None
 
     def link_row(self) -> dict:
         return {
             "derived": self.derived.id, "source": self.source.id, "kind": self.kind,
             "confidence": round(self.confidence, 4), "direction": self.direction,
             "derived_coverage": round(self.derived_coverage, 4), "source_coverage": round(self.source_coverage, 4),
-            "features": self.features.as_dict(),
+            # The evidence that decided the link: the whole-document features (with the
+            # classifier's probability) and the local evidence (link.evidence).
+            "features": {**self.features.as_dict(),
+                         "document_probability": self.features.values.get("document_probability"),
+                         "evidence": self.evidence.as_dict() if self.evidence else None},
         }
 
 
@@ -114,6 +123,27 @@ def _seen_after(a: Article, b: Article) -> bool:
     return ra > rb
 
 
+def _align_text(va, vb, furniture_a: list[bool], furniture_b: list[bool], settings: Settings) -> list[Bead]:
+    """Align the two articles' text without their page furniture: a caption, a byline or a share
+    line between two paragraphs must not break a run of aligned sentences or pair with anything.
+    Bead indices are the articles' own sentence indices."""
+    keep_a = [i for i, f in enumerate(furniture_a) if not f]
+    keep_b = [j for j, f in enumerate(furniture_b) if not f]
+    if not keep_a or not keep_b:  # nothing but furniture: align it all, as before
+        keep_a, keep_b = list(range(len(va))), list(range(len(vb)))
+    beads = align(va[keep_a], vb[keep_b], settings.align_min_score, settings.margin_k, settings.align_band)
+    out = []
+    for bead in beads:
+        derived = [keep_a[i] for i in bead.derived]
+        source = [keep_b[j] for j in bead.source]
+        members = None
+        if bead.members:
+            table = keep_a if len(bead.derived) > 1 else keep_b
+            members = {table[k]: v for k, v in bead.members.items()}
+        out.append(Bead(derived, source, bead.score, bead.cosine, bead.reordered, members))
+    return out
+
+
 def compare(a: Article, b: Article, settings: Settings | None = None, store: Store | None = None) -> Comparison:
     """Align two processed articles (with vectors) and decide whether one derives from the other.
 
@@ -127,7 +157,9 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     settings = settings or Settings()
     if a.vectors is None or b.vectors is None:
         raise ValueError("compare() needs articles with vectors; run unspun.pipeline.process first")
-    beads = align(a.vectors, b.vectors, settings.align_min_score, settings.margin_k, settings.align_band)
+    furniture_a = boilerplate_mask(a.sentences, a.lang)
+    furniture_b = boilerplate_mask(b.sentences, b.lang)
+    beads = _align_text(a.vectors, b.vectors, furniture_a, furniture_b, settings)
     strong = settings.align_min_score + STRONG_OFFSET
     cos, margin = margin_matrix(a.vectors, b.vectors, settings.margin_k)
     score = pair_score(cos, margin)
@@ -138,21 +170,39 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
             oriented[a_derived] = features(b, a, _swap(beads), strong, score.T, store, cos.T)
         return oriented[a_derived]
 
+    def evidence_if(a_derived: bool) -> Evidence:
+        d, s = (a, b) if a_derived else (b, a)
+        fd, fs = (furniture_a, furniture_b) if a_derived else (furniture_b, furniture_a)
+        return local_evidence(d, s, beads if a_derived else _swap(beads), score if a_derived else score.T,
+                              strong, fd, fs, oriented[a_derived].same_language, settings.align_min_score)
+
     a_derived, direction = _orient(a, b, oriented[True])
     fa = features_if(a_derived)
-    probability = derivation_probability(fa)
-    threshold = settings.link_threshold if fa.same_language else settings.link_threshold_cross
+    evidence = evidence_if(a_derived)
+    # The whole-document probability is one input of the link model (link.decide), beside the
+    # local evidence: a run of reused sentences decides an excerpt or a brief that coverage cannot.
+    document_probability = derivation_probability(fa)
+    model = load_model(settings.link_model)
+    probability = model.probability(decision_inputs(fa, evidence, document_probability))
+    threshold = model.threshold if settings.link_threshold < 0 else settings.link_threshold
     linked = probability >= threshold
     if linked and direction == "uncertain" and not _artifacts_decide(a, b):
         # The confidence stays the one the link was decided with; features, roles and kind
         # follow the final orientation.
         by_style = _by_style(a, b, settings)
-        if by_style is not None:
+        if by_style is not None and by_style != a_derived:
             a_derived = by_style
             fa = features_if(a_derived)
+            evidence = evidence_if(a_derived)
+    fa.values["document_probability"] = round(document_probability, 4)
+    if linked and common_agency(a.text, a.outlet, b.text, b.outlet):
+        # Both credit one wire agency and neither is its site: two copies of its text.
+        direction = "common-source"
     derived, source = (a, b) if a_derived else (b, a)
-    rows = roles(derived, source, beads if a_derived else _swap(beads), settings.align_min_score,
-                 settings.verbatim_overlap, strong)
+    oriented_beads = beads if a_derived else _swap(beads)
+    furniture_d, furniture_s = (furniture_a, furniture_b) if a_derived else (furniture_b, furniture_a)
+    rows = roles(derived, source, oriented_beads, settings.align_min_score, settings.verbatim_overlap, strong,
+                 furniture=(furniture_d, furniture_s))
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["role"]] = counts.get(r["role"], 0) + 1
@@ -164,6 +214,7 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
         derived=derived, source=source, linked=linked, kind=kind,
         confidence=probability if linked else 1 - probability, direction=direction,
         derived_coverage=fa.derived_coverage, source_coverage=fa.source_coverage, features=fa, alignment=rows,
+        evidence=evidence,
     )
 
 
@@ -241,13 +292,16 @@ def _rank_origins(store: Store, sources: list[dict]) -> None:
     A story copied across several sites makes all the copies look like sources of a new article.
     When the store already links one candidate source to another (a German translation of the
     wire story, a copy of it), the one it derives from is the likelier origin: it is listed first
-    and the other is marked ``"via"`` its own source. Ties go to fewer altered sentences (the
-    source whose facts match), then to confidence."""
+    and the other is marked ``"via"`` its own source. Then the source that explains more of the
+    traced article comes first (a partial copy published earlier explains less of it than the
+    origin does), then the more confident link, then fewer altered sentences (the source whose
+    facts match)."""
     ids = {e["id"] for e in sources}
     for e in sources:
         upstream = [l["source"] for l in store.links(e["id"], as_derived=True) if l["source"] in ids]
         e["via"] = upstream[0] if upstream else None
     sources.sort(key=lambda e: (e["via"] is not None,
+                                -round(e["coverage"]["derived"] * 10),  # 0.1-wide bands of the traced text explained
                                 -round(e["confidence"] * 20),  # 0.05-wide confidence bands
                                 sum(1 for r in e["alignment"] if r["role"] == "altered"),
                                 -e["confidence"]))

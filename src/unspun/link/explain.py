@@ -3,7 +3,8 @@
 Every sentence of both sides gets exactly one role. Aligned sentences are ``copied`` (same
 language, mostly the same words), ``translated`` (other language, a close match), ``paraphrased``
 (the same content in other words) or ``altered`` (aligned, but a number or a name differs);
-derived sentences with no counterpart are ``inserted``, source sentences with none ``omitted``.
+derived sentences with no counterpart are ``inserted``, source sentences with none ``omitted``;
+page furniture with no counterpart (a caption, a byline, a share line) is ``furniture``.
 """
 from __future__ import annotations
 
@@ -78,10 +79,16 @@ def _trim(bead: Bead, min_score: float) -> Bead:
 
 
 def roles(derived: Article, source: Article, beads: list[Bead], min_score: float,
-          verbatim_overlap: float, translation_score: float) -> list[dict]:
+          verbatim_overlap: float, translation_score: float,
+          furniture: tuple[list[bool], list[bool]] | None = None) -> list[dict]:
     """The alignment as JSON-able rows ``{"derived", "source", "role", "score", "detail"}``, in
-    derived order, with omitted source sentences placed after the row that precedes them."""
+    derived order, with omitted source sentences placed after the row that precedes them.
+
+    ``furniture``: page-furniture flags of the two sides' sentences (captions, credits, bylines,
+    share lines; ``text.boilerplate``). An unaligned furniture sentence gets the role
+    ``furniture``: it is neither content the derived article added nor content it dropped."""
     same_language = (derived.lang or "") == (source.lang or "")
+    fd, fs = furniture or ([False] * len(derived.sentences), [False] * len(source.sentences))
     rows: list[dict] = []
     beads = [_trim(b, min_score) for b in beads]
     for bead in beads:
@@ -106,8 +113,9 @@ def roles(derived: Article, source: Article, beads: list[Bead], min_score: float
     aligned_s = {j for b in beads for j in b.source}
     for i in range(len(derived.sentences)):
         if i not in aligned_d:
-            rows.append({"derived": [i], "source": [], "role": "inserted", "score": None, "detail": None,
-                         "lexical": 0.0})
+            role = "furniture" if fd[i] else "inserted"
+            rows.append({"derived": [i], "source": [], "role": role, "score": None,
+                         "detail": "page furniture" if fd[i] else None, "lexical": 0.0})
     rows.sort(key=lambda r: r["derived"][0])
     # Place each omitted source sentence after the last row that aligned an earlier source sentence.
     for j in range(len(source.sentences)):
@@ -117,6 +125,7 @@ def roles(derived: Article, source: Article, beads: list[Bead], min_score: float
         for pos, r in enumerate(rows):
             if r["source"] and max(r["source"]) < j:
                 at = pos + 1
-        rows.insert(at, {"derived": [], "source": [j], "role": "omitted", "score": None, "detail": None,
-                         "lexical": 0.0})
+        role = "furniture" if fs[j] else "omitted"
+        rows.insert(at, {"derived": [], "source": [j], "role": role, "score": None,
+                         "detail": "page furniture" if fs[j] else None, "lexical": 0.0})
     return rows

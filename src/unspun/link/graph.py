@@ -2,7 +2,9 @@
 
 Two rewrites of one source match each other well, because both carry the source; the linker
 finds the pair and, on its text alone, cannot tell it from a rewrite of a rewrite. Two rules
-remove such sibling links, on the triangles A-B, A-S, B-S of the link graph:
+remove such sibling links, on the triangles A-B, A-S, B-S of the link graph where S is the stored
+source of both A and B (both links name S as their source: the graph still joins A and B through
+S, and a link is never removed in favour of an article that derives from one of its ends):
 
 1. **A common origin explains it.** S is the origin of the triangle when it was published before
    A and B, or, without dates, when it reads clearly less like language-model prose than both
@@ -28,12 +30,12 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..embed import encoder_model_id
-from ..pipeline import doc_vector
+from ..embed.vectors import doc_vector
 from ..settings import Settings
 from ..store import Store
 from .style import machine_style
 
-_UNALIGNED = ("inserted", "omitted")
+_UNALIGNED = ("inserted", "omitted", "furniture")
 
 
 def _strength(link: dict) -> tuple[bool, float, float]:
@@ -92,6 +94,15 @@ class _Origins:
                 and len(self.aligned(y, x) - self.aligned(y, r)) <= slack)
 
 
+def _common_source(edges: dict[frozenset, dict], c: str, a: str, b: str) -> bool:
+    """Whether ``c`` is the stored source of both ``a`` and ``b`` (both links name it as their
+    source). Only then does it explain the link between them: the graph still shows that a and b
+    share text, through c. A link is never removed in favour of a third article that derives from
+    one of them, so a link to a true origin stays."""
+    ac, bc = edges.get(frozenset((a, c))), edges.get(frozenset((b, c)))
+    return bool(ac and bc and ac["source"] == c and bc["source"] == c)
+
+
 def prune_explained(store: Store, article_ids: Iterable[str],
                     settings: Settings | None = None) -> list[tuple[str, str]]:
     """Remove links of the given articles' neighbourhoods that another article explains (rules
@@ -135,7 +146,7 @@ def prune_explained(store: Store, article_ids: Iterable[str],
         x, y = sorted(key)
         if x not in neighbours or y not in neighbours:
             continue
-        if any(origins.is_origin(r, x, y) and origins.explains(r, x, y)
+        if any(_common_source(edges, r, x, y) and origins.is_origin(r, x, y) and origins.explains(r, x, y)
                for r in sorted(neighbours[x] & neighbours[y])):
             explained.append(key)
     for key in explained:
@@ -149,6 +160,8 @@ def prune_explained(store: Store, article_ids: Iterable[str],
         for c in neighbours[a] & neighbours[b]:
             ac, bc = frozenset((a, c)), frozenset((b, c))
             if ac in gone or bc in gone or ac not in edges or bc not in edges:
+                continue
+            if not _common_source(edges, c, a, b):
                 continue
             if _strength(edges[ac]) > weak and _strength(edges[bc]) > weak:
                 remove(key)

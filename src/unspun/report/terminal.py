@@ -16,6 +16,7 @@ ROLE_STYLES = {
     "altered": "bold yellow",
     "inserted": "bold red",
     "omitted": "dim",
+    "furniture": "dim italic",
 }
 
 
@@ -123,3 +124,27 @@ def render_eval(console: Console, results: list[dict]) -> None:
         for kind, m in r["per_kind"].items():
             kinds.add_row(r["corpus"], kind, f(m["precision"]), f(m["recall"]), f(m["f1"]), f(m["support"]))
     console.print(kinds)
+
+
+def render_eval_real(console: Console, r: dict) -> None:
+    """The real-world evaluation: headline figures, then recall per kind, phenomenon and cluster,
+    then the misses and the wrong links."""
+    console.print(
+        f"[bold]real-world clusters[/bold] {', '.join(r['clusters'])}: {r['articles']} articles, "
+        f"{r['pairs']} pairs scored ({r['dropped_pairs']} without both texts), {r['links']} links")
+    console.print(
+        f"precision {r['precision']:.3f}  strict recall {r['recall_strict']:.3f}  F1 {r['f1_strict']:.3f}  "
+        f"recall (all labels) {r['recall_all']:.3f}  same-event linked {r['same_event_linked']:.4f} "
+        f"of {r['same_event_pairs']}")
+    table = Table(title="strict recall")
+    for c in ("group", "name", "recall", "found", "pairs"):
+        table.add_column(c)
+    for group in ("per_kind", "per_phenomenon", "per_cluster"):
+        for name, m in r[group].items():
+            table.add_row(group[4:], name, "—" if m["recall"] is None else f"{m['recall']:.3f}",
+                          str(m["found"]), str(m["pairs"]))
+    console.print(table)
+    if r["missed"]:
+        console.print("missed: " + "; ".join(r["missed"]))
+    if r["wrong_links"]:
+        console.print("wrong links: " + "; ".join(r["wrong_links"]))

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 from ..article import Article, Sentence
 from ..report.terminal import ROLE_STYLES
 
-ROLES = tuple(ROLE_STYLES)  # copied, translated, paraphrased, altered, inserted, omitted
+ROLES = tuple(ROLE_STYLES)  # copied, translated, paraphrased, altered, inserted, omitted, furniture
 ROLE_HELP = {
     "copied": "same language, mostly the same words",
     "translated": "another language, a close match",
@@ -19,6 +19,7 @@ ROLE_HELP = {
     "altered": "aligned, but a fact differs",
     "inserted": "only in this article",
     "omitted": "only in the source",
+    "furniture": "page furniture: a caption, credit, byline or share line",
 }
 
 

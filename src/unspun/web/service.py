@@ -36,7 +36,7 @@ def load_for_trace(store: Store, article_id: str, settings: Settings) -> Article
         ArticleNotFound: no article has that id.
     """
     from ..embed import encoder_model_id
-    from ..pipeline import ensure_vectors
+    from ..embed.vectors import ensure_vectors
 
     article = store.get_article(article_id, encoder_model_id(settings.encoder))
     ensure_vectors(article, settings, store)

@@ -1,0 +1,166 @@
+"""The link decision: whole-document features and local evidence together.
+
+``classify.derivation_probability`` weighs what a derivation leaves across a whole document
+(coverage, order, wording); it was fitted on corpora that pair whole documents one to one, and on
+real news it misses excerpts, briefs and passages inside other articles, and links short articles
+that share a lead fact. ``link.evidence`` measures the local evidence (a run of reused sentences
+against the pair's own background, long shared word sequences). This module combines the two in
+one logistic model, fitted on the real-world story clusters of ``../shared/data/real`` and on
+constructed cases of excerpts, partial reuse, briefs, furniture and several sources
+(``evalsets.constructed``, their *fit* half); ``benchmarks/fit_link_model.py`` fits it and
+reports leave-one-cluster-out figures. The weights live in ``link_model.json`` beside this file;
+``--set link_model=PATH`` loads another fit.
+
+Every input is recorded on the link (``features`` and ``evidence``), so a reader can see why two
+articles were linked.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .classify import Features
+from .evidence import Evidence
+
+MODEL_FILE = Path(__file__).with_name("link_model.json")
+
+# The model's inputs, in order. Each is a number read from Features and Evidence (decision_inputs).
+INPUTS = (
+    "document_logit",  # the whole-document classifier's log-odds, clipped to +-9
+    "same_language",
+    "run",  # clear matches in the longest in-order run
+    "run_score",  # their summed scores
+    "run_share",  # the run's share of the text
+    "log_shared_longest",  # log(1 + longest shared unquoted word sequence), one language
+    "shared_share",  # shared word sequences over the shorter side's unquoted words, one language
+    "chance_same",  # the run's significance (-log10 chance) for a pair in one language
+    "chance_cross",  # the same across languages
+    "run_mutual",  # share of the run's matches that are mutual best matches
+    "run_lead",  # how far the run's matches lead the next best match in their row and column
+    "lead_x_run",  # run_lead * run: a long run of clear leaders
+)
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """A fitted logistic model over ``INPUTS`` and the probability from which a pair is linked."""
+
+    weights: tuple[float, ...]
+    intercept: float
+    threshold: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    meta: dict | None = None
+
+    def probability(self, x: list[float]) -> float:
+        z = self.intercept + sum(w * (v - m) / s for w, v, m, s in zip(self.weights, x, self.mean, self.scale))
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict:
+        return {"inputs": list(INPUTS), "weights": list(self.weights), "intercept": self.intercept,
+                "threshold": self.threshold, "mean": list(self.mean), "scale": list(self.scale),
+                "meta": self.meta or {}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LinkModel":
+        if list(data.get("inputs", [])) != list(INPUTS):
+            raise ValueError(f"link model inputs {data.get('inputs')} differ from this unspun's {list(INPUTS)}")
+        return cls(tuple(data["weights"]), float(data["intercept"]), float(data["threshold"]),
+                   tuple(data["mean"]), tuple(data["scale"]), data.get("meta"))
+
+
+@lru_cache(maxsize=8)
+def load_model(path: str = "") -> LinkModel:
+    """The shipped model, or the one at ``path``."""
+    file = Path(path) if path else MODEL_FILE
+    with open(file, encoding="utf-8") as f:
+        return LinkModel.from_json(json.load(f))
+
+
+def decision_inputs(f: Features, e: Evidence, document_probability: float) -> list[float]:
+    """The model's inputs for one pair, in ``INPUTS`` order."""
+    p = min(max(document_probability, 1e-4), 1 - 1e-4)
+    same = 1.0 if f.same_language else 0.0
+    chance = max(-1.0, e.chance)
+    return [
+        math.log(p / (1 - p)), same, float(e.run), e.run_score, e.run_share,
+        math.log1p(e.shared_longest), e.shared_share, same * chance, (1 - same) * chance,
+        e.run_mutual, e.run_lead, e.run_lead * e.run,
+    ]
+
+
+def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None, l2: float = 1.0,
+        iterations: int = 50) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """L2-regularised logistic regression by Newton's method on standardised inputs.
+
+    Returns ``(weights, intercept, mean, scale)``; classes are balanced (each class weighs the
+    same in total) on top of ``weight``."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
+    for label in (0.0, 1.0):
+        mask = y == label
+        if mask.any():
+            w[mask] *= 0.5 * w.sum() / w[mask].sum()
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([np.ones((len(y), 1)), (x - mean) / scale])
+    beta = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-np.clip(z @ beta, -30, 30)))
+        grad = z.T @ (w * (p - y)) + penalty * beta
+        hess = (z * (w * p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta[1:], float(beta[0]), mean, scale
+
+
+def training_rows(store, labels: dict[frozenset, int], settings=None) -> list[tuple[frozenset, list[float], int]]:
+    """Model inputs of the pairs the linker would examine in ``store`` (each article's
+    candidates) plus every labelled pair: ``(pair, inputs, label)``, label 1 for a derivation
+    (``labels`` value 1), 0 for anything else (a labelled independent pair, an unlabelled
+    candidate)."""
+    from ..embed import get_encoder
+    from ..index.candidates import CandidateIndex
+    from ..settings import Settings
+    from . import _doc_vector_of, compare
+    from .classify import derivation_probability
+
+    settings = settings or Settings()
+    model = get_encoder(settings.encoder).model_id
+    articles = {i: store.get_article(i, model) for i in store.article_ids()}
+    index = CandidateIndex(store, model, settings)
+    keys = {k for k in labels if all(i in articles for i in k)}
+    for article_id, article in articles.items():
+        if len(article.sentences):
+            for other, _evidence in index.candidates(article, _doc_vector_of(article)):
+                keys.add(frozenset((article_id, other)))
+    rows = []
+    for key in sorted(keys, key=sorted):
+        a, b = sorted(key)
+        if not len(articles[a].sentences) or not len(articles[b].sentences):
+            continue
+        c = compare(articles[a], articles[b], settings, store)
+        x = decision_inputs(c.features, c.evidence, derivation_probability(c.features))
+        rows.append((key, x, int(labels.get(key, 0) == 1)))
+    return rows
+
+
+def choose_threshold(probabilities: np.ndarray, y: np.ndarray, min_precision: float = 0.95) -> float:
+    """The lowest threshold (of 0.50, 0.55, ..., 0.95) at which the pairs reach ``min_precision``
+    (the highest one if none does): the operating point is chosen on the data the model was
+    fitted on, never on the data it is measured on."""
+    for t in np.arange(0.5, 0.951, 0.05):
+        linked = probabilities >= t
+        if linked.sum() and (y[linked] == 1).mean() >= min_precision:
+            return round(float(t), 2)
+    return 0.95

@@ -1,0 +1,177 @@
+"""Local evidence of derivation: a run of reused sentences, whatever share of either side it covers.
+
+Whole-document coverage cannot see an excerpt, a two-sentence brief, or a wire passage inside a
+local story: most of one side is unmatched. Text-reuse tools (passim, BLAST-style aligners) decide
+on local evidence instead: a stretch of aligned text, in order, that stands out from the matches
+two articles on one topic get by chance. Independent reports of one event match one or two salient
+sentences (the lead fact, a quotation), rarely a run of consecutive sentences, and rarely share
+long word sequences outside quotation marks.
+
+Two measures, each against the pair's own background:
+
+* **The run**: the best chain of sentence matches on the aligner's in-order path, holding a clear one, each
+  following the previous one within one skipped sentence on either side (an inserted persona
+  sentence or a dropped caption does not break it), leaving out page furniture and sentences that
+  are quotations on both sides. Its **chance** is the number of such runs two articles would show
+  by accident: with ``C`` clear cells in the ``n x m`` score matrix, about ``C * (C / nm)^(k-1)``
+  runs of length ``k``; the evidence is ``-log10`` of that (how many orders of magnitude the run
+  beats chance).
+* **Shared wording** (one language only): word sequences of at least ``SHARED_MIN`` words that
+  both articles have outside quotations and page furniture; copies carry whole clauses, independent
+  reports only names, titles and quoted words.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..article import Article
+from ..text.anchors import _QUOTE
+from .align import Bead
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# Shortest word sequence counted as shared wording: long enough that two independent reports
+# rarely write it alike ("the prison service said on Friday" is six words).
+SHARED_MIN = 8
+
+# Sentences skipped between two matches of one run, on either side.
+RUN_GAP = 1
+
+
+@dataclass
+class Evidence:
+    """The local evidence of one aligned pair (derived side first)."""
+
+    run: int = 0  # clear matches in the longest in-order run
+    run_score: float = 0.0  # the run's summed bead scores
+    run_share: float = 0.0  # the run's text over the shorter side's text (characters, furniture left out)
+    chance: float = 0.0  # -log10 of the runs of that length expected by chance in this pair
+    run_cosine: float = 0.0  # the run's mean raw cosine
+    run_mutual: float = 0.0  # share of the run's matches that are each other's best match both ways
+    run_lead: float = 0.0  # the run's mean lead of each match over the next best in its row and column
+    shared_words: int = 0  # words in shared sequences of >= SHARED_MIN words, unquoted (same language)
+    shared_longest: int = 0  # the longest such sequence
+    shared_share: float = 0.0  # shared_words over the shorter side's unquoted words
+
+    def as_dict(self) -> dict:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+def _unquoted_words(article: Article, furniture: list[bool]) -> list[str]:
+    words: list[str] = []
+    for s, f in zip(article.sentences, furniture):
+        if f or s.quoted:
+            continue
+        words += _WORD.findall(_QUOTE.sub(" ", s.text).lower())
+    return words
+
+
+def shared_wording(a: Article, b: Article, fa: list[bool], fb: list[bool],
+                   min_words: int = SHARED_MIN) -> tuple[int, int, int]:
+    """``(shared words, longest shared sequence, the shorter side's unquoted words)``: words of
+    ``a`` inside sequences of at least ``min_words`` words that ``b`` also has, outside quotations
+    and page furniture."""
+    wa, wb = _unquoted_words(a, fa), _unquoted_words(b, fb)
+    shorter = min(len(wa), len(wb))
+    if shorter < min_words:
+        return 0, 0, shorter
+    grams_b = {tuple(wb[i:i + min_words]) for i in range(len(wb) - min_words + 1)}
+    covered = [False] * len(wa)
+    for i in range(len(wa) - min_words + 1):
+        if tuple(wa[i:i + min_words]) in grams_b:
+            for k in range(i, i + min_words):
+                covered[k] = True
+    total = sum(covered)
+    longest = run = 0
+    for c in covered:
+        run = run + 1 if c else 0
+        longest = max(longest, run)
+    return total, longest, shorter
+
+
+def _clear_run(beads: list[Bead], clear: float, skip_d: set[int], skip_s: set[int],
+               floor: float) -> list[Bead]:
+    """The in-order chain of aligned beads (score at least ``floor``) with the highest summed
+    score that holds at least one clear match (score at least ``clear``): a seed and its
+    extension, as BLAST-style aligners grow a hit. A weak match next to strong ones in order is
+    evidence too (short or low-resource sentences score low even when they are translations).
+    Beads touching a skipped sentence (page furniture, a quotation) take no part, and skipped
+    sentences do not count in the gaps: between two neighbours of the chain at most RUN_GAP
+    other sentences on each side."""
+    usable = sorted((b for b in beads if not b.reordered and b.score >= floor
+                     and not set(b.derived) & skip_d and not set(b.source) & skip_s),
+                    key=lambda b: b.derived[0])
+    best: list[Bead] = []
+    current: list[Bead] = []
+
+    def value(chain: list[Bead]) -> float:
+        return sum(b.score for b in chain) if any(b.score >= clear for b in chain) else 0.0
+
+    for bead in usable:
+        if current:
+            last = current[-1]
+            gap_d = sum(1 for i in range(last.derived[-1] + 1, bead.derived[0]) if i not in skip_d)
+            gap_s = sum(1 for j in range(last.source[-1] + 1, bead.source[0]) if j not in skip_s)
+            if bead.source[0] <= last.source[-1] or gap_d > RUN_GAP or gap_s > RUN_GAP:
+                current = []
+        current.append(bead)
+        if value(current) > value(best):
+            best = list(current)
+    return best
+
+
+def local_evidence(derived: Article, source: Article, beads: list[Bead], score: np.ndarray | None,
+                   clear: float, fd: list[bool], fs: list[bool], same_language: bool,
+                   floor: float = 0.1) -> Evidence:
+    """Measure the run and the shared wording of an aligned pair (module docstring).
+
+    Args:
+        beads: the alignment (derived -> source).
+        score: the pair-score matrix the beads were chosen from (derived x source).
+        clear: the bead score from which a match counts as clear (a run needs one).
+        floor: the least bead score that extends a run (the aligner's gap threshold).
+        fd, fs: page-furniture flags of the two sides' sentences.
+    """
+    ev = Evidence()
+    # Quotations say nothing: independent reports quote the same people. Nor does furniture.
+    skip_d = {s.index for s, f in zip(derived.sentences, fd) if f or s.quoted}
+    skip_s = {s.index for s, f in zip(source.sentences, fs) if f or s.quoted}
+    run = _clear_run(beads, clear, skip_d, skip_s, floor)
+    if run and score is not None and score.size:
+        keep_d = [i for i in range(score.shape[0]) if not fd[i]]
+        keep_s = [j for j in range(score.shape[1]) if not fs[j]]
+        sub = score[np.ix_(keep_d, keep_s)] if keep_d and keep_s else score
+        cells = sub.size
+        # The background: cells scoring at least as well as the run's weakest match.
+        weakest = min(b.score for b in run)
+        clear_cells = max(len(run), int((sub >= weakest).sum()))
+        k = len(run)
+        expected = clear_cells * (clear_cells / cells) ** (k - 1)
+        ev.run = k
+        ev.run_score = float(sum(b.score for b in run))
+        ev.chance = -math.log10(max(expected, 1e-12))
+        chars_d = sum(len(derived.sentences[i].text) for b in run for i in b.derived)
+        chars_s = sum(len(source.sentences[j].text) for b in run for j in b.source)
+        total_d = sum(len(s.text) for s, f in zip(derived.sentences, fd) if not f) or 1
+        total_s = sum(len(s.text) for s, f in zip(source.sentences, fs) if not f) or 1
+        ev.run_share = min(1.0, max(chars_d / total_d, chars_s / total_s))
+        ev.run_cosine = float(np.mean([b.cosine for b in run]))
+        mutual, leads = 0, []
+        for b in run:
+            i, j = b.derived[0], b.source[0]
+            row, col = score[i].copy(), score[:, j].copy()
+            mutual += int(row.argmax() == j and col.argmax() == i)
+            row[j], col[i] = -np.inf, -np.inf
+            nxt = max(row.max() if row.size > 1 else -np.inf, col.max() if col.size > 1 else -np.inf)
+            leads.append(float(score[i, j] - nxt) if np.isfinite(nxt) else 1.0)
+        ev.run_mutual = mutual / k
+        ev.run_lead = float(np.mean(leads))
+    if same_language:
+        words, longest, shorter = shared_wording(derived, source, fd, fs)
+        ev.shared_words, ev.shared_longest = words, longest
+        ev.shared_share = words / shorter if shorter else 0.0
+    return ev
