@@ -1,12 +1,14 @@
 """Fit the link model (unspun/link/decide.py) and measure it honestly.
 
 Data: the real-world story clusters of ../shared/data/real (texts rebuilt once per machine into
-.cache/real/texts.jsonl, see that README) and the *fit* half of the constructed cases
-(unspun.evalsets.constructed). Measured:
+.cache/real/texts.jsonl, see that README), the *fit* half of the constructed cases
+(unspun.evalsets.constructed), and pairs of two dev corpora away from the test suite's samples
+(independent LLM texts on one narrative, LLM rewrites of PolitiFact pages). Measured:
 
 * leave-one-cluster-out on the real clusters: for each cluster, a model fitted on the other
-  clusters and the constructed cases (its threshold chosen on that same training data: the
-  lowest at which the training pairs reach precision 0.95) links the whole store, and the links
+  clusters, the constructed cases and the dev pairs (its threshold chosen on the real pairs of
+  that same training data: the lowest at which they reach precision 0.95) links the whole store,
+  and the links
   touching the held-out cluster are kept; the links of all folds are scored together by
   ``unspun.evalsets.real.score_real``;
 * the *test* half of the constructed cases (documents the fit never saw) with the final model,
@@ -39,14 +41,60 @@ from unspun.settings import Settings  # noqa: E402
 from unspun.store import Store  # noqa: E402
 
 
-def fit_model(rows: list[tuple], weights: list[float], l2: float, min_precision: float, meta: dict) -> LinkModel:
+# The quality tests' samples (tests/test_quality.py): never fitted on.
+TEST_SAMPLES = {"llm-same-narrative": 110, "llm-rewrite": 80, "llm-paraphrase": 80}
+
+
+def dev_rows(dev: Path, corpus: str, articles_wanted: int, cache: str, tmp: str, settings) -> list[tuple]:
+    """Training pairs from a dev corpus, none touching an article of the test suite's sample: the
+    articles of ``articles_wanted`` labelled pairs (derivations) or, for a corpus without
+    derivations, that many articles spread over its narratives; labelled derivations are
+    positives, every other candidate pair is a negative."""
+    from unspun.eval import evaluate, load_corpus
+
+    records, pairs = load_corpus(dev / corpus)
+    held, _ = load_corpus(dev / corpus, sample=TEST_SAMPLES[corpus])
+    held_ids = {r["id"] for r in held}
+    derived = [p for p in pairs if "derived" in p and p["derived"] not in held_ids and p["source"] not in held_ids]
+    if derived:
+        chosen = derived[: articles_wanted // 2]
+        keep = {i for p in chosen for i in (p["derived"], p["source"])}
+    else:
+        by_group: dict[str, list[str]] = defaultdict(list)
+        for r in records:
+            if r["id"] not in held_ids:
+                by_group[r["id"].split(":")[0]].append(r["id"])
+        per = max(1, articles_wanted // max(1, len(by_group)))
+        keep = {i for ids in by_group.values() for i in sorted(ids)[:per]}
+    out = Path(tmp) / corpus
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "articles.jsonl", "w", encoding="utf-8") as f:
+        for r in records:
+            if r["id"] in keep:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    with open(out / "pairs.jsonl", "w", encoding="utf-8") as f:
+        for p in pairs:
+            ids = (p["derived"], p["source"]) if "derived" in p else (p["a"], p["b"])
+            if set(ids) <= keep:
+                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+    db = str(Path(tmp) / f"{corpus}.db")
+    evaluate(out, settings, db_path=db, vector_cache=cache)
+    labels = {frozenset((p["derived"], p["source"])): 1 for p in pairs if "derived" in p}
+    with Store(db) as store:
+        return training_rows(store, labels, settings)
+
+
+def fit_model(rows: list[tuple], weights: list[float], l2: float, min_precision: float, meta: dict,
+              real: int) -> LinkModel:
+    """Fit on every row; choose the threshold on the first ``real`` rows (the real-world pairs of
+    the training clusters: the distribution the model is for)."""
     x = np.array([r[1] for r in rows])
     y = np.array([r[2] for r in rows])
     w, b, mean, scale = fit(x, y, np.array(weights), l2=l2)
     model = LinkModel(tuple(float(v) for v in w), b, 0.5, tuple(float(v) for v in mean),
                       tuple(float(v) for v in scale), meta)
-    p = np.array([model.probability(list(r)) for r in x])
-    threshold = choose_threshold(p, y, min_precision)
+    p = np.array([model.probability(list(r)) for r in x[:real]])
+    threshold = choose_threshold(p, y[:real], min_precision)
     return LinkModel(model.weights, model.intercept, threshold, model.mean, model.scale, meta)
 
 
@@ -58,6 +106,11 @@ def main() -> int:
     ap.add_argument("--cache", default=str(ROOT / ".eval-cache.db"))
     ap.add_argument("--cases-weight", type=float, default=0.5,
                     help="weight of a constructed pair against a real one in the fit")
+    ap.add_argument("--dev-weight", type=float, default=0.2,
+                    help="weight of an llm-same-narrative pair (independent LLM texts on one narrative) in the fit")
+    ap.add_argument("--rewrite-weight", type=float, default=1.0,
+                    help="weight of an llm-rewrite pair (whole-document LLM rewrites)")
+    ap.add_argument("--dev-articles", type=int, default=240, help="articles taken from each dev corpus")
     ap.add_argument("--l2", type=float, default=3.0)
     ap.add_argument("--min-precision", type=float, default=0.95)
     ap.add_argument("--write", action="store_true")
@@ -88,6 +141,18 @@ def main() -> int:
         case_rows = training_rows(store, case_labels, settings)
     print(f"constructed (fit half): {len(case_rows)} pairs, {sum(r[2] for r in case_rows)} derived", flush=True)
 
+    # Whole-document corpora, away from the test suite's samples: independent LLM texts on one
+    # narrative (hard negatives: they follow the same outline in the same order) and LLM rewrites.
+    extra_rows, extra_weights = [], []
+    for corpus, weight in (("llm-same-narrative", args.dev_weight), ("llm-rewrite", args.rewrite_weight)):
+        rows_c = dev_rows(Path(args.dev), corpus, args.dev_articles, args.cache, tmp.name, settings)
+        print(f"{corpus}: {len(rows_c)} pairs, {sum(r[2] for r in rows_c)} derived", flush=True)
+        extra_rows += rows_c
+        extra_weights += [weight] * len(rows_c)
+    case_rows_only = case_rows
+    case_rows = case_rows_only + extra_rows
+    case_weights = [args.cases_weight] * len(case_rows_only) + extra_weights
+
     def pair_cluster(key) -> str | None:
         clusters = {cluster_of.get(i) for i in key}
         return clusters.pop() if len(clusters) == 1 else None
@@ -98,8 +163,8 @@ def main() -> int:
     for held in folds:
         train = [r for r in real_rows if pair_cluster(r[0]) != held and held not in {cluster_of.get(i) for i in r[0]}]
         rows = train + case_rows
-        weights = [1.0] * len(train) + [args.cases_weight] * len(case_rows)
-        model = fit_model(rows, weights, args.l2, args.min_precision, {"fold": held})
+        weights = [1.0] * len(train) + case_weights
+        model = fit_model(rows, weights, args.l2, args.min_precision, {"fold": held}, len(train))
         thresholds[held] = model.threshold
         path = Path(tmp.name) / f"model-{held}.json"
         path.write_text(json.dumps(model.to_json()), encoding="utf-8")
@@ -115,8 +180,8 @@ def main() -> int:
           flush=True)
 
     rows = real_rows + case_rows
-    weights = [1.0] * len(real_rows) + [args.cases_weight] * len(case_rows)
-    final = fit_model(rows, weights, args.l2, args.min_precision, {})
+    weights = [1.0] * len(real_rows) + case_weights
+    final = fit_model(rows, weights, args.l2, args.min_precision, {}, len(real_rows))
     path = Path(tmp.name) / "final.json"
     path.write_text(json.dumps(final.to_json()), encoding="utf-8")
     held_out_cases = evaluate_constructed(args.dev, Settings(link_model=str(path)), vector_cache=args.cache,
@@ -126,8 +191,11 @@ def main() -> int:
     figures = {
         "fitted": time.strftime("%Y-%m-%d"),
         "data": {"real_pairs": len(real_rows), "real_derived": sum(r[2] for r in real_rows),
-                 "constructed_pairs": len(case_rows), "constructed_derived": sum(r[2] for r in case_rows),
-                 "cases_weight": args.cases_weight, "l2": args.l2, "min_precision": args.min_precision},
+                 "constructed_pairs": len(case_rows_only),
+                 "constructed_derived": sum(r[2] for r in case_rows_only),
+                 "dev_pairs": len(extra_rows), "dev_derived": sum(r[2] for r in extra_rows),
+                 "cases_weight": args.cases_weight, "dev_weight": args.dev_weight,
+                 "rewrite_weight": args.rewrite_weight, "l2": args.l2, "min_precision": args.min_precision},
         "threshold": final.threshold,
         "fold_thresholds": thresholds,
         "leave_one_cluster_out": loco,

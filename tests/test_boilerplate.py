@@ -17,6 +17,25 @@ from unspun.text.boilerplate import is_boilerplate
     ("pl", "Strona korzysta z plików cookies."),
     ("ru", "Сайт использует файлы cookie."),
     ("xx", "Source: https://example.com/story"),
+    # captions, credits, bylines, datelines, timestamps, counters, share and navigation lines
+    ("en", "FILE PHOTO: A view shows the building in the city centre, June 24, 2021. REUTERS/Stringer/File Photo"),
+    ("en", "© Sergei Supinsky / AFP via Getty Images"),
+    ("en", "GNA/Credit: BBC"),
+    ("en", "By AFP"),
+    ("en", "(AP)"),
+    ("en", "Updated June 6, 2023 at 4:57 AM ET"),
+    ("en", "Views: 12,874"),
+    ("en", "Share on Facebook Share on Twitter"),
+    ("en", "Latest Stories"),
+    ("en", "MOSCOW, February 7."),
+    ("de", "Foto: APA/HANS KLAUS TECHT"),
+    ("de", "dpa/okr"),
+    ("pt", "(Reportagem da Reuters)"),
+    ("ru", "БАКУ, 7 фев — Sputnik."),
+    ("ru", "Фото ТАСС."),
+    ("es", "AGENCIA EFE"),
+    ("ja", "写真：ロイター"),
+    ("xx", "https://www.example-news.com/world/2021/06/24/story-123456/"),
 ])
 def test_furniture_is_boilerplate(lang, text):
     assert is_boilerplate(text, lang)
@@ -29,6 +48,11 @@ def test_furniture_is_boilerplate(lang, text):
     ("fr", "Les quatre sociétés font aussi l'objet d'enquêtes sur la protection des données personnelles."),
     ("ja", "会員登録や入場料は不要で、個展を開きたいアーティストも費用がかからない。"),
     ("en", "Kallas said Estonia would raise defence spending to 3.2% of GDP in 2025."),
+    ("en", "Photographers were kept away from the prison, the agency said on Friday."),
+    ("en", "By Friday evening, hundreds of people had laid flowers at the memorial in Moscow."),
+    ("fr", "Parfois même trop »."),
+    ("en", "Also, seven people died."),
+    ("en", "Reuters reported that the dam had been damaged by shelling overnight."),
 ])
 def test_article_text_is_not_boilerplate(lang, text):
     assert not is_boilerplate(text, lang)

@@ -93,3 +93,13 @@ def test_eval_refuses_a_store_that_already_holds_articles(tmp_path):
         evaluate(DATA / "llm-rewrite", Settings(), sample=1, db_path=str(db))
     with Store(db) as store:
         assert store.count("articles") == 1 and store.count("links") == 0
+
+
+def test_cli_eval_real_without_texts_says_how_to_rebuild_them(tmp_path):
+    from conftest import SHARED
+
+    r = run("eval-real", "--real", SHARED / "data" / "real", "--texts", tmp_path / "none.jsonl")
+    assert r.exit_code == 1
+    assert r.output.strip() == (
+        f"Error: {tmp_path / 'none.jsonl'} is missing. Rebuild the texts first: see "
+        "../shared/data/real/README.md and scripts/real_texts.py")

@@ -51,6 +51,15 @@ def test_demo_trace_of_the_spun_article(demo_store):
     inserted = [sentences[r["derived"][0]] for r in top["alignment"] if r["role"] == "inserted"]
     for persona in ("En tant qu’observateur passionné", "En tant qu’ingénieur de formation", "Je pense que"):
         assert any(t.startswith(persona) for t in inserted), persona
+    # every sentence the artifact detector marks as a persona is inserted, none rides in a bead
+    article = demo_store.get_article(result["article"]["id"])
+    persona = {s.index for s in article.sentences for a in demo_store.artifacts(article.id)
+               if a["kind"] == "persona" and a["start"] < s.end and a["end"] > s.start}
+    assert len(persona) >= 3
+    role_of = {i: r["role"] for r in top["alignment"] for i in r["derived"]}
+    assert {i: role_of[i] for i in persona} == {i: "inserted" for i in persona}
+    # the trailing timestamp is page furniture, not inserted content
+    assert role_of[len(sentences) - 1] == "furniture"
     altered = [r for r in top["alignment"] if r["role"] == "altered"]
     assert [r["detail"] for r in altered] == ["number: 1600000000 → 1800000000"]
     assert "1,8 milliard" in sentences[altered[0]["derived"][0]]

@@ -47,13 +47,25 @@ def test_two_rewrites_of_one_source_are_siblings(store):
     assert store.alignment("A", "B") == []
 
 
-def test_a_chain_keeps_its_steps(store):
-    # S -> A -> B: B is closer to A than to S, so the two-step S-B link is the explained one.
+def test_a_chain_keeps_its_steps_and_the_link_to_its_origin(store):
+    # S -> A -> B: S is B's origin too. A link is only explained by a third article that both of
+    # its ends name as their source, and S-B has no such article (A derives from S), so the
+    # chain keeps every link: a link to the true origin is never pruned.
     _link(store, "A", "S", 0.95)
     _link(store, "B", "A", 0.98)
     _link(store, "B", "S", 0.80)
-    assert prune_explained(store, ["B"]) == [("B", "S")]
-    assert _pairs(store) == {frozenset("AS"), frozenset("AB")}
+    assert prune_explained(store, ["B"]) == []
+    assert _pairs(store) == {frozenset("AS"), frozenset("AB"), frozenset("BS")}
+
+
+def test_a_link_is_never_pruned_in_favour_of_an_article_that_derives_from_one_end(store):
+    # A family of copies whose origin S is stored: C copied S and was copied by D. The D-S link
+    # is weaker than both D-C and C-S, but C derives from S, so C does not explain D-S.
+    _link(store, "C", "S", 0.99)
+    _link(store, "D", "C", 0.99)
+    _link(store, "D", "S", 0.60)
+    assert prune_explained(store, ["D"]) == []
+    assert frozenset("DS") in _pairs(store)
 
 
 def test_equal_copies_are_all_kept(store):
@@ -144,8 +156,9 @@ def test_a_chain_keeps_what_the_middle_article_added(family):
     _aligned_link(family, "A", "S", 0.90, [(0, 0), (1, 1)])
     _aligned_link(family, "B", "S", 0.80, [(0, 0), (1, 1)])
     _aligned_link(family, "B", "A", 0.99, ONE_TO_ONE)
-    assert prune_explained(family, ["B"]) == [("B", "S")]  # rule 2: the two-step edge goes
-    assert _pairs(family) == {frozenset("AS"), frozenset("AB")}
+    # Nothing explains A-B (S lacks what A added), and S-B is B's link to its origin.
+    assert prune_explained(family, ["B"]) == []
+    assert _pairs(family) == {frozenset("AS"), frozenset("AB"), frozenset("BS")}
 
 
 def test_without_a_clear_style_difference_strength_decides(family):
@@ -154,8 +167,13 @@ def test_without_a_clear_style_difference_strength_decides(family):
     family.add("B", 0.302)
     _aligned_link(family, "A", "S", 0.90, ONE_TO_ONE)
     _aligned_link(family, "B", "S", 0.88, ONE_TO_ONE)
-    _aligned_link(family, "B", "A", 0.99, ONE_TO_ONE)
-    assert prune_explained(family, ["B"]) == [("B", "S")]
+    _aligned_link(family, "B", "A", 0.95, ONE_TO_ONE)
+    # Rule 1 does not apply (no origin by style); rule 2 removes the weakest edge whose two ends
+    # both name the third article as their source: A-B (both link to S), not S-B.
+    assert prune_explained(family, ["B"]) == []
+    _aligned_link(family, "A", "S", 0.97, ONE_TO_ONE)
+    _aligned_link(family, "B", "S", 0.96, ONE_TO_ONE)
+    assert prune_explained(family, ["B"]) == [("B", "A")]
 
 
 def test_publication_dates_name_the_origin(family):
@@ -168,3 +186,36 @@ def test_publication_dates_name_the_origin(family):
     _aligned_link(family, "B", "S", 0.88, ONE_TO_ONE)
     _aligned_link(family, "B", "A", 0.99, ONE_TO_ONE)
     assert prune_explained(family, ["B"]) == [("B", "A")]
+
+
+def test_an_article_built_from_two_sources_is_the_derived_side_of_both(store):
+    # Without dates, coverage turned the two partial links round (each source covers more of
+    # itself in the passage than the long compiling article does); two different passages of A
+    # found in S and in B make A their compiler.
+    from unspun.link.graph import orient_compilations
+
+    for source, span in (("S", [0, 1]), ("B", [4, 5])):
+        row = {"derived": source, "source": "A", "kind": "partial", "confidence": 0.9, "direction": "uncertain",
+               "derived_coverage": 0.4, "source_coverage": 0.2, "features": {}}
+        rows = [{"derived": [i], "source": [j], "role": "translated", "score": 0.8, "detail": None}
+                for i, j in zip((0, 1), span)]
+        rows.append({"derived": [2], "source": [], "role": "inserted", "score": None, "detail": None})
+        store.put_link(row, rows, "m", {})
+    turned = orient_compilations(store, ["S", "B"])
+    assert sorted(turned) == [("A", "B"), ("A", "S")]
+    links = {(l["derived"], l["source"]): l for l in store.links()}
+    assert set(links) == {("A", "S"), ("A", "B")}
+    assert links[("A", "S")]["derived_coverage"] == 0.2
+    roles = {r["role"] for r in store.alignment("A", "S")}
+    assert roles == {"translated", "omitted"}  # the source's sentence the compiler left out
+
+
+def test_partial_links_sharing_one_passage_are_not_turned(store):
+    from unspun.link.graph import orient_compilations
+
+    for source in ("S", "B"):  # two copies of the same passage of A: nothing says A compiled them
+        row = {"derived": source, "source": "A", "kind": "partial", "confidence": 0.9, "direction": "uncertain",
+               "derived_coverage": 0.4, "source_coverage": 0.2, "features": {}}
+        store.put_link(row, [{"derived": [0], "source": [3], "role": "copied", "score": 0.9, "detail": None},
+                             {"derived": [1], "source": [4], "role": "copied", "score": 0.9, "detail": None}], "m", {})
+    assert orient_compilations(store, ["S", "B", "A"]) == []

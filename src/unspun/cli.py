@@ -28,6 +28,18 @@ def _progress(disable: bool) -> Progress:
     )
 
 
+def _staged(progress: Progress, prefix: str):
+    """A ``progress(stage, done, total)`` callback that shows one bar per stage."""
+    tasks: dict[str, int] = {}
+
+    def on_progress(stage, done, total):
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(f"{prefix}: {stage}", total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    return on_progress
+
+
 class _Group(click.Group):
     """Turns library errors into one clear line and exit status 1 (library code never exits)."""
 
@@ -423,15 +435,8 @@ def eval_cmd(corpora, as_json, overrides, sample, cache):
     results = []
     for corpus in corpora:
         with _progress(as_json) as progress:
-            tasks: dict[str, int] = {}
-
-            def on_progress(stage, done, total):
-                if stage not in tasks:
-                    tasks[stage] = progress.add_task(f"{Path(corpus).name}: {stage}", total=total)
-                progress.update(tasks[stage], completed=done, total=total)
-
             results.append(evaluate(corpus, settings, sample=sample or None, vector_cache=cache,
-                                    progress=on_progress))
+                                    progress=_staged(progress, Path(corpus).name)))
     if as_json:
         _dump(results[0] if len(results) == 1 else results)
     else:
@@ -460,15 +465,8 @@ def eval_real_cmd(real_dir, texts, clusters, as_json, overrides, cache):
 
     settings = Settings.from_pairs(list(overrides))
     with _progress(as_json) as progress:
-        tasks: dict[str, int] = {}
-
-        def on_progress(stage, done, total):
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(f"real: {stage}", total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
         result = evaluate_real(real_dir, texts, settings, clusters=list(clusters) or None, vector_cache=cache,
-                               progress=on_progress)
+                               progress=_staged(progress, "real"))
     if as_json:
         _dump(result)
     else:

@@ -358,18 +358,23 @@ class CandidateIndex:
     def _passage_hits(self, article: Article, exclude: str | None) -> list[tuple[str, float]]:
         """Stored articles with a passage close to one of this article's passages, best first,
         with the best passage cosine (centred vectors)."""
-        if self.passages is None or not len(self.passages) or article.vectors is None or not len(article.vectors):
+        if article.vectors is None or not len(article.vectors):
+            return []
+        if (self.passages is None or not len(self.passages)) and not self.extra:
             return []
         queries = self.centers.center(article.lang, passage_vectors(article.vectors))
         exact = len(self.passages) <= _setting(self.settings, "exact_search_max")
         best: dict[int, float] = {}
-        for q in queries:
+        for q in queries if self.passages is not None else ():
             for key, sim in self.passages.search(q, PASSAGE_HITS, exact=exact):
                 k = article_key(key)
                 if sim > best.get(k, -2.0):
                     best[k] = sim
         names = self.sidecar.ids_of(list(best))
         hits = [(names[k], sim) for k, sim in best.items() if k in names and names[k] != exclude]
+        for other, e in self.extra.items():  # articles added in memory only
+            if other != exclude and e.get("passages") is not None and len(e["passages"]):
+                hits.append((other, float((queries @ e["passages"].T).max())))
         return sorted(hits, key=lambda t: -t[1])
 
     def _append(self, rows: list) -> None:
@@ -467,6 +472,8 @@ class CandidateIndex:
             "buckets": set(band_buckets(minhash_of(article.text, self.settings.minhash_perm).hashvalues,
                                         self.bands, self.rows)),
             "published": epoch(article.published),
+            "passages": (self.centers.center(article.lang, passage_vectors(article.vectors))
+                         if self._passages_on() and article.vectors is not None and len(article.vectors) else None),
         }
 
     def _query_vector(self, article: Article, doc_vec: np.ndarray | None) -> np.ndarray | None:

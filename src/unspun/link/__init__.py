@@ -22,7 +22,7 @@ from .decide import decision_inputs, load_model
 from .evidence import Evidence, local_evidence
 from .explain import roles
 from .gate import worth_aligning
-from .graph import prune_explained
+from .graph import orient_compilations, prune_explained
 from .style import machine_style
 
 # Artifact score from which a derived article counts as machine-spun (see unspun.artifacts).
@@ -275,6 +275,7 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
         store.mark_linked([article_id])
         if progress:
             progress(number, len(todo))
+    orient_compilations(store, todo)
     pruned = prune_explained(store, todo, settings) if settings.prune_siblings else []
     return {"examined": len(todo), "compared": compared, "links": links, "pruned": len(pruned),
             "embedded": embedded, "gated": gated}
@@ -296,9 +297,13 @@ def _rank_origins(store: Store, sources: list[dict]) -> None:
     traced article comes first (a partial copy published earlier explains less of it than the
     origin does), then the more confident link, then fewer altered sentences (the source whose
     facts match)."""
-    ids = {e["id"] for e in sources}
+    by_id = {e["id"]: e for e in sources}
     for e in sources:
-        upstream = [l["source"] for l in store.links(e["id"], as_derived=True) if l["source"] in ids]
+        # An upstream source counts only when it explains about as much of the traced article: a
+        # partial copy published earlier than the origin is not the origin's source for this text.
+        upstream = [l["source"] for l in store.links(e["id"], as_derived=True)
+                    if l["source"] in by_id
+                    and by_id[l["source"]]["coverage"]["derived"] >= e["coverage"]["derived"] - 0.1]
         e["via"] = upstream[0] if upstream else None
     sources.sort(key=lambda e: (e["via"] is not None,
                                 -round(e["coverage"]["derived"] * 10),  # 0.1-wide bands of the traced text explained

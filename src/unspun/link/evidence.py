@@ -30,9 +30,14 @@ import numpy as np
 
 from ..article import Article
 from ..text.anchors import _QUOTE
+from ..text.sentences import quoted_share
 from .align import Bead
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Scripts written without spaces: every character is a token (a word of Japanese or Chinese is
+# one to three characters), and a shared sequence needs twice as many tokens.
+_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]|\w+", re.UNICODE)
+UNSPACED = {"ja", "zh", "th", "ko", "lo", "km", "my"}
 
 # Shortest word sequence counted as shared wording: long enough that two independent reports
 # rarely write it alike ("the prison service said on Friday" is six words).
@@ -62,11 +67,12 @@ class Evidence:
 
 
 def _unquoted_words(article: Article, furniture: list[bool]) -> list[str]:
+    tokens = _CHARS if article.lang in UNSPACED else _WORD
     words: list[str] = []
     for s, f in zip(article.sentences, furniture):
         if f or s.quoted:
             continue
-        words += _WORD.findall(_QUOTE.sub(" ", s.text).lower())
+        words += tokens.findall(_QUOTE.sub(" ", s.text).lower())
     return words
 
 
@@ -75,6 +81,8 @@ def shared_wording(a: Article, b: Article, fa: list[bool], fb: list[bool],
     """``(shared words, longest shared sequence, the shorter side's unquoted words)``: words of
     ``a`` inside sequences of at least ``min_words`` words that ``b`` also has, outside quotations
     and page furniture."""
+    if a.lang in UNSPACED:
+        min_words *= 2
     wa, wb = _unquoted_words(a, fa), _unquoted_words(b, fb)
     shorter = min(len(wa), len(wb))
     if shorter < min_words:
@@ -91,6 +99,24 @@ def shared_wording(a: Article, b: Article, fa: list[bool], fb: list[bool],
         run = run + 1 if c else 0
         longest = max(longest, run)
     return total, longest, shorter
+
+
+# A sentence whose quotation is a third of it or more is about the quotation: two reports of one
+# statement match on it ("«the end of an era of dependence», the prime minister said").
+QUOTING_SHARE = 0.3
+
+
+def _quoting(sentence) -> bool:
+    return sentence.quoted or quoted_share(sentence.text) >= QUOTING_SHARE
+
+
+def _headline(article: Article, sentence) -> bool:
+    """A headline among the sentences: the title repeated, or a first line without a sentence's
+    closing punctuation."""
+    text = sentence.text.strip()
+    if article.title and text == article.title.strip():
+        return True
+    return sentence.index == 0 and len(text) < 160 and not text.endswith((".", "!", "?", "。", "…", "»", "\"", "”", "؟"))
 
 
 def _clear_run(beads: list[Bead], clear: float, skip_d: set[int], skip_s: set[int],
@@ -137,9 +163,10 @@ def local_evidence(derived: Article, source: Article, beads: list[Bead], score: 
         fd, fs: page-furniture flags of the two sides' sentences.
     """
     ev = Evidence()
-    # Quotations say nothing: independent reports quote the same people. Nor does furniture.
-    skip_d = {s.index for s, f in zip(derived.sentences, fd) if f or s.quoted}
-    skip_s = {s.index for s, f in zip(source.sentences, fs) if f or s.quoted}
+    # Quotations say nothing: independent reports quote the same people. Nor does furniture, nor
+    # a headline: two reports of one event have headlines that say the same thing.
+    skip_d = {s.index for s, f in zip(derived.sentences, fd) if f or _quoting(s) or _headline(derived, s)}
+    skip_s = {s.index for s, f in zip(source.sentences, fs) if f or _quoting(s) or _headline(source, s)}
     run = _clear_run(beads, clear, skip_d, skip_s, floor)
     if run and score is not None and score.size:
         keep_d = [i for i in range(score.shape[0]) if not fd[i]]

@@ -167,3 +167,54 @@ def prune_explained(store: Store, article_ids: Iterable[str],
                 remove(key)
                 break
     return removed
+
+
+def _swap_row(row: dict) -> dict:
+    role = {"inserted": "omitted", "omitted": "inserted"}.get(row["role"], row["role"])
+    detail = row.get("detail")
+    if detail and "→" in detail and row["role"] == "altered":  # "number: a → b" reads source → derived
+        detail = "; ".join(" → ".join(reversed(part.split(" → ", 1))) if " → " in part else part
+                           for part in detail.split("; "))
+    return {"derived": row["source"], "source": row["derived"], "role": role, "score": row.get("score"),
+            "detail": detail}
+
+
+def orient_compilations(store: Store, article_ids: Iterable[str]) -> list[tuple[str, str]]:
+    """Turn round the undated partial links of an article built from several sources.
+
+    Without dates, a partial link is oriented by coverage, and a source covers more of itself in
+    a short passage than the long article that carries it does; but an article two of whose
+    *different* passages are found in two other articles compiled them: it is the derived side
+    of both links (issue "several sources"). Applies to links of kind ``partial`` and direction
+    ``uncertain`` only; dated links keep their dates. Returns the links turned, as
+    ``(new derived, new source)``."""
+    turned: list[tuple[str, str]] = []
+    seeds = list(dict.fromkeys(article_ids))
+    around = dict.fromkeys(seeds)
+    for article_id in seeds:  # the articles just linked and their partners
+        for link in store.links(article_id):
+            around[link["source"] if link["derived"] == article_id else link["derived"]] = None
+    for article_id in around:
+        as_source = [l for l in store.links(article_id)
+                     if l["source"] == article_id and l["kind"] == "partial" and l["direction"] == "uncertain"]
+        if len(as_source) < 2:
+            continue
+        spans = {}
+        for link in as_source:
+            rows = store.alignment(link["derived"], link["source"])
+            spans[link["derived"]] = {j for r in rows if r["role"] not in _UNALIGNED for j in r["source"]}
+        others = list(spans)
+        disjoint = {o for o in others
+                    if any(len(spans[o] & spans[p]) <= 1 and spans[o] and spans[p] for p in others if p != o)}
+        for link in as_source:
+            if link["derived"] not in disjoint:
+                continue
+            rows = store.alignment(link["derived"], link["source"])
+            row = dict(link)
+            row.update(derived=article_id, source=link["derived"], derived_coverage=link["source_coverage"],
+                       source_coverage=link["derived_coverage"])
+            with store.transaction():  # one transaction: the link is turned or left as it was
+                store.delete_link(link["derived"], link["source"])
+                store.put_link(row, [_swap_row(r) for r in rows], link.get("model") or "", link.get("settings") or {})
+            turned.append((article_id, link["derived"]))
+    return turned

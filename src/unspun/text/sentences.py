@@ -121,7 +121,8 @@ def _mask_stray_quotes(line: str) -> str:
     return line
 
 
-def _quoted_share(text: str) -> float:
+def quoted_share(text: str) -> float:
+    """Share of ``text``'s characters inside quotation marks."""
     inside = sum(len(m.group(0)) for m in _QUOTE_SPAN.finditer(text))
     return inside / max(1, len(text.strip()))
 
@@ -153,7 +154,7 @@ def split_sentences(text: str, lang: str | None) -> list[Sentence]:
                         start=start,
                         end=end,
                         paragraph=paragraph,
-                        quoted=_quoted_share(text[start:end]) > 0.6,
+                        quoted=quoted_share(text[start:end]) > 0.6,
                     )
                 )
             paragraph += 1
