@@ -106,7 +106,7 @@ def main() -> int:
     ap.add_argument("--cache", default=str(ROOT / ".eval-cache.db"))
     ap.add_argument("--cases-weight", type=float, default=0.5,
                     help="weight of a constructed pair against a real one in the fit")
-    ap.add_argument("--dev-weight", type=float, default=0.2,
+    ap.add_argument("--dev-weight", type=float, default=0.5,
                     help="weight of an llm-same-narrative pair (independent LLM texts on one narrative) in the fit")
     ap.add_argument("--rewrite-weight", type=float, default=1.0,
                     help="weight of an llm-rewrite pair (whole-document LLM rewrites)")

@@ -23,6 +23,15 @@ def store(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def vector_cache(tmp_path_factory):
+    """One store file of sentence vectors shared by every quality test of the session (results
+    are identical, only faster); UNSPUN_TEST_VECTOR_CACHE names a persistent one instead."""
+    import os
+
+    return os.environ.get("UNSPUN_TEST_VECTOR_CACHE") or str(tmp_path_factory.mktemp("vectors") / "vectors.db")
+
+
+@pytest.fixture(scope="session")
 def demo_store(tmp_path_factory):
     """The demo corpus ingested and linked once for the session (real model)."""
     from unspun.ingest import read_paths

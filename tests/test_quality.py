@@ -12,7 +12,6 @@ UNSPUN_TEST_VECTOR_CACHE names a persistent one instead (results are identical, 
 """
 from __future__ import annotations
 
-import os
 
 import pytest
 
@@ -34,11 +33,6 @@ SAMPLES = {
     "llm-same-narrative": 110,
     "semeval22-sample": 200,
 }
-
-
-@pytest.fixture(scope="module")
-def vector_cache(tmp_path_factory):
-    return os.environ.get("UNSPUN_TEST_VECTOR_CACHE") or str(tmp_path_factory.mktemp("quality") / "vectors.db")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ in docs/linking.md and benchmarks/results/link-model.json.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -39,11 +38,6 @@ def _wmt_pair(index: int = 0, lang: str | None = None) -> tuple[dict, dict]:
 
 def _article(aid: str, lang: str, segments: list[str], **fields) -> Article:
     return analyse(Article(id=aid, text="\n\n".join(segments), lang=lang, **fields))
-
-
-@pytest.fixture(scope="module")
-def vector_cache(tmp_path_factory):
-    return os.environ.get("UNSPUN_TEST_VECTOR_CACHE") or str(tmp_path_factory.mktemp("realworld") / "vectors.db")
 
 
 @pytest.fixture(scope="module")

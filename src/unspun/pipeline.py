@@ -23,10 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-import numpy as np
-
 from .article import Article
-from .embed import encoder_model_id, get_encoder
+from .embed import encoder_model_id
 # The vector stages live in embed/ (vectors belong to the encoders); re-exported here because the
 # pipeline runs them.
 from .embed.vectors import add_embeddings, doc_vector, embed_store, ensure_vectors  # noqa: F401

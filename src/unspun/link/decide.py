@@ -29,6 +29,9 @@ from .evidence import Evidence
 
 MODEL_FILE = Path(__file__).with_name("link_model.json")
 
+# Run length, summed score and significance past which the evidence is complete.
+RUN_CAP = 8
+
 # The model's inputs, in order. Each is a number read from Features and Evidence (decision_inputs).
 INPUTS = (
     "document_logit",  # the whole-document classifier's log-odds, clipped to +-9
@@ -86,11 +89,15 @@ def decision_inputs(f: Features, e: Evidence, document_probability: float) -> li
     """The model's inputs for one pair, in ``INPUTS`` order."""
     p = min(max(document_probability, 1e-4), 1 - 1e-4)
     same = 1.0 if f.same_language else 0.0
-    chance = max(-1.0, e.chance)
+    # Capped where a longer run or a smaller chance says nothing more: a whole translation of a
+    # 57-sentence article must not read as something the fit never saw.
+    chance = min(RUN_CAP, max(-1.0, e.chance))
+    run = min(RUN_CAP, e.run)
+    run_score = min(RUN_CAP, e.run_score)
     return [
-        math.log(p / (1 - p)), same, float(e.run), e.run_score, e.run_share,
-        math.log1p(e.shared_longest), e.shared_share, same * chance, (1 - same) * chance,
-        e.run_mutual, e.run_lead, e.run_lead * e.run,
+        math.log(p / (1 - p)), same, float(run), run_score, e.run_share,
+        math.log1p(min(e.shared_longest, 100)), e.shared_share, same * chance, (1 - same) * chance,
+        e.run_mutual, e.run_lead, e.run_lead * run,
     ]
 
 

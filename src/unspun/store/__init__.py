@@ -163,6 +163,8 @@ class Store:
         )
         if row["artifact_score"] is not None:
             article.meta["artifact_score"] = row["artifact_score"]
+            article.meta["artifact_kinds"] = sorted({r[0] for r in self.db.execute(
+                "SELECT DISTINCT kind FROM artifacts WHERE article_id = ?", (article.id,))})
         article.meta["_rowid"] = row["rowid"]
         text = article.text
         sentences = [

@@ -25,6 +25,7 @@ def _patterns() -> dict[str, re.Pattern]:
     return compiled
 
 
+@lru_cache(maxsize=262_144)
 def is_boilerplate(text: str, lang: str | None) -> bool:
     """Whether a sentence is page furniture rather than article text, by the rules for its
     language (and the language-independent ones)."""
