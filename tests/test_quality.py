@@ -48,12 +48,13 @@ def results(vector_cache):
 def test_quality_translation_links(results, corpus):
     r = results[corpus]["per_kind"]["translation"]
     assert r["support"] >= 60
-    assert r["recall"] >= 0.95, results[corpus]  # measured 0.983 / 0.967; target 0.95
+    assert r["recall"] >= 0.95, results[corpus]  # measured 1.0 / 1.0 (0.983 / 0.967 before the link model); target 0.95
     assert results[corpus]["overall"]["precision"] >= 0.95, results[corpus]
     assert results[corpus]["direction_accuracy"] >= 0.85, results[corpus]
 
 
-# measured recall: paraphrase 0.95, rewrite 0.9125 (target 0.90); precision 1.0 on both
+# measured recall: paraphrase 0.95, rewrite 0.925 (target 0.90); precision 1.0 on both (link model,
+# link/decide.py; 0.95 / 0.9125 with the whole-document classifier alone)
 REWRITE_RECALL_FLOOR = {"llm-paraphrase": 0.93, "llm-rewrite": 0.90}
 
 
@@ -79,15 +80,16 @@ def test_quality_unrelated_pairs_are_not_linked(results):
 def test_quality_same_event_pairs_are_not_linked(results):
     r = results["llm-same-narrative"]
     assert r["pairs"] >= 1000
-    # measured 13 of 1,065 = 0.0122 on this sample, 0.0085 (101) on the full corpus (11,863 pairs);
-    # target 0.01 (on the full corpus).
+    # measured 13 of 1,065 = 0.0122 on this sample (the same with the link model: chat-model output
+    # is judged on whole documents only), 0.0085 (101) on the full corpus (11,863 pairs) before the
+    # link model; target 0.01 (on the full corpus).
     assert r["linked_same_event_rate"] <= 0.0125, r
 
 
 def test_quality_sentence_alignment_on_human_translations(results):
     r = results["wmt21-human"]
     assert r["alignment_segments"] >= 500
-    assert r["alignment_accuracy"] >= 0.95, r  # measured 0.960; target 0.95
+    assert r["alignment_accuracy"] >= 0.95, r  # measured 0.959; target 0.95
 
 
 def test_style_probe_reads_originals_as_less_machine_like_than_their_rewrites(results, vector_cache):

@@ -331,10 +331,10 @@ def _rank_origins(store: Store, sources: list[dict]) -> None:
     A story copied across several sites makes all the copies look like sources of a new article.
     When the store already links one candidate source to another (a German translation of the
     wire story, a copy of it), the one it derives from is the likelier origin: it is listed first
-    and the other is marked ``"via"`` its own source. Then the source that explains more of the
-    traced article comes first (a partial copy published earlier explains less of it than the
-    origin does), then the more confident link, then fewer altered sentences (the source whose
-    facts match)."""
+    and the other is marked ``"via"`` its own source, unless that source explains clearly less of
+    the traced article (a partial copy published before the origin is not the origin's source for
+    this text). Then the more confident link comes first, then the source that explains more of
+    the traced article, then fewer altered sentences (the source whose facts match)."""
     by_id = {e["id"]: e for e in sources}
     for e in sources:
         # An upstream source counts only when it explains about as much of the traced article: a
@@ -344,8 +344,8 @@ def _rank_origins(store: Store, sources: list[dict]) -> None:
                     and by_id[l["source"]]["coverage"]["derived"] >= e["coverage"]["derived"] - 0.1]
         e["via"] = upstream[0] if upstream else None
     sources.sort(key=lambda e: (e["via"] is not None,
-                                -round(e["coverage"]["derived"] * 10),  # 0.1-wide bands of the traced text explained
                                 -round(e["confidence"] * 20),  # 0.05-wide confidence bands
+                                -round(e["coverage"]["derived"] * 20),  # 0.05-wide bands of the traced text explained
                                 sum(1 for r in e["alignment"] if r["role"] == "altered"),
                                 -e["confidence"]))
 
