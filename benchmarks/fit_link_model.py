@@ -117,7 +117,13 @@ def main() -> int:
     args = ap.parse_args()
     started = time.time()
     tmp = tempfile.TemporaryDirectory(prefix="unspun-fit-")
-    settings = Settings()
+    # The stores are built and their candidate pairs compared with a stand-in model (the
+    # whole-document classifier alone), so that a shipped model with other inputs is never read.
+    stand_in = Path(tmp.name) / "stand-in.json"
+    stand_in.write_text(json.dumps(LinkModel(tuple([1.0] + [0.0] * (len(INPUTS) - 1)), 0.619, 0.5,
+                                             tuple([0.0] * len(INPUTS)), tuple([1.0] * len(INPUTS))).to_json()),
+                        encoding="utf-8")
+    settings = Settings(link_model=str(stand_in))
 
     records, pairs, _ = load_real(args.real, args.texts)
     cluster_of = {r["id"]: r["cluster"] for r in records}

@@ -48,12 +48,12 @@ def results(vector_cache):
 def test_quality_translation_links(results, corpus):
     r = results[corpus]["per_kind"]["translation"]
     assert r["support"] >= 60
-    assert r["recall"] >= 0.95, results[corpus]  # measured 1.0 / 1.0 (0.983 / 0.967 before the link model); target 0.95
+    assert r["recall"] >= 0.95, results[corpus]  # measured 1.0 / 0.983 (0.983 / 0.967 before the link model); target 0.95
     assert results[corpus]["overall"]["precision"] >= 0.95, results[corpus]
     assert results[corpus]["direction_accuracy"] >= 0.85, results[corpus]
 
 
-# measured recall: paraphrase 0.95, rewrite 0.925 (target 0.90); precision 1.0 on both (link model,
+# measured recall: paraphrase 0.9375, rewrite 0.90 (target 0.90); precision 1.0 on both (link model,
 # link/decide.py; 0.95 / 0.9125 with the whole-document classifier alone)
 REWRITE_RECALL_FLOOR = {"llm-paraphrase": 0.93, "llm-rewrite": 0.90}
 

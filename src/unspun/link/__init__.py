@@ -394,6 +394,9 @@ def trace(store: Store, article: Article, settings: Settings | None = None, limi
             "kind": result.kind, "confidence": round(result.confidence, 4),
             "coverage": {"derived": round(result.derived_coverage, 4), "source": round(result.source_coverage, 4)},
             "direction": result.direction, "candidate_evidence": evidence,
+            # what decided the link: the local evidence and the whole-document probability
+            "evidence": {**(result.evidence.as_dict() if result.evidence else {}),
+                         "document_probability": result.features.values.get("document_probability")},
             "alignment": [
                 {"derived": r["derived"], "source": r["source"], "role": r["role"], "detail": r["detail"],
                  "score": r["score"]}

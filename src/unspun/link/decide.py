@@ -46,6 +46,8 @@ INPUTS = (
     "run_mutual",  # share of the run's matches that are mutual best matches
     "run_lead",  # how far the run's matches lead the next best match in their row and column
     "lead_x_run",  # run_lead * run: a long run of clear leaders
+    "run_length_gap",  # mean |log length ratio| of the run's matched sentences
+    "run_numbers",  # share of the run's numbers found on both sides
 )
 
 
@@ -97,7 +99,7 @@ def decision_inputs(f: Features, e: Evidence, document_probability: float) -> li
     return [
         math.log(p / (1 - p)), same, float(run), run_score, e.run_share,
         math.log1p(min(e.shared_longest, 100)), e.shared_share, same * chance, (1 - same) * chance,
-        e.run_mutual, e.run_lead, e.run_lead * run,
+        e.run_mutual, e.run_lead, e.run_lead * run, min(2.0, e.run_length_gap), e.run_numbers,
     ]
 
 

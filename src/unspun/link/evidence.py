@@ -58,6 +58,8 @@ class Evidence:
     run_cosine: float = 0.0  # the run's mean raw cosine
     run_mutual: float = 0.0  # share of the run's matches that are each other's best match both ways
     run_lead: float = 0.0  # the run's mean lead of each match over the next best in its row and column
+    run_length_gap: float = 0.0  # mean |log| of the length ratio of the run's matched sentences
+    run_numbers: float = 0.0  # share of the numbers in the run's matched sentences found on both sides
     shared_words: int = 0  # words in shared sequences of >= SHARED_MIN words, unquoted (same language)
     shared_longest: int = 0  # the longest such sequence
     shared_share: float = 0.0  # shared_words over the shorter side's unquoted words
@@ -197,6 +199,19 @@ def local_evidence(derived: Article, source: Article, beads: list[Bead], score: 
             leads.append(float(score[i, j] - nxt) if np.isfinite(nxt) else 1.0)
         ev.run_mutual = mutual / k
         ev.run_lead = float(np.mean(leads))
+        # A translation keeps each sentence's length and numbers; two reports of one fact that
+        # match on meaning say it at other lengths, with other figures around it.
+        gaps, shared, seen = [], 0, 0
+        for b in run:
+            ld = sum(len(derived.sentences[i].text) for i in b.derived)
+            ls = sum(len(source.sentences[j].text) for j in b.source)
+            gaps.append(abs(math.log(max(ld, 1) / max(ls, 1))))
+            nd = {a.value for i in b.derived for a in derived.sentences[i].anchors if a.kind == "number"}
+            ns = {a.value for j in b.source for a in source.sentences[j].anchors if a.kind == "number"}
+            shared += len(nd & ns)
+            seen += len(nd | ns)
+        ev.run_length_gap = float(np.mean(gaps))
+        ev.run_numbers = shared / seen if seen else 0.0
     if same_language:
         words, longest, shorter = shared_wording(derived, source, fd, fs)
         ev.shared_words, ev.shared_longest = words, longest
