@@ -240,3 +240,15 @@ def test_index_exact_search_returns_the_true_nearest_neighbours(tmp_path):
                              for _k, lang, v in rows])
         truth = list(np.argsort(-(centred @ query))[:6])
     assert keys[0] == truth[0] and len(set(keys) & set(truth)) >= 5  # 8-bit scalars may swap a near tie
+
+
+def test_index_proposes_an_in_memory_article_by_its_passages_on_an_empty_store(tmp_path):
+    # No stored article yet, so no passage index: the in-memory article's passages still count.
+    store = Store(tmp_path / "s.db")
+    topic = np.random.default_rng(77).normal(size=DIM)
+    traced, v = _article(400, "en", topic)
+    later, _w = _article(401, "en", topic)
+    with CandidateIndex(store, MODEL, Settings(min_shared_anchors=99)) as index:
+        index.add(traced, v)
+        ev = dict(index.candidates(later))
+    assert "passage_rank" in ev["a400"]

@@ -363,10 +363,11 @@ class CandidateIndex:
         if (self.passages is None or not len(self.passages)) and not self.extra:
             return []
         queries = self.centers.center(article.lang, passage_vectors(article.vectors))
-        exact = len(self.passages) <= _setting(self.settings, "exact_search_max")
         best: dict[int, float] = {}
-        for q in queries if self.passages is not None else ():
-            for key, sim in self.passages.search(q, PASSAGE_HITS, exact=exact):
+        stored = self.passages if self.passages is not None and len(self.passages) else None
+        exact = stored is not None and len(stored) <= _setting(self.settings, "exact_search_max")
+        for q in queries if stored is not None else ():
+            for key, sim in stored.search(q, PASSAGE_HITS, exact=exact):
                 k = article_key(key)
                 if sim > best.get(k, -2.0):
                     best[k] = sim

@@ -47,6 +47,7 @@ class Comparison:
     features: Features
     alignment: list[dict]
     evidence: Evidence | None = None
+    inputs: list[float] | None = None  # the link model's inputs the decision was made with (link.decide)
 
     def link_row(self) -> dict:
         return {
@@ -194,11 +195,12 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     strong = settings.align_min_score + STRONG_OFFSET
     cos, margin = margin_matrix(a.vectors, b.vectors, settings.margin_k)
     score = pair_score(cos, margin)
-    oriented = {True: features(a, b, beads, strong, score, store, cos)}
+    oriented = {True: features(a, b, beads, strong, score, store, cos, (furniture_a, furniture_b))}
 
     def features_if(a_derived: bool) -> Features:
         if a_derived not in oriented:
-            oriented[a_derived] = features(b, a, _swap(beads), strong, score.T, store, cos.T)
+            oriented[a_derived] = features(b, a, _swap(beads), strong, score.T, store, cos.T,
+                                           (furniture_b, furniture_a))
         return oriented[a_derived]
 
     def evidence_if(a_derived: bool) -> Evidence:
@@ -214,7 +216,8 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     # local evidence: a run of reused sentences decides an excerpt or a brief that coverage cannot.
     document_probability = derivation_probability(fa)
     model = load_model(settings.link_model)
-    probability = model.probability(decision_inputs(fa, evidence, document_probability))
+    inputs = decision_inputs(fa, evidence, document_probability)
+    probability = model.probability(inputs)
     threshold = model.threshold if settings.link_threshold < 0 else settings.link_threshold
     if _chat_output(a) or _chat_output(b):
         # Chat-model output (assistant artifacts: "Certainly!", "I cannot provide a news
@@ -252,7 +255,7 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
         derived=derived, source=source, linked=linked, kind=kind,
         confidence=probability if linked else 1 - probability, direction=direction,
         derived_coverage=fa.derived_coverage, source_coverage=fa.source_coverage, features=fa, alignment=rows,
-        evidence=evidence,
+        evidence=evidence, inputs=inputs,
     )
 
 

@@ -168,11 +168,14 @@ def wording_overlap(a: Article, b: Article, store=None, fa: list[bool] | None = 
 
 
 def features(derived: Article, source: Article, beads: list[Bead], strong: float, score=None,
-             store=None, cos=None) -> Features:
+             store=None, cos=None, furniture: tuple[list[bool], list[bool]] | None = None) -> Features:
+    """The features of an aligned pair. ``furniture``: the two sides' page-furniture flags when
+    the caller has them (``text.boilerplate.boilerplate_mask``), else they are computed here."""
     same_language = (derived.lang or "") == (source.lang or "")
     # Page furniture (cookie banners, sign-in forms) counts for nothing: two pages of one site
     # share it word for word.
-    fd, fs = boilerplate_mask(derived.sentences, derived.lang), boilerplate_mask(source.sentences, source.lang)
+    fd, fs = furniture or (boilerplate_mask(derived.sentences, derived.lang),
+                           boilerplate_mask(source.sentences, source.lang))
     beads = [b for b in beads if not all(fd[i] for i in b.derived) and not all(fs[j] for j in b.source)]
     aligned_d = {i for b in beads for i in b.derived}
     aligned_s = {j for b in beads for j in b.source}

@@ -142,7 +142,6 @@ def training_rows(store, labels: dict[frozenset, int], settings=None) -> list[tu
     from ..index.candidates import CandidateIndex
     from ..settings import Settings
     from . import _doc_vector_of, compare
-    from .classify import derivation_probability
 
     settings = settings or Settings()
     model = get_encoder(settings.encoder).model_id
@@ -159,8 +158,7 @@ def training_rows(store, labels: dict[frozenset, int], settings=None) -> list[tu
         if not len(articles[a].sentences) or not len(articles[b].sentences):
             continue
         c = compare(articles[a], articles[b], settings, store)
-        x = decision_inputs(c.features, c.evidence, derivation_probability(c.features))
-        rows.append((key, x, int(labels.get(key, 0) == 1)))
+        rows.append((key, c.inputs, int(labels.get(key, 0) == 1)))  # the inputs the decision saw
     return rows
 
 

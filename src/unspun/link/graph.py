@@ -199,17 +199,16 @@ def orient_compilations(store: Store, article_ids: Iterable[str]) -> list[tuple[
                      if l["source"] == article_id and l["kind"] == "partial" and l["direction"] == "uncertain"]
         if len(as_source) < 2:
             continue
-        spans = {}
-        for link in as_source:
-            rows = store.alignment(link["derived"], link["source"])
-            spans[link["derived"]] = {j for r in rows if r["role"] not in _UNALIGNED for j in r["source"]}
+        alignments = {link["derived"]: store.alignment(link["derived"], link["source"]) for link in as_source}
+        spans = {other: {j for r in rows if r["role"] not in _UNALIGNED for j in r["source"]}
+                 for other, rows in alignments.items()}
         others = list(spans)
         disjoint = {o for o in others
                     if any(len(spans[o] & spans[p]) <= 1 and spans[o] and spans[p] for p in others if p != o)}
         for link in as_source:
             if link["derived"] not in disjoint:
                 continue
-            rows = store.alignment(link["derived"], link["source"])
+            rows = alignments[link["derived"]]
             row = dict(link)
             row.update(derived=article_id, source=link["derived"], derived_coverage=link["source_coverage"],
                        source_coverage=link["derived_coverage"])
