@@ -48,7 +48,13 @@ INPUTS = (
     "lead_x_run",  # run_lead * run: a long run of clear leaders
     "run_length_gap",  # mean |log length ratio| of the run's matched sentences
     "run_numbers",  # share of the run's numbers found on both sides
+    "copied_clause",  # 0 below a shared unquoted sequence of COPIED_FROM words, 1 from COPIED_FULL
 )
+
+# A shared unquoted word sequence this long is copying, not two reports of one fact: on the real
+# clusters no independent pair shares one of 24 words, and LLM texts written from one prompt share
+# at most 29. Below it, shared wording is weighed through log_shared_longest with the rest.
+COPIED_FROM, COPIED_FULL = 24, 40
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,7 @@ def decision_inputs(f: Features, e: Evidence, document_probability: float) -> li
         math.log(p / (1 - p)), same, float(run), run_score, e.run_share,
         math.log1p(min(e.shared_longest, 100)), e.shared_share, same * chance, (1 - same) * chance,
         e.run_mutual, e.run_lead, e.run_lead * run, min(2.0, e.run_length_gap), e.run_numbers,
+        min(1.0, max(0.0, (e.shared_longest - COPIED_FROM) / (COPIED_FULL - COPIED_FROM))),
     ]
 
 
