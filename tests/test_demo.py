@@ -61,8 +61,18 @@ def test_demo_trace_of_the_spun_article(demo_store):
     # the trailing timestamp is page furniture, not inserted content
     assert role_of[len(sentences) - 1] == "furniture"
     altered = [r for r in top["alignment"] if r["role"] == "altered"]
-    assert [r["detail"] for r in altered] == ["number: 1600000000 → 1800000000"]
+    assert [r["detail"] for r in altered] == ["number: 1.6 billion → 1,8 milliard"]
+    assert [(c["type"], c["source"], c["derived"]) for c in altered[0]["changes"]] == \
+        [("number", "1.6 billion", "1,8 milliard")]
     assert "1,8 milliard" in sentences[altered[0]["derived"][0]]
+    # no other sentence is claimed changed: every other aligned row lists no change
+    assert all(not r["changes"] for r in top["alignment"] if r["role"] != "altered")
+    # the JSON carries every sentence with its span, for the article and for each source
+    text = (DEMO / "fr-spun.txt").read_text(encoding="utf-8")
+    assert [s["index"] for s in result["article"]["sentences"]] == list(range(len(sentences)))
+    assert all(s["text"] in text for s in result["article"]["sentences"])
+    assert top["sentences"] and all({"index", "text", "start", "end"} <= set(s) for s in top["sentences"])
+    assert 0 < top["opinion_share"] < 1
     # every sentence of the traced article has exactly one role
     covered = sorted(i for r in top["alignment"] for i in r["derived"])
     assert covered == list(range(len(sentences)))
@@ -73,4 +83,4 @@ def test_demo_trace_terminal_view_highlights_roles(demo_store):
                            catch_exceptions=False, terminal_width=160)
     assert r.exit_code == 0
     assert "rewrite" in r.output and "inserted" in r.output and "altered" in r.output
-    assert "number: 1600000000 → 1800000000" in r.output
+    assert "1.6 billion → 1,8 milliard" in r.output

@@ -126,7 +126,7 @@ def test_scale_two_tier_trace_of_a_new_file_on_an_unlinked_store(tmp_path):
     assert top["id"].startswith("en-wire") and top["kind"] == "rewrite"
     assert not {s["id"] for s in result["sources"]} & {"es-independent", "it-independent"}
     altered = [a["detail"] for a in top["alignment"] if a["role"] == "altered"]
-    assert altered == ["number: 1600000000 → 1800000000"]
+    assert altered == ["number: 1.6 billion → 1,8 milliard"]
     with Store(db) as store:
         traced = store.get_article(result["article"]["id"], MODEL)
         assert traced.vectors is not None  # embedded on demand and stored

@@ -135,13 +135,21 @@ def test_web_trace_page_shows_roles_changed_facts_artifacts_and_coverage(client,
     html = client.get("/trace", params={"id": article_id}).text
     top = result["sources"][0]
     # every alignment row of every source is drawn, coloured by its role
-    rows = re.findall(r'<tr class="row role-(\w+)" data-role="\w+">', html)
-    assert rows == [r["role"] for s in result["sources"] for r in s["alignment"]]
-    assert {"inserted", "altered", "omitted"} <= set(rows)
-    # the changed number is marked in both sentences, with the detail
-    assert '<mark class="fact fact-number" title="changed number">1,8 milliard</mark>' in html
-    assert '<mark class="fact fact-number" title="changed number">1.6 billion</mark>' in html
-    assert "number: 1600000000 → 1800000000" in html
+    rows = re.findall(r'<tr class="row role-(\w+)(?: opinion)?" data-role="\w+" data-changes="([\w ]*)">', html)
+    assert [r for r, _ in rows] == [r["role"] for s in result["sources"] for r in s["alignment"]]
+    assert [c for _, c in rows] == [" ".join(sorted({c["type"] for c in r["changes"]}))
+                                    for s in result["sources"] for r in s["alignment"]]
+    assert {"inserted", "altered", "omitted"} <= {r for r, _ in rows}
+    # the changed number is marked in both sentences, and listed by type with its reason
+    assert '<mark class="fact fact-number change-number" title="changed number">1,8 milliard</mark>' in html
+    assert '<mark class="fact fact-number change-number" title="changed number">1.6 billion</mark>' in html
+    assert ('<b>number</b> <span class="was">1.6 billion</span> → <span class="now">1,8 milliard</span>'
+            '<span class="reason">the source gives another figure</span>') in html
+    # a reader can filter the rows by change type: every type is offered
+    for t in ("number", "date", "name", "quote", "attribution", "negation", "hedge", "pronoun", "evaluative"):
+        assert f'<option value="{t}">{t}</option>' in html
+    # the persona sentences inserted are shown as opinion, and the link's opinion share is given
+    assert 'class="row role-inserted opinion"' in html and "new opinion" in html
     # persona sentences are underlined with their reason
     persona = next(a for a in result["artifacts"]["artifacts"] if a["kind"] == "persona")
     assert f'<u class="artifact artifact-persona" title="persona: {_esc(persona["reason"])}">' in html

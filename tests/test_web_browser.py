@@ -116,7 +116,18 @@ def test_web_browser_trace_by_pasting_text_with_screenshot(base, page, tmp_path)
     assert len({inserted, translated, altered}) == 3
     # the changed number is marked inside the altered sentence, in both languages
     assert first.locator("tr.role-altered mark.fact").all_inner_texts() == ["1,8 milliard", "1.6 billion"]
-    assert "number: 1600000000 → 1800000000" in first.locator("tr.role-altered .detail").inner_text()
+    change = first.locator("tr.role-altered li.change-number").inner_text()
+    assert "1.6 billion" in change and "1,8 milliard" in change and "another figure" in change
+    # filtering by change type keeps only the rows with a change of that type
+    rows = page.locator("section.source").first.locator("tr.row")
+    total = rows.count()
+    page.select_option("#change-type", "number")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert len(visible) == 1 and "role-altered" in visible[0].get_attribute("class")
+    page.select_option("#change-type", "negation")
+    assert not any(r.is_visible() for r in rows.all())
+    page.select_option("#change-type", "")
+    assert sum(1 for r in rows.all() if r.is_visible()) == total
     # persona sentences are underlined and say why
     persona = first.locator("tr.role-inserted u.artifact-persona").first
     assert _css(page, "tr.role-inserted u.artifact-persona", "textDecorationLine") == "underline"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..article import Article
+from ..changes.opinion import opinion_sentences
 from ..embed import encoder_model_id, get_encoder
 from ..index.candidates import CandidateIndex
 from ..embed.vectors import doc_vector, ensure_vectors
@@ -48,6 +49,7 @@ class Comparison:
     alignment: list[dict]
     evidence: Evidence | None = None
     inputs: list[float] | None = None  # the link model's inputs the decision was made with (link.decide)
+    opinion_share: float = 0.0  # share of the derived text that is inserted opinion (changes.opinion)
 
     def link_row(self) -> dict:
         return {
@@ -58,6 +60,7 @@ class Comparison:
             # classifier's probability) and the local evidence (link.evidence).
             "features": {**self.features.as_dict(),
                          "document_probability": self.features.values.get("document_probability"),
+                         "opinion_share": round(self.opinion_share, 4),
                          "evidence": self.evidence.as_dict() if self.evidence else None},
         }
 
@@ -245,8 +248,14 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     rows = roles(derived, source, oriented_beads, settings.align_min_score, settings.verbatim_overlap, strong,
                  furniture=(furniture_d, furniture_s))
     counts: dict[str, int] = {}
+    for r in rows:  # the kind follows how sentences were carried over, whatever was changed in them
+        counts[r["aligned_as"]] = counts.get(r["aligned_as"], 0) + 1
+    opinion = opinion_sentences(derived, rows) if linked else set()
     for r in rows:
-        counts[r["role"]] = counts.get(r["role"], 0) + 1
+        if r["role"] == "inserted" and r["derived"][0] in opinion:
+            r["opinion"] = True
+    total = sum(len(s.text) for s, f in zip(derived.sentences, furniture_d) if not f) or 1
+    share = sum(len(derived.sentences[i].text) for i in opinion) / total
     if linked:
         kind = kind_of(fa, counts, settings, spun=_artifact_score(derived) >= SPUN_SCORE)
     else:
@@ -255,7 +264,7 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
         derived=derived, source=source, linked=linked, kind=kind,
         confidence=probability if linked else 1 - probability, direction=direction,
         derived_coverage=fa.derived_coverage, source_coverage=fa.source_coverage, features=fa, alignment=rows,
-        evidence=evidence, inputs=inputs,
+        evidence=evidence, inputs=inputs, opinion_share=share,
     )
 
 
@@ -400,13 +409,21 @@ def trace(store: Store, article: Article, settings: Settings | None = None, limi
             # what decided the link: the local evidence and the whole-document probability
             "evidence": {**(result.evidence.as_dict() if result.evidence else {}),
                          "document_probability": result.features.values.get("document_probability")},
+            "opinion_share": round(result.opinion_share, 4),
+            "sentences": sentence_spans(other),
             "alignment": [
                 {"derived": r["derived"], "source": r["source"], "role": r["role"], "detail": r["detail"],
-                 "score": r["score"]}
+                 "score": r["score"], "changes": r.get("changes", []), **({"opinion": True} if r.get("opinion") else {})}
                 for r in result.alignment
             ],
         }
         (sources if result.derived is article else derived).append(entry)
     _rank_origins(store, sources)
     derived.sort(key=lambda e: -e["confidence"])
-    return {"article": article.summary(), "sources": sources[:limit], "derived": derived[:limit]}
+    return {"article": {**article.summary(), "sentences": sentence_spans(article)},
+            "sources": sources[:limit], "derived": derived[:limit]}
+
+
+def sentence_spans(article: Article) -> list[dict]:
+    """The sentences of an article as ``{"index", "text", "start", "end"}`` (offsets in its text)."""
+    return [{"index": s.index, "text": s.text, "start": s.start, "end": s.end} for s in article.sentences]

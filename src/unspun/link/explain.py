@@ -2,9 +2,12 @@
 
 Every sentence of both sides gets exactly one role. Aligned sentences are ``copied`` (same
 language, mostly the same words), ``translated`` (other language, a close match), ``paraphrased``
-(the same content in other words) or ``altered`` (aligned, but a number or a name differs);
-derived sentences with no counterpart are ``inserted``, source sentences with none ``omitted``;
-page furniture with no counterpart (a caption, a byline, a share line) is ``furniture``.
+(the same content in other words) or ``altered`` (aligned, with a change: a number, a date, a
+name, a quotation, an attribution, a negation, a hedge, a pronoun or a loaded word differs; see
+``unspun.changes``); derived sentences with no counterpart are ``inserted``, source sentences with
+none ``omitted``; page furniture with no counterpart (a caption, a byline, a share line) is
+``furniture``. An altered row keeps the role it would have had as ``aligned_as``, and lists its
+``changes``.
 """
 from __future__ import annotations
 
@@ -12,14 +15,10 @@ import re
 from collections import Counter
 
 from ..article import Article
-from ..text.anchors import numbers
+from ..changes import find_changes
 from .align import Bead
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-# Same-language names differ for grammatical reasons in these languages (all nouns are capitalised
-# in German; case endings change the first letters rarely but capitalised common nouns do not).
-_NAMES_UNRELIABLE = {"de", "lb"}
 
 
 def word_ngrams(text: str, n: int = 3) -> Counter:
@@ -36,28 +35,6 @@ def overlap(a: str, b: str, n: int = 3) -> float:
         return 0.0
     common = sum((ga & gb).values())
     return common / min(sum(ga.values()), sum(gb.values()))
-
-
-def changed_facts(derived_text: str, source_text: str, derived_names: set[str], source_names: set[str],
-                  same_language: bool, lang: str | None) -> list[str]:
-    """Facts that differ between two aligned passages, as readable strings.
-
-    A number counts as changed when the source has one the derived lacks and the derived has one the
-    source lacks (a number that is merely dropped is an omission, not a change)."""
-    details = []
-    dn, sn = Counter(numbers(derived_text)), Counter(numbers(source_text))
-    lost, gained = sn - dn, dn - sn
-    if lost and gained:
-        details.append(f"number: {', '.join(sorted(lost))} → {', '.join(sorted(gained))}")
-    if same_language and lang not in _NAMES_UNRELIABLE:
-        lost_n, gained_n = source_names - derived_names, derived_names - source_names
-        if lost_n and gained_n:
-            details.append(f"name: {', '.join(sorted(lost_n))} → {', '.join(sorted(gained_n))}")
-    return details
-
-
-def _names(article: Article, indices: list[int]) -> set[str]:
-    return {a.value for i in indices for a in article.sentences[i].anchors if a.kind == "name"}
 
 
 def _text(article: Article, indices: list[int]) -> str:
@@ -100,22 +77,27 @@ def roles(derived: Article, source: Article, beads: list[Bead], min_score: float
             role = "translated"
         else:
             role = "paraphrased"
-        facts = changed_facts(d_text, s_text, _names(derived, bead.derived), _names(source, bead.source),
-                              same_language, derived.lang)
+        # A loose match (a paraphrase across languages, or a weak bead) may pair a sentence with
+        # its neighbour's counterpart: only its figures and dates are compared there.
+        sure = role in ("copied", "translated") or bead.score >= translation_score
+        changes = find_changes(d_text, s_text, derived.lang, source.lang, derived.text, source.text,
+                               facts_only=not sure)
         detail = None
-        if facts:
-            role, detail = "altered", "; ".join(facts)
+        aligned_as = role
+        if changes:
+            role, detail = "altered", "; ".join(c.line() for c in changes)
         elif bead.reordered:
             detail = "moved"
-        rows.append({"derived": bead.derived, "source": bead.source, "role": role,
-                     "score": round(bead.score, 4), "detail": detail, "lexical": round(lexical, 3)})
+        rows.append({"derived": bead.derived, "source": bead.source, "role": role, "aligned_as": aligned_as,
+                     "score": round(bead.score, 4), "detail": detail, "lexical": round(lexical, 3),
+                     "changes": [c.as_dict() for c in changes]})
     aligned_d = {i for b in beads for i in b.derived}
     aligned_s = {j for b in beads for j in b.source}
     for i in range(len(derived.sentences)):
         if i not in aligned_d:
             role = "furniture" if fd[i] else "inserted"
-            rows.append({"derived": [i], "source": [], "role": role, "score": None,
-                         "detail": "page furniture" if fd[i] else None, "lexical": 0.0})
+            rows.append({"derived": [i], "source": [], "role": role, "aligned_as": role, "score": None,
+                         "detail": "page furniture" if fd[i] else None, "lexical": 0.0, "changes": []})
     rows.sort(key=lambda r: r["derived"][0])
     # Place each omitted source sentence after the last row that aligned an earlier source sentence.
     for j in range(len(source.sentences)):
@@ -126,6 +108,6 @@ def roles(derived: Article, source: Article, beads: list[Bead], min_score: float
             if r["source"] and max(r["source"]) < j:
                 at = pos + 1
         role = "furniture" if fs[j] else "omitted"
-        rows.insert(at, {"derived": [], "source": [j], "role": role, "score": None,
-                         "detail": "page furniture" if fs[j] else None, "lexical": 0.0})
+        rows.insert(at, {"derived": [], "source": [j], "role": role, "aligned_as": role, "score": None,
+                         "detail": "page furniture" if fs[j] else None, "lexical": 0.0, "changes": []})
     return rows

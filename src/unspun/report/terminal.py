@@ -9,6 +9,12 @@ from rich.text import Text
 
 from ..article import Article
 
+# Change types (unspun.changes) by colour: facts yellow, people red, words said blue, stance magenta.
+CHANGE_STYLES = {
+    "number": "yellow", "date": "yellow", "name": "red", "pronoun": "red", "quote": "blue",
+    "attribution": "blue", "negation": "bold red", "hedge": "magenta", "evaluative": "magenta",
+}
+
 ROLE_STYLES = {
     "copied": "white",
     "translated": "cyan",
@@ -58,6 +64,13 @@ def render_trace(console: Console, result: dict, article: Article, sources: dict
         for row in src["alignment"]:
             counts[row["role"]] = counts.get(row["role"], 0) + 1
         console.print("   " + "  ".join(f"[{ROLE_STYLES[r]}]{r} {n}[/]" for r, n in sorted(counts.items())))
+        kinds: dict[str, int] = {}
+        for row in src["alignment"]:
+            for c in row.get("changes") or []:
+                kinds[c["type"]] = kinds.get(c["type"], 0) + 1
+        if kinds or src.get("opinion_share"):
+            console.print("   changes: " + ("  ".join(f"[{CHANGE_STYLES.get(t, 'yellow')}]{t} {n}[/]" for t, n in kinds.items()) or "none")
+                          + (f" · new opinion {src['opinion_share']:.0%} of this article" if src.get("opinion_share") else ""))
         table = Table(show_lines=True, expand=True, pad_edge=False)
         table.add_column("this article", ratio=5)
         table.add_column("role", ratio=1, no_wrap=True)
@@ -65,14 +78,24 @@ def render_trace(console: Console, result: dict, article: Article, sources: dict
         for row in src["alignment"]:
             style = ROLE_STYLES[row["role"]]
             role = Text(row["role"], style=style)
-            if row.get("detail"):
+            if row.get("opinion"):
+                role.append("\nopinion", style="magenta")
+            if row.get("changes"):
+                for c in row["changes"]:
+                    role.append(f"\n{c['type']}: ", style="bold " + CHANGE_STYLES.get(c["type"], "yellow"))
+                    role.append(f"{c['source'] or '—'} → {c['derived'] or '—'}", style=CHANGE_STYLES.get(c["type"], "yellow"))
+            elif row.get("detail"):
                 role.append("\n" + row["detail"], style="yellow")
             table.add_row(_sentence(article, row["derived"], style), role, _sentence(source, row["source"], style))
         console.print(table)
         changed = [r for r in src["alignment"] if r["role"] == "altered"]
         for row in changed:
-            console.print(f"   [bold yellow]altered[/] sentence {', '.join(str(i) for i in row['derived'])}: "
-                          f"{escape(row['detail'] or '')}", soft_wrap=True, highlight=False)
+            at = ", ".join(str(i) for i in row["derived"])
+            for c in row.get("changes") or [{"type": "change", "source": row.get("detail") or "", "derived": "", "reason": ""}]:
+                style = CHANGE_STYLES.get(c["type"], "yellow")
+                console.print(f"   [bold {style}]{c['type']}[/] in sentence {at}: {escape(c['source'] or '—')} → "
+                              f"{escape(c['derived'] or '—')}" + (f" [dim]({escape(c['reason'])})[/dim]" if c.get("reason") else ""),
+                              soft_wrap=True, highlight=False)
     if result.get("derived"):
         console.print("\n[bold]Articles derived from this one:[/bold] "
                       + ", ".join(f"{escape(d['id'])} ({d['kind']}, {d['confidence']:.2f})" for d in result["derived"]))

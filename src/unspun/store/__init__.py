@@ -292,10 +292,11 @@ class Store:
                 ),
             )
             self.db.executemany(
-                "INSERT INTO alignments VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO alignments (derived, source, pos, derived_idx, source_idx, role, score, detail, changes)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
                 [
                     (link["derived"], link["source"], pos, json.dumps(a["derived"]), json.dumps(a["source"]),
-                     a["role"], a.get("score"), a.get("detail"))
+                     a["role"], a.get("score"), a.get("detail"), json.dumps(a.get("changes") or [], ensure_ascii=False))
                     for pos, a in enumerate(alignment)
                 ],
             )
@@ -329,7 +330,7 @@ class Store:
     def alignment(self, derived: str, source: str) -> list[dict[str, Any]]:
         return [
             {"derived": json.loads(r["derived_idx"]), "source": json.loads(r["source_idx"]), "role": r["role"],
-             "score": r["score"], "detail": r["detail"]}
+             "score": r["score"], "detail": r["detail"], "changes": json.loads(r["changes"])}
             for r in self.db.execute(
                 "SELECT * FROM alignments WHERE derived = ? AND source = ? ORDER BY pos", (derived, source)
             )

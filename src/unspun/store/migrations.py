@@ -172,4 +172,9 @@ def add_terms(db: sqlite3.Connection, lang: str, terms: set[str]) -> None:
     db.execute("INSERT INTO term_docs VALUES (?, 1) ON CONFLICT(lang) DO UPDATE SET n = n + 1", (lang,))
 
 
-MIGRATIONS = [m001_create_tables, m002_artifacts, m003_terms]
+def m004_alignment_changes(db: sqlite3.Connection) -> None:
+    """The changes of an aligned row (``unspun.changes``), as JSON; empty for rows stored before."""
+    _run(db, "ALTER TABLE alignments ADD COLUMN changes TEXT NOT NULL DEFAULT '[]'")
+
+
+MIGRATIONS = [m001_create_tables, m002_artifacts, m003_terms, m004_alignment_changes]

@@ -19,17 +19,17 @@ from ..article import Anchor, Article, Sentence
 _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f\u2009,.'’]\d{3})+|\d+)(?:([.,])(\d+))?(?!\w)"
     r"(?:\s*(%|‰|percent|per cent|pour cent|prozent|por ciento|per cento|процент\w*|"
-    r"million\w*|millón|millones|milion\w*|milió\w*|mln|mio\.?|millionen|миллион\w*|млн\.?|"
-    r"billion\w*|milliard\w*|miliard\w*|mrd\.?|млрд\.?|mil millones|"
-    r"thousand|mille|tausend|mil|тысяч\w*|тыс\.?|万|億|千))?",
+    r"million\w*|millón|millones|milion\w*|milió\w*|milljón\w*|mln|mio\.?|millionen|миллион\w*|мільйон\w*|млн\.?|"
+    r"billion\w*|milliard\w*|miliard\w*|milljarð\w*|mrd\.?|млрд\.?|мільярд\w*|mil millones|"
+    r"thousand|mille|tausend|þúsund\w*|mil|тысяч\w*|тисяч\w*|тыс\.?|тис\.?|万|億|千))?",
     re.IGNORECASE,
 )
 _MULTIPLIERS = (
-    (("thousand", "mille", "tausend", "mil", "тысяч", "тыс", "千"), 1_000),
+    (("thousand", "mille", "tausend", "þúsund", "mil", "тысяч", "тисяч", "тыс", "тис", "千"), 1_000),
     (("万",), 10_000),
-    (("million", "millón", "millones", "milion", "milió", "mln", "mio", "миллион", "млн"), 1_000_000),
+    (("million", "millón", "millones", "milion", "milió", "milljón", "mln", "mio", "миллион", "мільйон", "млн"), 1_000_000),
     (("億",), 100_000_000),
-    (("billion", "milliard", "miliard", "mrd", "млрд", "mil millones"), 1_000_000_000),
+    (("billion", "milliard", "miliard", "milljarð", "mrd", "млрд", "мільярд", "mil millones"), 1_000_000_000),
 )
 # Longest first, so "millions" is not read as "mil" (thousand).
 _MULTIPLIER_WORDS = sorted(((w, f) for ws, f in _MULTIPLIERS for w in ws), key=lambda wf: -len(wf[0]))
@@ -66,13 +66,17 @@ def _normalise_number(whole: str, sep: str | None, frac: str | None, unit: str |
     return text
 
 
+def number_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """Numbers of a text as ``(as written, normalised, start, end)``, in order. Offsets are in the
+    NFKC form of ``text``, which keeps the offsets of news text (full-width digits aside)."""
+    text = unicodedata.normalize("NFKC", text)
+    return [(m.group(0), _normalise_number(m.group(1), m.group(2), m.group(3), m.group(4)), m.start(), m.end())
+            for m in _NUMBER.finditer(text)]
+
+
 def numbers(text: str) -> list[str]:
     """Normalised numbers of a text, in order ("3,5 %" -> "3.5%", "111 000" -> "111000")."""
-    text = unicodedata.normalize("NFKC", text)
-    found = []
-    for m in _NUMBER.finditer(text):
-        found.append(_normalise_number(m.group(1), m.group(2), m.group(3), m.group(4)))
-    return found
+    return [value for _, value, _, _ in number_spans(text)]
 
 
 def transliterate(word: str) -> str:

@@ -214,7 +214,8 @@ class WebApp:
             num=lambda v, d=2: "—" if v is None else f"{float(v):.{d}f}",
             hours=_hours, href=render.safe_href, part=render.path_part,
         )
-        self.env.globals.update(ROLES=render.ROLES, ROLE_HELP=render.ROLE_HELP, qs=_qs, json_data=_json_data)
+        self.env.globals.update(ROLES=render.ROLES, ROLE_HELP=render.ROLE_HELP, CHANGE_TYPES=render.CHANGE_TYPES,
+                                qs=_qs, json_data=_json_data)
 
     # -- rendering --------------------------------------------------------------------------
     def page(self, request: Request, template: str, data: Any, status: int = 200, **context) -> Response:
@@ -337,7 +338,8 @@ class WebApp:
                 source = self.store.get_article(src["id"]) if self.store.has_article(src["id"]) else None
                 rows = render.alignment_rows(src, article, source, artifacts, self.store.artifacts(src["id"]))
                 sources.append({"rank": rank, "info": src, "rows": rows,
-                                "counts": render.role_counts(src["alignment"])})
+                                "counts": render.role_counts(src["alignment"]),
+                                "change_counts": render.change_counts(src["alignment"])})
         return self.page(request, "trace.html", result, sources=sources, limit=limit,
                          unaligned=render.article_sentences(article, artifacts) if not sources else None)
 

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ..article import Article, Sentence
+from ..changes import TYPES as CHANGE_TYPES
 from ..report.terminal import ROLE_STYLES
 
 ROLES = tuple(ROLE_STYLES)  # copied, translated, paraphrased, altered, inserted, omitted, furniture
@@ -16,7 +17,7 @@ ROLE_HELP = {
     "copied": "same language, mostly the same words",
     "translated": "another language, a close match",
     "paraphrased": "the same content in other words",
-    "altered": "aligned, but a fact differs",
+    "altered": "aligned, with a change: a figure, date, name, quotation, attribution, negation, hedge, pronoun or loaded word",
     "inserted": "only in this article",
     "omitted": "only in the source",
     "furniture": "page furniture: a caption, credit, byline or share line",
@@ -41,6 +42,22 @@ def path_part(value: Any) -> str:
 
 
 # -- changed facts -------------------------------------------------------------------------------
+
+def change_spans(text: str, changes: list[dict], side: str) -> list[tuple[int, int, str]]:
+    """Spans in ``text`` of the wording each change quotes for ``side`` ("source" or "derived"):
+    ``[(start, end, type)]``, found as written (case-insensitively)."""
+    spans: list[tuple[int, int, str]] = []
+    low = text.lower()
+    for c in changes:
+        for part in (c.get(side) or "").split(", "):
+            part = part.strip()
+            if len(part) < 1:
+                continue
+            at = low.find(part.lower())
+            if at >= 0 and not any(a < at + len(part) and at < b for a, b, _ in spans):
+                spans.append((at, at + len(part), c["type"]))
+    return spans
+
 
 def parse_detail(detail: str | None) -> dict[str, tuple[set[str], set[str]]]:
     """``"number: 1600000000 → 1800000000; name: kalla → kallu"`` as
@@ -101,9 +118,13 @@ def pieces(sentence: Sentence, artifacts: list[dict], facts: list[tuple[int, int
     return out
 
 
-def sentence_view(article: Article, index: int, artifacts: list[dict], facts: dict[str, set[str]]) -> dict:
+def sentence_view(article: Article, index: int, artifacts: list[dict], facts: dict[str, set[str]],
+                  changes: list[dict] | None = None, side: str = "derived") -> dict:
     sentence = article.sentences[index]
-    spans = fact_spans(sentence.text, facts, article.lang) if facts else []
+    if changes:
+        spans = change_spans(sentence.text, changes, side)
+    else:
+        spans = fact_spans(sentence.text, facts, article.lang) if facts else []
     ps = pieces(sentence, artifacts, spans)
     notes, seen = [], set()
     for p in ps:
@@ -119,13 +140,18 @@ def alignment_rows(result_source: dict, article: Article, source: Article | None
     """The rows of one source's side-by-side alignment, ready to draw."""
     rows = []
     for row in result_source["alignment"]:
-        facts = parse_detail(row.get("detail"))
+        changes = row.get("changes") or []
+        facts = {} if changes else parse_detail(row.get("detail"))  # rows stored before changes were
         lost = {k: v[0] for k, v in facts.items()}
         gained = {k: v[1] for k, v in facts.items()}
-        derived = [sentence_view(article, i, artifacts, gained) for i in row["derived"] if i < len(article.sentences)]
-        src = ([sentence_view(source, j, source_artifacts, lost) for j in row["source"] if j < len(source.sentences)]
+        derived = [sentence_view(article, i, artifacts, gained, changes, "derived")
+                   for i in row["derived"] if i < len(article.sentences)]
+        src = ([sentence_view(source, j, source_artifacts, lost, changes, "source")
+                for j in row["source"] if j < len(source.sentences)]
                if source is not None else [])
         rows.append({"role": row["role"], "detail": row.get("detail"), "score": row.get("score"),
+                     "changes": changes, "change_types": " ".join(sorted({c["type"] for c in changes})),
+                     "opinion": bool(row.get("opinion")),
                      "derived": derived, "source": src,
                      "derived_idx": row["derived"], "source_idx": row["source"]})
     return rows
@@ -137,6 +163,15 @@ def role_counts(alignment: list[dict]) -> list[tuple[str, int]]:
         counts[row["role"]] = counts.get(row["role"], 0) + 1
     return [(r, counts[r]) for r in ROLES if r in counts] + sorted(
         (r, n) for r, n in counts.items() if r not in ROLE_STYLES)
+
+
+def change_counts(alignment: list[dict]) -> list[tuple[str, int]]:
+    """How many changes of each type an alignment holds, in ``CHANGE_TYPES`` order."""
+    counts: dict[str, int] = {}
+    for row in alignment:
+        for c in row.get("changes") or []:
+            counts[c["type"]] = counts.get(c["type"], 0) + 1
+    return [(t, counts[t]) for t in CHANGE_TYPES if t in counts]
 
 
 def article_sentences(article: Article, artifacts: list[dict]) -> list[dict]:

@@ -9,6 +9,17 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   }
+  // A change type chosen: only the rows with a change of that type stay.
+  var type = document.getElementById("change-type");
+  if (type) {
+    type.addEventListener("change", function () {
+      var wanted = type.value;
+      document.querySelectorAll("table.alignment tr.row").forEach(function (row) {
+        var types = (row.getAttribute("data-changes") || "").split(" ");
+        row.classList.toggle("filtered-out", wanted !== "" && types.indexOf(wanted) < 0);
+      });
+    });
+  }
   // Clicking a row outlines it, so a sentence can be followed across the two columns.
   document.querySelectorAll("table.alignment tr.row").forEach(function (row) {
     row.addEventListener("click", function () {

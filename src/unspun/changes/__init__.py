@@ -1,0 +1,527 @@
+"""Changes inside aligned sentences: what a derived text says differently from its source.
+
+A fact-checker writes "this site changed X" from what this module reports, so it reports a change
+only where it can name both wordings; a wrong claim is worse than none. Given one aligned passage
+(a bead: a derived sentence or two and their source sentences, in any two languages the aligner
+handles) it compares:
+
+``number``       values and units ("111 000" = "111,000", "1,8 milliard" = "1.8 billion")
+``date``         weekdays, months and their days, years, yesterday / today / tomorrow
+``name``         whole names, across scripts (transliterated), never word stems
+``quote``        a quotation altered, cut, or one the source does not have
+``attribution``  who says it: "said" turned into "claimed", a speaker turned into "experts", or
+                 the attribution dropped
+``negation``     polarity flipped ("did not confirm" -> "a confirmé")
+``hedge``        certainty added or removed ("rose" -> "aurait augmenté", "reportedly")
+``pronoun``      a pronoun of the other gender than the source's for the same person
+``evaluative``   loaded words added ("so-called", "regime", "prétendue « contre-offensive »")
+
+The words behind each type are in ``lexicon.toml``, per language; a language without a list gets
+no report of that type. Numbers, dates and quotations need no list.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..text.anchors import number_spans, transliterate
+from .lexicon import Lexicon, lexicon
+
+TYPES = ("number", "date", "name", "quote", "attribution", "negation", "hedge", "pronoun", "evaluative")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change: its type, the source's and the derived text's wording, and why it is one."""
+
+    type: str
+    source: str
+    derived: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"type": self.type, "source": self.source, "derived": self.derived, "reason": self.reason}
+
+    def line(self) -> str:
+        """The readable one-liner (``detail`` of an alignment row)."""
+        return f"{self.type}: {self.source or '—'} → {self.derived or '—'}"
+
+
+def _found(pattern: re.Pattern | None, text: str) -> list[str]:
+    if pattern is None:
+        return []
+    return [m.group(0) for m in pattern.finditer(text)]
+
+
+def _show(words) -> str:
+    seen = []
+    for w in words:
+        w = " ".join(w.split())
+        if w and w not in seen:
+            seen.append(w)
+    return ", ".join(seen)
+
+
+# --- numbers and dates -------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<![\d.,/])(1[89]\d\d|20\d\d)(?![\d.,]?\d)")
+# 05/05/2016, 05.05.2016, 2016-05-05: one date however written.
+_NUMERIC_DATE = re.compile(r"(?<![\d.,/])(?:(\d{1,2})[./](\d{1,2})[./]((?:19|20)?\d\d)|((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))(?![\d])")
+_DAY_NEAR = 6  # characters between a month's name and its day number ("6 juin", "June 6,", "6月7日")
+
+
+def _date_facts(text: str, lex: Lexicon | None) -> tuple[dict[str, set], list[tuple[int, int]]]:
+    """Weekdays, (month, day) pairs, years and relative days of a text, and the spans they cover
+    (numbers inside them are dates, not counts)."""
+    facts: dict = {"weekday": set(), "month": set(), "year": Counter(), "relative": set(), "numeric": set()}
+    spans: list[tuple[int, int]] = []
+    for m in _NUMERIC_DATE.finditer(text):
+        d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+        if 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
+            facts["numeric"].add((int(d), int(mo), int(y) % 100))
+            spans.append(m.span())
+    for m in _YEAR.finditer(text):
+        if not any(a <= m.start() < b for a, b in spans):
+            facts["year"][m.group(1)] += 1
+            spans.append(m.span())
+    if lex is None:
+        return facts, spans
+    for name, key in (("weekdays", "weekday"), ("relative", "relative")):
+        for index, pattern in enumerate(lex.sequences.get(name, ())):
+            for m in pattern.finditer(text):
+                facts[key].add(index)
+                spans.append(m.span())
+    for index, pattern in enumerate(lex.sequences.get("months", ())):
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - _DAY_NEAR):m.start()]
+            after = text[m.end():m.end() + _DAY_NEAR]
+            day = re.search(r"(\d{1,2})(?:er|\.|-?го|日|º)?\s*$", before) or re.search(r"^\s*(\d{1,2})(?!\d)", after)
+            value = int(day.group(1)) if day and 1 <= int(day.group(1)) <= 31 else None
+            facts["month"].add((index, value))
+            spans.append(m.span())
+            if day:
+                base = m.start() - len(before) if day.re.pattern.endswith("$") else m.end()
+                spans.append((base + day.start(1), base + day.end(1)))
+    return facts, spans
+
+
+_WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December")
+_RELATIVE_EN = ("yesterday", "today", "tomorrow")
+
+
+def _date_changes(ds: dict, ss: dict) -> list[Change]:
+    out = []
+
+    def differ(key: str, show) -> None:
+        lost, gained = ss[key] - ds[key], ds[key] - ss[key]
+        if lost and gained:
+            out.append(Change("date", _show(show(v) for v in sorted(lost, key=str)),
+                              _show(show(v) for v in sorted(gained, key=str)),
+                              f"the source gives another {key}"))
+
+    differ("weekday", lambda i: _WEEKDAY_EN[i])
+    differ("numeric", lambda v: f"{v[0]:02d}/{v[1]:02d}/{v[2]:02d}")
+    years_lost, years_gained = ss["year"] - ds["year"], ds["year"] - ss["year"]
+    if years_lost and years_gained:
+        out.append(Change("date", _show(sorted(years_lost)), _show(sorted(years_gained)), "the source gives another year"))
+    differ("relative", lambda i: _RELATIVE_EN[i])
+    # Months with their days: a changed day counts when the month is the same.
+    months_s = {m for m, _ in ss["month"]}
+    months_d = {m for m, _ in ds["month"]}
+    if months_s - months_d and months_d - months_s:
+        differ("month", lambda v: f"{_MONTH_EN[v[0]]}{' ' + str(v[1]) if v[1] else ''}")
+    else:
+        for month in months_s & months_d:
+            days_s = {d for m, d in ss["month"] if m == month and d}
+            days_d = {d for m, d in ds["month"] if m == month and d}
+            if days_s and days_d and not days_s & days_d:
+                out.append(Change("date", _show(f"{_MONTH_EN[month]} {d}" for d in sorted(days_s)),
+                                  _show(f"{_MONTH_EN[month]} {d}" for d in sorted(days_d)),
+                                  "the source gives another day of the month"))
+    return out
+
+
+def _numbers_outside(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    return [(raw, value) for raw, value, start, end in number_spans(text)
+            if not any(a <= start < b or a < end <= b for a, b in spans)]
+
+
+_UNIT = re.compile(r"\s*(?:feet|foot|ft|miles?|inch(?:es)?|yards?|pounds?|lbs?|ounces?|gallons?|acres?|°\s?[FC]|"
+                   r"degrees?|fahrenheit|celsius|met(?:er|re)s?|metr\w*|km|kilomet\w*|kg|kilo\w*|cm|mm|m|"
+                   r"hect\w*|hekt\w*|lit(?:er|re)s?|lítr\w*|litr\w*|fet\w*|míl\w*|pund\w*|футов|фут\w*|миль|"
+                   r"метр\w*|км|кг|фунт\w*|メートル|キロ|フィート|マイル)\b", re.IGNORECASE)
+
+
+def _measured(text: str, end: int) -> bool:
+    return _UNIT.match(text, end) is not None
+
+
+def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
+    dn, sn = _numbers_outside(d_text, d_spans), _numbers_outside(s_text, s_spans)
+    if any(_measured(d_text, e) for *_, e in number_spans(d_text)) and any(_measured(s_text, e) for *_, e in number_spans(s_text)):
+        # Measurements on both sides: a translation may convert them (80 feet, 24 metres).
+        dn = [(raw, v) for raw, v, _, e in number_spans(d_text) if not _measured(d_text, e) and (raw, v) in dn]
+        sn = [(raw, v) for raw, v, _, e in number_spans(s_text) if not _measured(s_text, e) and (raw, v) in sn]
+    dc, sc = Counter(v for _, v in dn), Counter(v for _, v in sn)
+    lost, gained = sc - dc, dc - sc
+    if not (lost and gained):  # a number merely dropped is an omission, one added a detail
+        return []
+    return [Change("number", _show(raw for raw, v in sn if v in lost), _show(raw for raw, v in dn if v in gained),
+                   "the source gives another figure")]
+
+
+# --- names -------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_UNCASED = {"ja", "zh", "ko", "th", "ar", "fa", "he", "hi", "ur", "bn", "ta", "my", "km", "lo", "am"}
+# Capitalised words that are not names; weekdays and months come from the lexicon.
+_NOT_NAMES = {
+    "the", "a", "an", "in", "on", "at", "but", "and", "he", "she", "it", "they", "we", "i", "this", "that",
+    "his", "her", "its", "their", "our", "mr", "mrs", "ms", "dr", "according", "after", "before", "for",
+    "le", "la", "les", "un", "une", "des", "il", "elle", "ils", "elles", "je", "nous", "en", "au", "aux",
+    "der", "die", "das", "ein", "eine", "er", "sie", "es", "wir", "ich", "el", "los", "las", "una", "lo",
+    "он", "она", "они", "в", "на", "и", "но", "він", "вона", "вони", "у",
+}
+_GERMANIC_NOUNS = {"de", "lb"}  # every noun is capitalised: only runs of two or more capitalised words
+
+
+def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str = "", unknown_words: bool = True) -> list[str]:
+    """Whole names: runs of capitalised words. A word opening a sentence is a name when another
+    capitalised word follows it ("Sergei Lavrov said"), when the article writes it with a capital
+    elsewhere inside a sentence, or when the article never writes it in lower case."""
+    if (lang or "").split("-")[0] in _UNCASED:
+        return []
+    tokens = list(_TOKEN.finditer(text))
+    names, run = [], []
+
+    def close():
+        if run:
+            if (lang or "") not in _GERMANIC_NOUNS or len(run) >= 2:
+                names.append(" ".join(t.group(0) for t in run))
+            run.clear()
+
+    def capital(word: str) -> bool:
+        # "Afro-américain", "Williams'": a compound with a lower-case part, a possessive
+        if re.search(r"-[^\W\d_]*[a-zà-ÿа-яё]", word) and not re.search(r"-[A-ZÀ-ÞА-Я]", word) or word.endswith(("'", "’")):
+            return False
+        return word[0].isupper() and len(word) >= 3 and word.lower() not in _NOT_NAMES \
+            and not (word.isupper() and len(word) > 6) and not _is_calendar(word, lex)
+
+    for k, m in enumerate(tokens):
+        word = m.group(0)
+        opening = k == 0 or re.search(r"[.!?:«“\"]\s*$", text[tokens[k - 1].end():m.start()] or "")
+        if capital(word) and opening and not run:
+            follows = k + 1 < len(tokens) and capital(tokens[k + 1].group(0)) \
+                and not text[m.end():tokens[k + 1].start()].strip()
+            unknown = unknown_words and len(word) >= 5 and len(context or text) >= 300 \
+                and not _lower_case_inside(word, context or text)
+            if not (follows or _capitalised_inside(word, context or text) or unknown):
+                close()
+                continue
+        if capital(word):
+            if run and text[run[-1].end():m.start()].strip() not in ("", "-"):
+                close()
+            run.append(m)
+        else:
+            close()
+    close()
+    return names
+
+
+def _lower_case_inside(word: str, text: str) -> bool:
+    """Whether ``text`` also writes ``word`` in lower case: a common word that opens a sentence."""
+    return re.search(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)", text) is not None
+
+
+def _capitalised_inside(word: str, text: str) -> bool:
+    """Whether ``text`` has ``word`` with its capital inside a sentence (after a lower-case word)."""
+    return re.search(r"(?<=[a-zà-ÿа-яёіїєґ,;]\s)" + re.escape(word) + r"\b", text) is not None
+
+
+def _is_calendar(word: str, lex: Lexicon | None) -> bool:
+    if lex is None:
+        return False
+    for name in ("weekdays", "months"):
+        for p in lex.sequences.get(name, ()):
+            if p.fullmatch(word) or p.match(word):
+                return True
+    return False
+
+
+def _key(word: str) -> str:
+    """A transliterated name word with the usual spelling variants of romanisations folded
+    ("Shmyhal" and "Шмигаль" both "shmihal", "Selenskyj" and "Zelensky" near)."""
+    k = transliterate(word)
+    for a, b in (("kh", "h"), ("ch", "h"), ("ck", "k"), ("c", "k"), ("q", "k"), ("g", "h"), ("y", "i"), ("j", "i"),
+                 ("w", "v"), ("x", "ks"), ("z", "s")):
+        k = k.replace(a, b)
+    return k
+
+
+def _keys(text: str) -> list[str]:
+    return [k for k in (_key(t) for t in _TOKEN.findall(text)) if len(k) >= 3]
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two transliterated name tokens of one name: equal, one the other with a case ending
+    ("putina"/"putin"), or a spelling of it ("zelenskyy"/"selenskyj")."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3:
+        return True
+    return len(short) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+def _present(name: str, keys: list[str]) -> bool:
+    """A name is present when its last word is (a surname, "Union" of "European Union"): a title
+    before it ("Minister", "ministre") says nothing of who it is."""
+    parts = _keys(name)
+    return bool(parts) and any(_same_name(parts[-1], k) for k in keys)
+
+
+def _full_name(name: str) -> bool:
+    words = name.split()
+    return len(words) >= 2 and all(w.isalpha() and w[0].isupper() and len(w) >= 2 for w in words)
+
+
+def _any_word_present(name: str, keys: list[str]) -> bool:
+    """Whether any word of a name is in the passage ("Funke" of "Funke Mediengruppe" in "groupe de
+    médias Funke"): then the name is still there, in another form."""
+    return any(_same_name(p, k) for p in _keys(name) for k in keys)
+
+
+def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_context,
+                  same_language: bool) -> list[Change]:
+    # Across languages a capitalised word opening a sentence may be any word of the other language.
+    d_names = _name_spans(d_text, d_lang, d_lex, d_context, unknown_words=same_language)
+    s_names = _name_spans(s_text, s_lang, s_lex, s_context)
+    if not d_names or not s_names:
+        return []
+    d_keys, s_keys = _keys(d_text), _keys(s_context or s_text)
+    if not same_language:
+        # Across languages many names are translated, not transliterated ("Warsaw", "Варшава";
+        # "White House", "Hvíta húsið"): a source name counts only where the derived article
+        # writes it recognisably somewhere, so its absence from this passage means something.
+        whole = _keys(d_context or d_text)
+        # Or, for a person's full name (two words or more), where another name of the passage
+        # is carried over recognisably: names are transliterated here, not translated.
+        carried = any(_present(n, d_keys) for n in s_names)
+        s_names = [n for n in s_names if _present(n, whole) or (carried and _full_name(n))]
+        d_names = [n for n in d_names if _full_name(n)]
+    # A name is replaced when the derived passage lacks one of the source passage's names and has
+    # one the whole source article never mentions: a name that belongs to a neighbouring
+    # sentence (a loose alignment) or that a pronoun stands for is no change.
+    lost = [n for n in s_names if not _any_word_present(n, d_keys) and n not in d_text]
+    gained = [n for n in d_names if not _present(n, s_keys) and n not in (s_context or s_text)]
+    if not lost or not gained or len(lost) > 2 or len(gained) > 2:
+        return []  # many unmatched names on both sides: an aligner's guess, not a replaced name
+    return [Change("name", _show(lost), _show(gained), "the source names someone else")]
+
+
+# --- quotations --------------------------------------------------------------------------------
+
+_QUOTE = re.compile(r"«\s*([^»]{3,}?)\s*»|“([^”]{3,}?)”|„([^“”]{3,}?)[“”]|(?<!\w)\"([^\"]{3,}?)\"|「([^」]{2,}?)」|‘([^’]{8,}?)’(?!\w)")
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _word_count(text: str) -> int:
+    """Words of a text; in Japanese, Chinese or Korean, two characters count as one word."""
+    unspaced = len(_UNSPACED.findall(text))
+    return len(_WORDS.findall(_UNSPACED.sub(" ", text))) + unspaced // 2
+
+
+def _quotes(text: str) -> list[str]:
+    """Quotations of three words or more (a word or two in quotation marks is a name or a
+    scare quote: « contre-offensive », "Манчестер Сити")."""
+    out = []
+    for m in _QUOTE.finditer(text):
+        body = next(g for g in m.groups() if g)
+        if _word_count(body) >= 3:
+            out.append(" ".join(body.split()))
+    return out
+
+
+def _quote_words(text: str) -> list[str]:
+    """A quotation's words without its numbers and capitalised words (a changed figure is a
+    ``number`` change, a changed name a ``name`` change)."""
+    words = _WORDS.findall(text)
+    return [w.lower() for k, w in enumerate(words) if not w.isdigit() and not (k and w[0].isupper())]
+
+
+def _quote_changes(d_text, s_text, same_language: bool, s_context: str) -> list[Change]:
+    dq, sq = _quotes(d_text), _quotes(s_text)
+    if not dq:
+        return []
+    out = []
+    if not same_language:
+        # Across languages a quotation's words cannot be compared; one where the source passage
+        # quotes no one is a quotation the source does not have.
+        # (a word in quotation marks on the source side, « never », may be a longer quotation
+        # on the derived side: every quotation mark of the source passage counts)
+        marks = len(re.findall(r"[\"«»“”„「」]", s_text))
+        quoted_s = max(len(_QUOTE.findall(s_text)), (marks + 1) // 2)  # a quotation cut by the passage counts
+        for q in dq[quoted_s:]:
+            out.append(Change("quote", "", q, "a quotation the source passage does not have"))
+        return out
+    pool = sq + [q for q in _quotes(s_context) if q not in sq]
+    for q in dq:
+        words = _quote_words(q)
+        best, best_overlap = None, 0.0
+        for s in pool:
+            sw = _quote_words(s)
+            common = sum((Counter(words) & Counter(sw)).values())
+            overlap = common / max(len(words), 1)
+            if overlap > best_overlap:
+                best, best_overlap = s, overlap
+        if best is None or best_overlap < 0.4:
+            if len(words) >= 3:
+                out.append(Change("quote", "", q, "a quotation the source does not have"))
+            continue
+        bw = _quote_words(best)
+        if words == bw:
+            continue
+        if best_overlap == 1.0 and len(words) < len(bw):
+            if len(bw) - len(words) >= 3:
+                out.append(Change("quote", best, q, "the quotation is cut"))
+            continue
+        out.append(Change("quote", best, q, "the quotation's words differ from the source's"))
+    return out
+
+
+# --- markers: attribution, negation, hedge, pronoun, evaluative --------------------------------
+
+def _outside_quotes(text: str) -> str:
+    return _QUOTE.sub(" ", text)
+
+
+def _attribution_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
+    out = []
+    d_plain, s_plain = _outside_quotes(d_text), _outside_quotes(s_text)
+    s_speech = _found(s_lex.get("speech"), s_plain)
+    d_claim, s_claim = _found(d_lex.get("claim"), d_plain), _found(s_lex.get("claim"), s_plain)
+    if d_claim and not s_claim and s_speech and d_lex.get("claim") and s_lex.get("claim"):
+        out.append(Change("attribution", _show(s_speech), _show(d_claim),
+                          "a neutral speech verb became one that doubts the speaker"))
+    d_vague, s_vague = _found(d_lex.get("vague"), d_plain), _found(s_lex.get("vague"), s_plain)
+    if d_vague and not s_vague and s_speech and d_lex.get("vague") and s_lex.get("vague"):
+        out.append(Change("attribution", _show(s_speech), _show(d_vague),
+                          "the words are given to unnamed sources instead of the source's speaker"))
+    # An attribution merely absent is not reported: translators move "he said" to the next
+    # sentence or into the verb, and a speech verb list cannot tell that from a removal.
+    return out
+
+
+def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon, reason_added: str,
+                      reason_removed: str) -> list[Change]:
+    """A negation (or hedge) said outright on one side, and neither said outright nor in other
+    words on the other (``lexicon.toml``: ``negation`` and ``negation_weak``)."""
+    dp, sp = d_lex.get(kind), s_lex.get(kind)
+    if dp is None or sp is None:
+        return []
+    d_found, s_found = _markers(dp, d_text, d_lex, kind), _markers(sp, s_text, s_lex, kind)
+    if bool(d_found) == bool(s_found):
+        return []
+
+    def weak(lex: Lexicon, text: str) -> bool:
+        return bool(_found(lex.get(kind + "_weak"), text))
+
+    if d_found and not weak(s_lex, s_text):
+        return [Change(kind, "", _show(d_found), reason_added)]
+    if s_found and not weak(d_lex, d_text):
+        return [Change(kind, _show(s_found), "", reason_removed)]
+    return []
+
+
+_CONDITIONAL = re.compile(r"^(?:aurai|serai|habría|teria|avrebbe|sarebbe)", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"(?:\bque\b|\bqu['’]|\bche\b|\bsi\b)[^.;:!?]*$", re.IGNORECASE)
+
+
+def _markers(pattern: re.Pattern, text: str, lex: Lexicon, kind: str) -> list[str]:
+    """Matches of a marker pattern; for ``hedge``, a Romance conditional inside a subordinate
+    clause ("a annoncé qu'un dispositif serait mis en place") is the future in the past of
+    reported speech, not the journalistic conditional, and does not count."""
+    out = []
+    for m in pattern.finditer(text):
+        if kind == "hedge" and _CONDITIONAL.match(m.group(0)) and _SUBORDINATE.search(text[max(0, m.start() - 80):m.start()]):
+            continue
+        out.append(m.group(0))
+    return out
+
+
+def _genders(text: str, lex: Lexicon) -> tuple[set[str], list[str]]:
+    found, words = set(), []
+    impersonal = lex.get("impersonal")
+    plain = impersonal.sub(" ", text) if impersonal else text
+    for gender, name in (("m", "masculine"), ("f", "feminine")):
+        hits = _found(lex.get(name), plain)
+        if hits:
+            found.add(gender)
+            words += hits
+    return found, words
+
+
+def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
+    dg, d_words = _genders(_outside_quotes(d_text), d_lex)
+    sg, s_words = _genders(_outside_quotes(s_text), s_lex)
+    if len(dg) == 1 and len(sg) == 1 and dg != sg:
+        who = {"m": "a man", "f": "a woman"}
+        return [Change("pronoun", _show(s_words), _show(d_words),
+                       f"the source speaks of {who[next(iter(sg))]}, the derived text of {who[next(iter(dg))]}")]
+    return []
+
+
+def _evaluative_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
+    out = []
+    d_plain, s_plain = _outside_quotes(d_text), s_text  # the source's words count even when quoted
+    for concept, pattern in d_lex.evaluative.items():
+        hits = _found(pattern, d_plain)
+        source_pattern = s_lex.evaluative.get(concept)
+        if hits and source_pattern is not None and not _found(source_pattern, s_plain):
+            out.append(Change("evaluative", "", _show(hits),
+                              f"a loaded word ({concept.replace('_', '-')}) the source does not use"))
+    return out
+
+
+# --- the one entry point -----------------------------------------------------------------------
+
+def find_changes(derived: str, source: str, derived_lang: str | None, source_lang: str | None,
+                 derived_context: str = "", source_context: str = "", facts_only: bool = False) -> list[Change]:
+    """The changes between an aligned derived passage and its source passage.
+
+    Args:
+        derived, source: the aligned texts (a bead's sentences on each side).
+        derived_lang, source_lang: their languages (ISO 639-1).
+        derived_context, source_context: the whole articles; a name or a quotation found elsewhere
+            in the other article is no change.
+        facts_only: report numbers and dates only (a weak alignment: its wording may belong to
+            another sentence).
+    Returns:
+        Changes in ``TYPES`` order.
+    """
+    d_lex, s_lex = lexicon(derived_lang), lexicon(source_lang)
+    same_language = (derived_lang or "").split("-")[0] == (source_lang or "").split("-")[0]
+    d_dates, d_spans = _date_facts(derived, d_lex)
+    s_dates, s_spans = _date_facts(source, s_lex)
+    out = _number_changes(derived, source, d_spans, s_spans) + _date_changes(d_dates, s_dates)
+    if facts_only:
+        return out
+    out += _name_changes(derived, source, derived_lang, source_lang, d_lex, s_lex, derived_context, source_context,
+                         same_language)
+    out += _quote_changes(derived, source, same_language, source_context)
+    if d_lex is not None and s_lex is not None:
+        out += _attribution_changes(derived, source, d_lex, s_lex)
+        out += _polarity_changes("negation", derived, source, d_lex, s_lex,
+                                 "a negation the source does not have", "the source's negation is gone")
+        out += _polarity_changes("hedge", derived, source, d_lex, s_lex,
+                                 "doubt added to what the source states plainly", "the source's caution is gone")
+        out += _pronoun_changes(derived, source, d_lex, s_lex)
+        out += _evaluative_changes(derived, source, d_lex, s_lex)
+    return sorted(out, key=lambda c: TYPES.index(c.type))
