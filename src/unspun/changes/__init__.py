@@ -290,9 +290,11 @@ def _full_name(name: str) -> bool:
 
 
 def _any_word_present(name: str, keys: list[str]) -> bool:
-    """Whether any word of a name is in the passage ("Funke" of "Funke Mediengruppe" in "groupe de
-    médias Funke"): then the name is still there, in another form."""
-    return any(_same_name(p, k) for p in _keys(name) for k in keys)
+    """Whether the first or the last word of a name is in the passage ("Funke" of "Funke
+    Mediengruppe" in "groupe de médias Funke"): then the name is still there, in another form. A
+    title inside it ("Minister" of "Foreign Minister Dmytro Kuleba") says nothing."""
+    parts = _keys(name)
+    return bool(parts) and any(_same_name(p, k) for p in {parts[0], parts[-1]} for k in keys)
 
 
 def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_context,
@@ -356,7 +358,7 @@ def _quote_words(text: str) -> list[str]:
     return [w.lower() for k, w in enumerate(words) if not w.isdigit() and not (k and w[0].isupper())]
 
 
-def _quote_changes(d_text, s_text, same_language: bool, s_context: str) -> list[Change]:
+def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby: str = "") -> list[Change]:
     dq, sq = _quotes(d_text), _quotes(s_text)
     if not dq:
         return []
@@ -366,8 +368,11 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str) -> list[
         # quotes no one is a quotation the source does not have.
         # (a word in quotation marks on the source side, « never », may be a longer quotation
         # on the derived side: every quotation mark of the source passage counts)
-        marks = len(re.findall(r"[\"«»“”„「」]", s_text))
-        quoted_s = max(len(_QUOTE.findall(s_text)), (marks + 1) // 2)  # a quotation cut by the passage counts
+        # The source passage's quotations, and its neighbours': a translation often moves a
+        # quotation into the sentence before or after.
+        around = s_text + " " + s_nearby
+        marks = len(re.findall(r"[\"«»“”„「」]", around))
+        quoted_s = max(len(_QUOTE.findall(around)), (marks + 1) // 2)  # a quotation cut by the passage counts
         for q in dq[quoted_s:]:
             out.append(Change("quote", "", q, "a quotation the source passage does not have"))
         return out
@@ -493,7 +498,8 @@ def _evaluative_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[
 # --- the one entry point -----------------------------------------------------------------------
 
 def find_changes(derived: str, source: str, derived_lang: str | None, source_lang: str | None,
-                 derived_context: str = "", source_context: str = "", facts_only: bool = False) -> list[Change]:
+                 derived_context: str = "", source_context: str = "", facts_only: bool = False,
+                 source_nearby: str = "") -> list[Change]:
     """The changes between an aligned derived passage and its source passage.
 
     Args:
@@ -503,6 +509,8 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
             in the other article is no change.
         facts_only: report numbers and dates only (a weak alignment: its wording may belong to
             another sentence).
+        source_nearby: the source sentences next to the passage (across languages, a quotation
+            found there is no invented quotation).
     Returns:
         Changes in ``TYPES`` order.
     """
@@ -515,7 +523,7 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
         return out
     out += _name_changes(derived, source, derived_lang, source_lang, d_lex, s_lex, derived_context, source_context,
                          same_language)
-    out += _quote_changes(derived, source, same_language, source_context)
+    out += _quote_changes(derived, source, same_language, source_context, source_nearby)
     if d_lex is not None and s_lex is not None:
         out += _attribution_changes(derived, source, d_lex, s_lex)
         out += _polarity_changes("negation", derived, source, d_lex, s_lex,

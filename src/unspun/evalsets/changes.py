@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..changes import TYPES, find_changes
 from ..text.anchors import number_spans
+from .constructed import _read
 
 HERE = Path(__file__).parent
 REAL_DIFFERENCES = HERE / "changes_real.json"
@@ -245,14 +246,6 @@ def _apply(kind: str, src: str, der: str, lang: str, same_language: bool, rng, s
 
 
 # --- the real pairs ------------------------------------------------------------------------------
-
-def _read(corpus: Path) -> tuple[dict[str, dict], list[dict]]:
-    with open(corpus / "articles.jsonl", encoding="utf-8") as f:
-        articles = {a["id"]: a for a in map(json.loads, f)}
-    with open(corpus / "pairs.jsonl", encoding="utf-8") as f:
-        pairs = [json.loads(line) for line in f if line.strip()]
-    return articles, pairs
-
 
 def _segment_pairs(dev: Path, per_language: int, rng, exclude: set[str]) -> list[dict]:
     """Aligned segments of the WMT21 human translations: ``per_language`` per derived language."""

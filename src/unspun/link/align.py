@@ -144,8 +144,13 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
     beads.reverse()
     beads = _fill_sandwiches(beads, score, cos, min_score)
     parallel = _fill_parallel(beads, score, cos)
-    if len(parallel) > len(beads):  # a parallel pair: an equal gap between aligned sentences is the counterpart
-        beads = _fill_sandwiches(parallel, score, cos, min_score, slack=np.inf)
+    if len(parallel) > len(beads):
+        # A parallel pair: an equal gap between aligned sentences is the counterpart when it
+        # matches about as well as this pair's translations do. A sentence inserted where one
+        # was dropped sits in such a gap too, and matches like an unrelated sentence: it stays
+        # inserted, the dropped one omitted.
+        floor = float(np.quantile([b.cosine for b in parallel], PARALLEL_FILL_QUANTILE)) - PARALLEL_FILL_MARGIN
+        beads = _fill_sandwiches(parallel, score, cos, min_score, slack=np.inf, min_cos=floor)
     beads += _reordered(score, cos, beads, min_score)
     beads.sort(key=lambda b: b.derived[0])
     return beads
@@ -160,9 +165,17 @@ MERGE_SLACK = 0.3
 SANDWICH_SLACK = 0.4
 
 
+# In a parallel pair, a gap pair is aligned when its cosine is at least this quantile of the
+# pair's aligned cosines, less the margin (the pair's own scale: Japanese-English translations
+# match lower than German-French ones).
+PARALLEL_FILL_QUANTILE = 0.1
+PARALLEL_FILL_MARGIN = 0.02
+
+
 def _fill_sandwiches(beads: list[Bead], score: np.ndarray, cos: np.ndarray, min_score: float,
-                     slack: float = SANDWICH_SLACK) -> list[Bead]:
-    """Align gaps of equal size on both sides, between two beads (or an edge), in order."""
+                     slack: float = SANDWICH_SLACK, min_cos: float = -1.0) -> list[Bead]:
+    """Align gaps of equal size on both sides, between two beads (or an edge), in order: each
+    pair must score at least ``min_score - slack`` and have a cosine of at least ``min_cos``."""
     n, m = score.shape
     out: list[Bead] = []
     prev_d, prev_s = -1, -1
@@ -171,7 +184,7 @@ def _fill_sandwiches(beads: list[Bead], score: np.ndarray, cos: np.ndarray, min_
         gap_s = list(range(prev_s + 1, bead.source[0]))
         if gap_d and len(gap_d) == len(gap_s) and len(gap_d) <= 3:
             pairs = list(zip(gap_d, gap_s))
-            if all(score[i, j] >= min_score - slack for i, j in pairs):
+            if all(score[i, j] >= min_score - slack and cos[i, j] >= min_cos for i, j in pairs):
                 out += [Bead([i], [j], float(score[i, j]), float(cos[i, j])) for i, j in pairs]
         if bead.derived[0] < n:
             out.append(bead)

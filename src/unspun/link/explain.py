@@ -80,8 +80,10 @@ def roles(derived: Article, source: Article, beads: list[Bead], min_score: float
         # A loose match (a paraphrase across languages, or a weak bead) may pair a sentence with
         # its neighbour's counterpart: only its figures and dates are compared there.
         sure = role in ("copied", "translated") or bead.score >= translation_score
+        near = [j for j in (min(bead.source) - 1, max(bead.source) + 1) if 0 <= j < len(source.sentences)] \
+            if bead.source else []
         changes = find_changes(d_text, s_text, derived.lang, source.lang, derived.text, source.text,
-                               facts_only=not sure)
+                               facts_only=not sure, source_nearby=_text(source, near))
         detail = None
         aligned_as = role
         if changes:

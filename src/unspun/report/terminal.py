@@ -171,3 +171,34 @@ def render_eval_real(console: Console, r: dict) -> None:
         console.print("missed: " + "; ".join(r["missed"]))
     if r["wrong_links"]:
         console.print("wrong links: " + "; ".join(r["wrong_links"]))
+
+
+def render_eval_changes(console: Console, result: dict) -> None:
+    """Precision and recall of the change detector, per type and per language."""
+    table = Table(title=f"changes, {result['sample']} sample: {result['items']} pairs in {len(result['languages'])} languages")
+    table.add_column("type")
+    for col in ("precision", "recall", "found", "wrong", "missed"):
+        table.add_column(col, justify="right")
+    for kind, r in result["per_type"].items():
+        table.add_row(kind, _rate(r["precision"]), _rate(r["recall"]), str(r["tp"]), str(r["fp"]), str(r["fn"]))
+    console.print(table)
+    by_lang = Table(title="per derived language (precision / recall)")
+    by_lang.add_column("lang")
+    kinds = list(result["per_type"])
+    for kind in kinds:
+        by_lang.add_column(kind, justify="right")
+    for lang, table_ in result["per_language"].items():
+        by_lang.add_row(lang, *(f"{_short(table_[k]['precision'])}/{_short(table_[k]['recall'])}" if k in table_ else "·"
+                                for k in kinds))
+    console.print(by_lang)
+    for title, key in (("wrong claims", "wrong"), ("missed", "missed")):
+        if result.get(key):
+            console.print(f"[bold]{title}[/bold]: " + ", ".join(escape(x) for x in result[key]), soft_wrap=True)
+
+
+def _rate(value) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _short(value) -> str:
+    return "—" if value is None else f"{value:.2f}"

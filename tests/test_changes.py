@@ -1,0 +1,197 @@
+"""Changes inside aligned sentences (unspun.changes): each type, the labelled set's floors, roles
+that hold, and the founding example's gender slip and loaded word."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, FIXTURES, SHARED
+from unspun.changes import TYPES, find_changes
+from unspun.changes.lexicon import languages, lexicon
+from unspun.cli import main
+from unspun.evalsets.changes import build, held_out, score
+from unspun.evalsets.roles import evaluate_roles
+
+
+def _types(derived, source, dl, sl, **kw):
+    return [c.type for c in find_changes(derived, source, dl, sl, **kw)]
+
+
+# -- one change of each type, across languages ----------------------------------------------------
+
+@pytest.mark.parametrize("derived, source, dl, sl, expected", [
+    # number: the same value however written is no change; another value is
+    ("Il y a 111 000 soldats.", "There are 111,000 soldiers.", "fr", "en", []),
+    ("Les pertes ont dépassé 1,8 milliard d’euros.", "Losses exceeded 1.8 billion euros.", "fr", "en", []),
+    ("Les prix ont augmenté de 7 % en mars.", "Prices rose 5% in March.", "fr", "en", ["number"]),
+    # date: weekday, month, year
+    ("Der Bericht wurde am Mittwoch vorgelegt.", "Le rapport a été remis mardi.", "de", "fr", ["date"]),
+    ("Les prix ont augmenté de 5 % en avril.", "Prices rose 5% in March.", "fr", "en", ["date"]),
+    # name: a whole name replaced, across scripts; a transliteration is no change
+    ("Сергей Лавров заявил, что переговоры продолжатся.", "Sergei Lavrov said the talks would continue.", "ru", "en", []),
+    ("Minister Sergei Lavrov said the situation was serious.",
+     "Foreign Minister Dmytro Kuleba said the situation was serious.", "en", "en", ["name"]),
+    # quote: altered in the same language; one the source passage does not have
+    ('He said: "We will never give up."', 'He said: "We will never give in to pressure."', "en", "en", ["quote"]),
+    ("Il a ajouté : « Nous tiendrons bon jusqu’au bout. »", "He also spoke about the talks.", "fr", "en", ["quote"]),
+    # attribution: a named speaker turned into "experts"; "said" turned into "claimed"
+    ("Des experts affirment que la situation est grave.", "Foreign Minister Dmytro Kuleba said the situation was serious.",
+     "fr", "en", ["attribution"]),
+    ("Kuleba a prétendu que la situation était grave.", "Kuleba said the situation was serious.", "fr", "en",
+     ["attribution"]),
+    # negation: flipped; a lexical negative keeps the polarity
+    ("Le porte-parole a confirmé l'information.", "The spokesman did not confirm the report.", "fr", "en", ["negation"]),
+    ("Le porte-parole a refusé de confirmer l'information.", "The spokesman did not confirm the report.", "fr", "en", []),
+    # hedge: the journalistic conditional added; a future in the past is no hedge
+    ("Les prix auraient augmenté de 5 %.", "Prices rose 5%.", "fr", "en", ["hedge"]),
+    ("Le ministère a annoncé qu'un dispositif serait mis en place.", "The ministry announced a scheme would be set up.",
+     "fr", "en", []),
+    # pronoun: the other gender for the same person; impersonal "il" is no one
+    ("Il exprime fréquemment sa désapprobation.", "She frequently voices her disapproval.", "fr", "en", ["pronoun"]),
+    ("Elle a dit qu'il faut agir vite.", "She said it was necessary to act fast.", "fr", "en", []),
+    # evaluative: a loaded word added; one the source has is no change
+    ("Le régime de Kiev a annoncé des mesures.", "The Kyiv government announced measures.", "fr", "en", ["evaluative"]),
+    ("Le régime a annoncé des mesures.", "The regime announced measures.", "fr", "en", []),
+    ("Уряд оголосив про нові заходи.", "The government announced new measures.", "uk", "en", []),
+    ("Так званий уряд оголосив про нові заходи.", "The government announced new measures.", "uk", "en", ["evaluative"]),
+])
+def test_changes_each_type(derived, source, dl, sl, expected):
+    assert _types(derived, source, dl, sl) == expected
+
+
+def test_changes_names_across_languages_need_the_person_written_recognisably():
+    derived = "Le ministre Sergueï Lavrov a déclaré que la situation était grave."
+    source = "Foreign Minister Dmytro Kuleba said the situation was serious."
+    # the derived article writes Kuleba elsewhere: here it names someone else
+    context = derived + " Dmytro Kuleba s'est ensuite rendu à Varsovie."
+    (c,) = find_changes(derived, source, "fr", "en", derived_context=context, source_context=source)
+    assert c.type == "name" and "Kuleba" in c.source and c.derived == "Sergueï Lavrov"
+    # a name translated rather than transliterated ("Warsaw", "Varsovie") is no change
+    assert _types("Il s'est rendu à Varsovie avec Dmytro Kuleba.", "He went to Warsaw with Dmytro Kuleba.",
+                  "fr", "en") == []
+
+
+def test_changes_carry_both_wordings_and_a_reason():
+    (c,) = find_changes("Les prix ont augmenté de 7 % en mars.", "Prices rose 5% in March.", "fr", "en")
+    assert (c.type, c.source, c.derived) == ("number", "5%", "7 %")
+    assert c.reason and c.line() == "number: 5% → 7 %"
+    assert set(c.as_dict()) == {"type", "source", "derived", "reason"}
+
+
+def test_changes_never_compare_word_stems():
+    # The AP rewrite that once read "name: macro, ukrai → frenc, russi". Names are compared whole:
+    derived = "French President Emmanuel Macron has said Russia must not win the war."
+    source = "Ukrainian President Volodymyr Zelensky thanked Macron for the new weapons."
+    names = [c for c in find_changes(derived, source, "en", "en") if c.type == "name"]
+    import re
+    for c in names:  # whole names as written, never stems: every name is a run of whole words of its text
+        for name, text in ((c.source, source), (c.derived, derived)):
+            for one in name.split(", "):
+                assert re.search(r"(?<!\w)" + re.escape(one) + r"(?!\w)", text), (one, text)
+    # and such a loose pair (a paraphrase-level match) is compared on figures and dates only
+    assert find_changes(derived, source, "en", "en", facts_only=True) == []
+
+
+def test_changes_lexicon_covers_the_languages_asked_for():
+    assert {"fr", "de", "ru", "uk", "es", "ar", "en", "pt", "it", "is", "ja"} <= set(languages())
+    for lang in languages():
+        lex = lexicon(lang)
+        assert lex.get("negation") is not None and lex.get("hedge") is not None, lang
+        assert len(lex.sequences["weekdays"]) == 7 and len(lex.sequences["months"]) == 12, lang
+        assert set(lex.evaluative) == set(lexicon("en").evaluative), lang
+    assert lexicon("pt-BR").lang == "pt" and lexicon("xx") is None and lexicon(None) is None
+
+
+# -- the labelled set -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tuning():
+    return score(build(DATA))
+
+
+@pytest.fixture(scope="module")
+def fresh():
+    return score(held_out(DATA))
+
+
+def test_changes_labelled_set_spans_eight_languages_and_every_type():
+    items = build(DATA)
+    edited = {it["derived_lang"] for it in items if it["part"] == "edit"}
+    assert {"fr", "de", "ru", "uk", "es", "ar", "en", "is", "ja"} <= edited
+    for t in TYPES:
+        assert sum(1 for it in items if it["edit"] == t) >= 14, t
+    # as many unchanged real pairs as edits, and each edit differs from its real pair
+    real = [it for it in items if it["part"] == "real"]
+    assert len(real) >= len(items) - len(real)
+    base = {it["id"]: it for it in real}
+    for it in items:
+        if it["part"] == "edit":
+            assert it["derived"] != base[it["id"].rsplit("+", 1)[0]]["derived"]
+    # the held-out sample shares no real pair with the tuning sample
+    assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
+
+
+# Measured (docs/changes.md): on the sample the word lists were written against, precision 0.97-1.0
+# for every type, recall 0.67 (name) to 1.0; on the held-out sample, precision 0.76 (negation) to
+# 1.0, recall 0.70 (name) to 1.0. Floors sit under the held-out figures.
+FRESH_FLOORS = {  # type: (precision, recall)
+    "number": (0.93, 0.95), "date": (0.95, 0.95), "name": (0.93, 0.65), "quote": (0.90, 0.95),
+    "attribution": (0.95, 0.90), "negation": (0.72, 0.85), "hedge": (0.82, 0.90), "pronoun": (0.95, 0.70),
+    "evaluative": (0.95, 0.90),
+}
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_changes_held_out_floors(fresh, kind):
+    r = fresh["per_type"][kind]
+    p, rec = FRESH_FLOORS[kind]
+    assert r["precision"] >= p and r["recall"] >= rec, (kind, r)
+
+
+def test_changes_tuning_sample_meets_the_precision_target(tuning):
+    for kind, r in tuning["per_type"].items():
+        assert r["precision"] >= 0.95, (kind, r)
+
+
+# -- roles that hold ------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_changes_inserted_and_omitted_sentences_keep_their_roles(vector_cache):
+    # WMT21 translations with sentences inserted and deleted, half of them at the same place
+    # (docs/changes.md: 0.969 and 1.000 on the two samples; 0.869 and 0.915 before).
+    # (24 cases of each here, to keep the suite short: 0.979 and 1.000.)
+    for seed, split in ((21, "test"), (22, "fit")):
+        r = evaluate_roles(DATA, vector_cache=vector_cache, seed=seed, split=split, cases=24)
+        assert r["sentences"] >= 90
+        assert r["accuracy"] >= 0.95 and r["same_place"] >= 0.95, r
+        assert r["false_inserted"] <= 0.08, r
+
+
+# -- the founding example -------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_changes_seed_gender_slip_and_loaded_word(tmp_path):
+    # The seed traced against an English source with the sentences it spun (written for this
+    # test after the RT article, which stays out of the repository).
+    db = str(tmp_path / "seed.db")
+    runner = CliRunner()
+    r = runner.invoke(main, ["ingest", str(FIXTURES / "seed" / "kallas-source-en.txt"), "--db", db],
+                      catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["trace", str(SHARED / "seed" / "kallas-fr-spun.txt"), "--db", db, "--json"],
+                      catch_exceptions=False)
+    result = json.loads(r.output)
+    top = result["sources"][0]
+    text = {s["index"]: s["text"] for s in result["article"]["sentences"]}
+    found = {(c["type"], c["source"], c["derived"]): text[row["derived"][0]]
+             for row in top["alignment"] for c in row["changes"]}
+    assert found[("pronoun", "She", "Il")].startswith("Il exprime fréquemment")
+    assert "prétendue « contre-offensive »" in found[("evaluative", "", "prétendue")]
+    # nothing else is claimed: every other change the trace reports is one of these two
+    assert len(found) == 2, found
+    # the persona sentences are inserted opinion, and they make the link's opinion share
+    opinion = [text[row["derived"][0]] for row in top["alignment"] if row.get("opinion")]
+    assert any(t.startswith("En tant qu’observateur ayant une formation") for t in opinion)
+    assert 0.1 < top["opinion_share"] < 0.6
