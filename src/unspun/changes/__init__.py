@@ -25,6 +25,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..text.anchors import number_spans, transliterate
 from .lexicon import Lexicon, lexicon
@@ -49,10 +50,15 @@ class Change:
         return f"{self.type}: {self.source or '—'} → {self.derived or '—'}"
 
 
-def _found(pattern: re.Pattern | None, text: str) -> list[str]:
+# Each sentence is compared with every candidate source: what is found in a text is cached.
+_CACHE = 32768
+
+
+@lru_cache(maxsize=_CACHE)
+def _found(pattern: re.Pattern | None, text: str) -> tuple[str, ...]:
     if pattern is None:
-        return []
-    return [m.group(0) for m in pattern.finditer(text)]
+        return ()
+    return tuple(m.group(0) for m in pattern.finditer(text))
 
 
 def _show(words) -> str:
@@ -72,6 +78,7 @@ _NUMERIC_DATE = re.compile(r"(?<![\d.,/])(?:(\d{1,2})[./](\d{1,2})[./]((?:19|20)
 _DAY_NEAR = 6  # characters between a month's name and its day number ("6 juin", "June 6,", "6月7日")
 
 
+@lru_cache(maxsize=_CACHE)
 def _date_facts(text: str, lex: Lexicon | None) -> tuple[dict[str, set], list[tuple[int, int]]]:
     """Weekdays, (month, day) pairs, years and relative days of a text, and the spans they cover
     (numbers inside them are dates, not counts)."""
@@ -186,10 +193,15 @@ _NOT_NAMES = {
     "der", "die", "das", "ein", "eine", "er", "sie", "es", "wir", "ich", "el", "los", "las", "una", "lo",
     "он", "она", "они", "в", "на", "и", "но", "він", "вона", "вони", "у",
 }
-_GERMANIC_NOUNS = {"de", "lb"}  # every noun is capitalised: only runs of two or more capitalised words
+_GERMANIC_NOUNS = {"de", "lb"}
+_OPENS = re.compile(r"[.!?:«“\"]\s*$")  # what comes before a word that opens a sentence
+_LOWER_PART = re.compile(r"-[^\W\d_]*[a-zà-ÿа-яё]")  # "Afro-américain"
+_UPPER_PART = re.compile(r"-[A-ZÀ-ÞА-Я]")  # "Jessica-Rose"  # every noun is capitalised: only runs of two or more capitalised words
 
 
-def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str = "", unknown_words: bool = True) -> list[str]:
+@lru_cache(maxsize=4096)  # keyed on the whole context too: kept small
+def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str = "",
+                unknown_words: bool = True) -> tuple[str, ...]:
     """Whole names: runs of capitalised words. A word opening a sentence is a name when another
     capitalised word follows it ("Sergei Lavrov said"), when the article writes it with a capital
     elsewhere inside a sentence, or when the article never writes it in lower case."""
@@ -206,14 +218,14 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
 
     def capital(word: str) -> bool:
         # "Afro-américain", "Williams'": a compound with a lower-case part, a possessive
-        if re.search(r"-[^\W\d_]*[a-zà-ÿа-яё]", word) and not re.search(r"-[A-ZÀ-ÞА-Я]", word) or word.endswith(("'", "’")):
+        if _LOWER_PART.search(word) and not _UPPER_PART.search(word) or word.endswith(("'", "’")):
             return False
         return word[0].isupper() and len(word) >= 3 and word.lower() not in _NOT_NAMES \
             and not (word.isupper() and len(word) > 6) and not _is_calendar(word, lex)
 
     for k, m in enumerate(tokens):
         word = m.group(0)
-        opening = k == 0 or re.search(r"[.!?:«“\"]\s*$", text[tokens[k - 1].end():m.start()] or "")
+        opening = k == 0 or _OPENS.search(text[tokens[k - 1].end():m.start()] or "")
         if capital(word) and opening and not run:
             follows = k + 1 < len(tokens) and capital(tokens[k + 1].group(0)) \
                 and not text[m.end():tokens[k + 1].start()].strip()
@@ -229,22 +241,46 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
         else:
             close()
     close()
-    return names
+    return tuple(names)
 
 
 def _lower_case_inside(word: str, text: str) -> bool:
     """Whether ``text`` also writes ``word`` in lower case: a common word that opens a sentence."""
-    return re.search(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)", text) is not None
+    return word.lower() in _words_of(text)[0]
 
 
 def _capitalised_inside(word: str, text: str) -> bool:
-    """Whether ``text`` has ``word`` with its capital inside a sentence (after a lower-case word)."""
-    return re.search(r"(?<=[a-zà-ÿа-яёіїєґ,;]\s)" + re.escape(word) + r"\b", text) is not None
+    """Whether ``text`` has ``word`` with its capital inside a sentence (after a lower-case word
+    or a comma)."""
+    return word in _words_of(text)[1]
+
+
+@lru_cache(maxsize=256)
+def _words_of(text: str) -> tuple[frozenset, frozenset]:
+    """A text's words written in lower case, and those capitalised right after a lower-case word
+    or a comma (inside a sentence). Cached: an article's context is read once per bead."""
+    lower, inside = set(), set()
+    previous = None
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        if word.islower():
+            lower.add(word)
+        elif word[0].isupper() and previous is not None:
+            gap = text[previous.end():m.start()]
+            if gap.isspace() and (previous.group(0).islower() or previous.group(0)[-1] in ",;") or gap.strip() in (",", ";"):
+                inside.add(word)
+        previous = m
+    return frozenset(lower), frozenset(inside)
 
 
 def _is_calendar(word: str, lex: Lexicon | None) -> bool:
-    if lex is None:
-        return False
+    return lex is not None and _calendar_word(word, lex.lang)
+
+
+@lru_cache(maxsize=4096)
+def _calendar_word(word: str, lang: str) -> bool:
+    """Whether a capitalised word is a weekday or a month of ``lang`` (not a name)."""
+    lex = lexicon(lang)
     for name in ("weekdays", "months"):
         for p in lex.sequences.get(name, ()):
             if p.fullmatch(word) or p.match(word):
@@ -252,6 +288,7 @@ def _is_calendar(word: str, lex: Lexicon | None) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def _key(word: str) -> str:
     """A transliterated name word with the usual spelling variants of romanisations folded
     ("Shmyhal" and "Шмигаль" both "shmihal", "Selenskyj" and "Zelensky" near)."""
@@ -262,26 +299,52 @@ def _key(word: str) -> str:
     return k
 
 
-def _keys(text: str) -> list[str]:
-    return [k for k in (_key(t) for t in _TOKEN.findall(text)) if len(k) >= 3]
+@lru_cache(maxsize=256)
+def _keys(text: str) -> tuple[str, ...]:
+    """The name keys of a text's words (cached: an article's context is read once per bead)."""
+    return tuple(k for k in (_key(t) for t in _TOKEN.findall(text)) if len(k) >= 3)
 
 
+@lru_cache(maxsize=65536)
 def _same_name(a: str, b: str) -> bool:
     """Two transliterated name tokens of one name: equal, one the other with a case ending
     ("putina"/"putin"), or a spelling of it ("zelenskyy"/"selenskyj")."""
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
-    if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3:
+    if len(short) < 4 or len(long_) - len(short) > len(long_) // 2:
+        return False  # a ratio of 0.75 cannot be reached (it needs the lengths close)
+    if long_.startswith(short) and len(long_) - len(short) <= 3:
         return True
-    return len(short) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+    if a[0] != b[0] and a[-1] != b[-1]:
+        return False  # spellings of one name keep its first or its last letter
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
 
 
-def _present(name: str, keys: list[str]) -> bool:
+@lru_cache(maxsize=512)
+def _key_index(keys: tuple[str, ...]) -> tuple[frozenset, dict, dict]:
+    """Keys as a set and grouped by first and by last letter (``_same_name`` needs one of them)."""
+    first: dict[str, list[str]] = {}
+    last: dict[str, list[str]] = {}
+    for k in set(keys):
+        first.setdefault(k[0], []).append(k)
+        last.setdefault(k[-1], []).append(k)
+    return frozenset(keys), first, last
+
+
+def _has_name(part: str, keys: tuple[str, ...]) -> bool:
+    exact, first, last = _key_index(keys)
+    if part in exact:
+        return True
+    return any(_same_name(part, k) for k in first.get(part[0], ())) or \
+        any(_same_name(part, k) for k in last.get(part[-1], ()))
+
+
+def _present(name: str, keys: tuple[str, ...]) -> bool:
     """A name is present when its last word is (a surname, "Union" of "European Union"): a title
     before it ("Minister", "ministre") says nothing of who it is."""
     parts = _keys(name)
-    return bool(parts) and any(_same_name(parts[-1], k) for k in keys)
+    return bool(parts) and _has_name(parts[-1], keys)
 
 
 def _full_name(name: str) -> bool:
@@ -289,12 +352,12 @@ def _full_name(name: str) -> bool:
     return len(words) >= 2 and all(w.isalpha() and w[0].isupper() and len(w) >= 2 for w in words)
 
 
-def _any_word_present(name: str, keys: list[str]) -> bool:
+def _any_word_present(name: str, keys) -> bool:
     """Whether the first or the last word of a name is in the passage ("Funke" of "Funke
     Mediengruppe" in "groupe de médias Funke"): then the name is still there, in another form. A
     title inside it ("Minister" of "Foreign Minister Dmytro Kuleba") says nothing."""
     parts = _keys(name)
-    return bool(parts) and any(_same_name(p, k) for p in {parts[0], parts[-1]} for k in keys)
+    return bool(parts) and any(_has_name(p, keys) for p in {parts[0], parts[-1]})
 
 
 def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_context,
@@ -449,7 +512,8 @@ _CONDITIONAL = re.compile(r"^(?:aurai|serai|habría|teria|avrebbe|sarebbe)", re.
 _SUBORDINATE = re.compile(r"(?:\bque\b|\bqu['’]|\bche\b|\bsi\b)[^.;:!?]*$", re.IGNORECASE)
 
 
-def _markers(pattern: re.Pattern, text: str, lex: Lexicon, kind: str) -> list[str]:
+@lru_cache(maxsize=_CACHE)
+def _markers(pattern: re.Pattern, text: str, lex: Lexicon, kind: str) -> tuple[str, ...]:
     """Matches of a marker pattern; for ``hedge``, a Romance conditional inside a subordinate
     clause ("a annoncé qu'un dispositif serait mis en place") is the future in the past of
     reported speech, not the journalistic conditional, and does not count."""
@@ -458,7 +522,7 @@ def _markers(pattern: re.Pattern, text: str, lex: Lexicon, kind: str) -> list[st
         if kind == "hedge" and _CONDITIONAL.match(m.group(0)) and _SUBORDINATE.search(text[max(0, m.start() - 80):m.start()]):
             continue
         out.append(m.group(0))
-    return out
+    return tuple(out)
 
 
 def _genders(text: str, lex: Lexicon) -> tuple[set[str], list[str]]:

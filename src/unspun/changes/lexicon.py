@@ -15,9 +15,10 @@ SINGLE = ("negation", "negation_weak", "hedge", "hedge_weak", "claim", "speech",
 SEQUENCES = {"weekdays": 7, "months": 12, "relative": 3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
-    """The compiled patterns of one language; ``None`` where the language has no list."""
+    """The compiled patterns of one language; ``None`` where the language has no list. One object
+    per language (``lexicon`` is cached), hashed by identity, so results can be cached by it."""
 
     lang: str
     patterns: dict[str, re.Pattern | None] = field(default_factory=dict)

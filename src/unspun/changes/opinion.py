@@ -23,6 +23,17 @@ def _unquoted(text: str) -> str:
     return " ".join(out)
 
 
+def _persona_spans(article: Article) -> list[tuple[int, int]]:
+    """The article's persona spans, found once per loaded article (a trace compares one article
+    with every candidate)."""
+    key = ("_persona_spans", len(article.text), hash(article.text))
+    cached = article.meta.get("_persona_spans")
+    if cached is None or cached[0] != key:
+        cached = (key, [(f.start, f.end) for f in find_artifacts(article) if f.kind == "persona"])
+        article.meta["_persona_spans"] = cached
+    return cached[1]
+
+
 def opinion_sentences(article: Article, rows: list[dict]) -> set[int]:
     """Indices of the derived article's inserted sentences that are opinion (module doc)."""
     inserted = [r["derived"][0] for r in rows if r["role"] == "inserted" and r["derived"]]
@@ -30,7 +41,7 @@ def opinion_sentences(article: Article, rows: list[dict]) -> set[int]:
         return set()
     ruleset, _ = rules_for(article.lang)
     lex = lexicon(article.lang)
-    persona = [(f.start, f.end) for f in find_artifacts(article) if f.kind == "persona"]
+    persona = _persona_spans(article)
     out = set()
     for i in inserted:
         s = article.sentences[i]

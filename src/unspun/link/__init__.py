@@ -245,8 +245,9 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     derived, source = (a, b) if a_derived else (b, a)
     oriented_beads = beads if a_derived else _swap(beads)
     furniture_d, furniture_s = (furniture_a, furniture_b) if a_derived else (furniture_b, furniture_a)
+    # Changes are looked for in linked pairs only: an unlinked pair's rows only name its kind.
     rows = roles(derived, source, oriented_beads, settings.align_min_score, settings.verbatim_overlap, strong,
-                 furniture=(furniture_d, furniture_s))
+                 furniture=(furniture_d, furniture_s), with_changes=linked)
     counts: dict[str, int] = {}
     for r in rows:  # the kind follows how sentences were carried over, whatever was changed in them
         counts[r["aligned_as"]] = counts.get(r["aligned_as"], 0) + 1

@@ -57,7 +57,7 @@ def _trim(bead: Bead, min_score: float) -> Bead:
 
 def roles(derived: Article, source: Article, beads: list[Bead], min_score: float,
           verbatim_overlap: float, translation_score: float,
-          furniture: tuple[list[bool], list[bool]] | None = None) -> list[dict]:
+          furniture: tuple[list[bool], list[bool]] | None = None, with_changes: bool = True) -> list[dict]:
     """The alignment as JSON-able rows ``{"derived", "source", "role", "score", "detail"}``, in
     derived order, with omitted source sentences placed after the row that precedes them.
 
@@ -83,7 +83,7 @@ def roles(derived: Article, source: Article, beads: list[Bead], min_score: float
         near = [j for j in (min(bead.source) - 1, max(bead.source) + 1) if 0 <= j < len(source.sentences)] \
             if bead.source else []
         changes = find_changes(d_text, s_text, derived.lang, source.lang, derived.text, source.text,
-                               facts_only=not sure, source_nearby=_text(source, near))
+                               facts_only=not sure, source_nearby=_text(source, near)) if with_changes else []
         detail = None
         aligned_as = role
         if changes:
