@@ -90,12 +90,14 @@ def test_store_links_replace_and_cascade(store):
         store.add_article(x, "m")
     link = {"derived": a.id, "source": "b", "kind": "translation", "confidence": 0.9, "direction": "dated",
             "derived_coverage": 1.0, "source_coverage": 1.0}
-    rows = [{"derived": [0], "source": [0], "role": "translated", "score": 0.9, "detail": None}]
+    change = {"type": "number", "source": "5%", "derived": "7 %", "reason": "the source gives another figure"}
+    rows = [{"derived": [0], "source": [0], "role": "altered", "score": 0.9, "detail": "number: 5% → 7 %",
+             "changes": [change]}]
     store.put_link(link, rows, "m", {})
     store.put_link({**link, "confidence": 0.8}, rows, "m", {})
     assert len(store.links()) == 1 and store.links()[0]["confidence"] == 0.8
-    assert store.alignment(a.id, "b") == [{"derived": [0], "source": [0], "role": "translated", "score": 0.9,
-                                            "detail": None}]
+    # the rows come back with their changes (migration 4)
+    assert store.alignment(a.id, "b") == rows
     store.db.execute("DELETE FROM articles WHERE id = 'b'")
     assert store.links() == [] and store.count("alignments") == 0
 
