@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 
 from unspun.cli import main
+from unspun.store import Store
 
 BODY = "Estonia, Latvia and Lithuania disconnected their electricity systems from the Russian grid on Saturday."
 
@@ -18,6 +19,7 @@ def run(*args):
 
 
 def test_cli_trace_unknown_id_says_what_to_do(tmp_path):
+    Store(str(tmp_path / "x.db")).close()
     r = run("trace", "no-such-article", "--db", tmp_path / "x.db")
     assert r.exit_code == 1
     assert r.output.strip() == (
@@ -103,3 +105,83 @@ def test_cli_eval_real_without_texts_says_how_to_rebuild_them(tmp_path):
     assert r.output.strip() == (
         f"Error: {tmp_path / 'none.jsonl'} is missing. Rebuild the texts first: see "
         "../shared/data/real/README.md and scripts/real_texts.py")
+
+
+# -- stores: never created by reading, never deleted on advice, shared by many writers ----------
+
+def test_cli_read_commands_never_create_a_store(tmp_path):
+    missing = tmp_path / "typo.db"
+    runner = CliRunner()
+    for args in (["links"], ["articles"], ["rejected"], ["link"], ["trace", "some-id"]):
+        r = runner.invoke(main, [*args, "--db", str(missing)])
+        assert r.exit_code == 1, (args, r.output)
+        assert "No store at" in r.output and "delete" not in r.output, r.output
+        assert not missing.exists() and not list(tmp_path.iterdir()), args
+
+
+def test_cli_ingest_creates_a_store_and_says_so_once(tmp_path):
+    db = tmp_path / "new.db"
+    doc = tmp_path / "a.txt"
+    doc.write_text("Ein kurzer Artikel über das Wetter in Berlin. Es regnet seit Tagen ohne Pause.", encoding="utf-8")
+    r = CliRunner().invoke(main, ["ingest", str(doc), "--db", str(db)])
+    assert r.exit_code == 0 and db.exists(), r.output
+    assert r.output.count("creating a new store") == 1
+    r = CliRunner().invoke(main, ["ingest", str(doc), "--db", str(db)])
+    assert "creating a new store" not in r.output
+
+
+def _unspun(*args, env=None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", "from unspun.cli import main; main()", *args],
+                          capture_output=True, text=True, env=env, timeout=600)
+
+
+def test_cli_concurrent_ingests_of_one_file_all_finish(tmp_path):
+    # Three processes ingest the same file into one existing store at once: the duplicate check
+    # and the insert used to race (sqlite3.IntegrityError traceback); every process finishes and
+    # the store holds the article once.
+    from concurrent.futures import ThreadPoolExecutor
+
+    db = str(tmp_path / "shared.db")
+    seed = tmp_path / "seed.txt"
+    seed.write_text("Ein erster Artikel über den Hafen von Hamburg. Die Schiffe warten seit Tagen.", encoding="utf-8")
+    assert _unspun("ingest", str(seed), "--db", db).returncode == 0
+    doc = tmp_path / "same.txt"
+    doc.write_text("Der Stadtrat hat am Montag einen neuen Haushalt beschlossen. Die Opposition stimmte "
+                   "dagegen und kündigte eine Klage an. Die Schulen bekommen mehr Geld.", encoding="utf-8")
+    with ThreadPoolExecutor(3) as pool:
+        runs = list(pool.map(lambda _: _unspun("ingest", str(doc), "--db", db, "--json"), range(3)))
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert "Traceback" not in run.stderr
+    results = [json.loads(run.stdout) for run in runs]
+    assert sum(r["ingested"] for r in results) == 1 and sum(r["duplicates"] for r in results) == 2
+    with Store(db) as store:
+        assert store.count("articles") == 2
+
+
+def test_cli_a_locked_store_says_wait_and_names_the_writer(tmp_path):
+    import os
+    import sqlite3
+
+    db = str(tmp_path / "busy.db")
+    Store(db).close()
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        doc = tmp_path / "b.txt"
+        doc.write_text("Die Feuerwehr rückte in der Nacht zu einem Brand in einer Lagerhalle aus. "
+                       "Verletzt wurde niemand.", encoding="utf-8")
+        run = _unspun("ingest", str(doc), "--db", db, env={**os.environ, "UNSPUN_BUSY_TIMEOUT": "1"})
+        assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr[-2000:]
+        message = run.stdout + run.stderr
+        assert "locked" in message and "wait" in message and "retry" in message
+        assert "delete" not in message
+        assert str(os.getpid()) in message  # the process holding the lock is named
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(db) as store:
+        assert store.count("articles") == 0  # nothing half-written

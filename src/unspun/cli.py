@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .errors import UnspunError
+from .errors import StoreError, UnspunError
 from .settings import SETTINGS, Settings
 
 console = Console()
@@ -40,12 +41,36 @@ def _staged(progress: Progress, prefix: str):
     return on_progress
 
 
+def _db_argument() -> str:
+    """The --db the command line names (or UNSPUN_DB, or the default)."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--db="):
+            return arg[5:]
+    return os.environ.get("UNSPUN_DB") or "unspun.db"
+
+
 class _Group(click.Group):
     """Turns library errors into one clear line and exit status 1 (library code never exits)."""
 
     def invoke(self, ctx):
+        import sqlite3
+
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                from .errors import StoreBusy
+                from .store import holders
+
+                db = _db_argument()
+                who = holders(db)
+                raise StoreBusy(f"The store {db!r} stayed locked by another writer"
+                                + (f" ({'; '.join(who)})" if who else "")) from exc
         except UnspunError as exc:
             err_console.print(f"[bold red]Error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True)
             sys.exit(1)
@@ -58,9 +83,16 @@ set_option = click.option("--set", "overrides", multiple=True, metavar="NAME=VAL
                           help="Override a setting (see `unspun settings`). Repeatable.")
 
 
-def _store(db: str):
+def _store(db: str, create: bool = False, announce: bool = True):
+    """The store at ``db``. Only commands that store things create one (and say so once); the
+    others fail on a missing path, so a mistyped --db never leaves an empty store behind."""
     from .store import Store
 
+    if db != ":memory:" and not os.path.exists(db):
+        if not create:
+            raise StoreError(f"No store at {db!r}", "Check the --db path (or UNSPUN_DB); `unspun ingest` creates a store")
+        if announce:  # (not in --json output, which stays one JSON document)
+            err_console.print(f"[dim]creating a new store at {escape(db)}[/dim]", highlight=False)
     return Store(db)
 
 
@@ -162,7 +194,7 @@ def ingest(paths, db, as_json, overrides, feeds, mapping, link):
         from .ingest.feeds import read_feed
 
         streams += [read_feed(f, settings) for f in feeds]
-    _run_ingest(itertools.chain(*streams), _store(db), settings, as_json, link, db)
+    _run_ingest(itertools.chain(*streams), _store(db, create=True, announce=not as_json), settings, as_json, link, db)
 
 
 @main.command()
@@ -186,7 +218,8 @@ def fetch(urls, db, as_json, overrides, urls_file, no_robots, link):
         raise click.UsageError("give at least one URL or --urls-file")
     settings = Settings.from_pairs(list(overrides))
     with Fetcher(settings, respect_robots=not no_robots) as fetcher:
-        _run_ingest(fetcher.fetch_articles(targets), _store(db), settings, as_json, link, db)
+        _run_ingest(fetcher.fetch_articles(targets), _store(db, create=True, announce=not as_json), settings, as_json,
+                    link, db)
 
 
 def _watch_event(kind: str, message: str) -> None:
@@ -216,7 +249,7 @@ def watch(db, overrides, feeds_file, interval, outlets, log_path, webhook, itera
 
     settings = Settings.from_pairs(list(overrides))
     try:
-        watcher = Watcher(_store(db), feeds_file, interval, outlets=list(outlets) or None, log_path=log_path,
+        watcher = Watcher(_store(db, create=True), feeds_file, interval, outlets=list(outlets) or None, log_path=log_path,
                           webhook=webhook, settings=settings,
                           on_alert=lambda alert: console.print(escape(format_alert(alert)), highlight=False),
                           on_event=_watch_event)
@@ -348,7 +381,7 @@ def trace(target, db, as_json, overrides, limit):
     from .web.service import resolve_target, trace_article
 
     settings = Settings.from_pairs(list(overrides))
-    store = _store(db)
+    store = _store(db, create=Path(target).is_file(), announce=not as_json)  # a file is ingested first: stored
     article = resolve_target(store, target, settings)
     result = trace_article(store, article, settings, limit=limit)
     if as_json:
@@ -375,7 +408,7 @@ def artifacts(target, db, as_json, overrides):
     from .web.service import resolve_target
 
     settings = Settings.from_pairs(list(overrides))
-    store = _store(db)
+    store = _store(db, create=Path(target).is_file(), announce=not as_json)
     article = resolve_target(store, target, settings)
     result = detect(article)
     if as_json:

@@ -35,7 +35,13 @@ class ArticleNotFound(UnspunError):
 
 
 class StoreError(UnspunError):
-    hint = "Check the --db path; delete the file to start a fresh store"
+    hint = "Check the --db path (or UNSPUN_DB); a store is never repaired by deleting it: see `unspun --help`"
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store's write lock for longer than the wait allows."""
+
+    hint = "Another unspun process is writing to this store: wait for it to finish, or retry; nothing was lost"
 
 
 class SchemaTooNew(StoreError):

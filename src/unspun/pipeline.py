@@ -20,6 +20,8 @@ so each article is embedded at most once, and only if alignment needs it (docs/s
 """
 from __future__ import annotations
 
+import sqlite3
+
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -105,7 +107,16 @@ def store_article(article: Article, store: Store, settings: Settings) -> tuple[s
     else:
         _check_two_tier(settings)
         doc = None  # two-tier: embedded on demand (ensure_vectors) when alignment needs it
-    store.add_article(article, encoder_model_id(settings.encoder), doc, article_minhash(article, settings.minhash_perm))
+    try:
+        store.add_article(article, encoder_model_id(settings.encoder), doc,
+                          article_minhash(article, settings.minhash_perm))
+    except sqlite3.IntegrityError:
+        # Another process stored the same text (or took the id) between the check above and
+        # this write: the duplicate check and the insert race, the database decides.
+        existing = store.id_for_hash(article.content_hash)
+        if existing is not None:
+            return "duplicate", existing
+        raise RejectedInput("duplicate-id", f"id {article.id!r} is already used by a different article")
     if settings.detect_artifacts:
         _detect_artifacts(article, store)
     return "ingested", article.id

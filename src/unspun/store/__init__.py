@@ -7,6 +7,7 @@ re-running skips what is already there.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -59,7 +60,9 @@ class Store:
     def __init__(self, path: str | Path = "unspun.db"):
         self.path = str(path)
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            # A writer waits its turn this long (UNSPUN_BUSY_TIMEOUT seconds) before giving up.
+            self.db = sqlite3.connect(self.path, timeout=_busy_timeout(), isolation_level=None,
+                                      check_same_thread=False)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
@@ -365,6 +368,33 @@ class Store:
 
     def rejected(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute("SELECT input, reason, message, at FROM rejected ORDER BY id")]
+
+
+def _busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("UNSPUN_BUSY_TIMEOUT", "60")))
+    except ValueError:
+        return 60.0
+
+
+def holders(path: str) -> list[str]:
+    """Other processes that have the store file (or its WAL) open, as "PID command" (Linux /proc;
+    empty elsewhere or when they cannot be read): named in a "store is busy" error."""
+    target = {os.path.realpath(path), os.path.realpath(path) + "-wal"}
+    out = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return out
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if any(os.path.realpath(fd) in target for fd in (entry / "fd").iterdir()):
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+                out.append(f"{entry.name} {cmd[:120]}")
+        except OSError:
+            continue
+    return out
 
 
 class _Transaction:
