@@ -185,3 +185,39 @@ def test_cli_a_locked_store_says_wait_and_names_the_writer(tmp_path):
         holder.close()
     with Store(db) as store:
         assert store.count("articles") == 0  # nothing half-written
+
+
+def test_cli_check_finds_and_repairs_an_index_out_of_step(tmp_path):
+    import sqlite3
+
+    db = str(tmp_path / "c.db")
+    docs = []
+    for i, text in enumerate(("Der Bürgermeister eröffnete am Montag die neue Brücke über den Fluss. Tausende kamen.",
+                              "Die Polizei sucht nach einem entlaufenen Känguru im Stadtpark. Es wurde zuletzt am See gesehen.")):
+        docs.append(tmp_path / f"{i}.txt")
+        docs[-1].write_text(text, encoding="utf-8")
+    assert run("ingest", *docs, "--db", db, "--link").exit_code == 0
+    r = run("check", "--db", db, "--json")
+    result = json.loads(r.output)
+    assert r.exit_code == 0 and result["ok"], result
+    assert result["checks"]["vectors"]["articles_without_sentence_vectors"] == 0
+    # The index beside the store describes another store (a copied file): found, then rebuilt.
+    side = sqlite3.connect(db + ".candidates")
+    side.execute("UPDATE items SET article_id = 'someone-else' WHERE key = (SELECT MAX(key) FROM items)")
+    side.commit()
+    side.close()
+    r = run("check", "--db", db, "--json")
+    assert r.exit_code == 1 and "not this store's" in json.loads(r.output)["checks"]["index"]["problem"]
+    r = run("check", "--db", db, "--repair", "--json")
+    result = json.loads(r.output)
+    assert r.exit_code == 0 and result["ok"] and result["repaired"], result
+    assert json.loads(run("check", "--db", db, "--json").output)["ok"]
+    # A vector of the wrong length is damage to the store: reported, never deleted.
+    store = sqlite3.connect(db)
+    store.execute("UPDATE vectors SET vector = x'00' WHERE hash = (SELECT hash FROM vectors LIMIT 1)")
+    store.commit()
+    store.close()
+    r = run("check", "--db", db, "--repair", "--json")
+    result = json.loads(r.output)
+    assert r.exit_code == 1 and result["checks"]["vectors"]["rows_of_wrong_length"] == 1
+    assert run("check", "--db", str(tmp_path / "missing.db")).exit_code == 1

@@ -509,6 +509,38 @@ def eval_real_cmd(real_dir, texts, clusters, as_json, overrides, cache):
 
 
 
+@main.command()
+@db_option
+@json_option
+@set_option
+@click.option("--repair", is_flag=True, help="Rebuild the candidate index and drop orphaned rows (nothing stored is lost).")
+def check(db, as_json, overrides, repair):
+    """Verify a store: SQLite integrity, every link's articles present, vectors of the encoder's
+    dimension, the candidate index in step with the store. Exit status 1 while a problem remains."""
+    from .embed import get_encoder
+    from .store.check import check_store
+
+    settings = Settings.from_pairs(list(overrides))
+    encoder = get_encoder(settings.encoder)
+    store = _store(db)
+    try:
+        result = check_store(store, encoder.model_id, encoder.dim, settings, repair=repair)
+    finally:
+        store.close()
+    if as_json:
+        _dump(result)
+    else:
+        for name, c in result["checks"].items():
+            mark = "[green]ok[/green]" if c["ok"] else "[bold red]problem[/bold red]"
+            details = ", ".join(f"{k} {v}" for k, v in c.items() if k != "ok" and v not in (None, [], 0, ""))
+            console.print(f"{mark:<30} {name}: {escape(details)}", highlight=False, soft_wrap=True)
+        for line in result["repaired"]:
+            console.print(f"[yellow]repaired[/yellow] {escape(line)}", highlight=False, soft_wrap=True)
+        console.print("store is sound" if result["ok"] else "problems remain: see above (--repair rebuilds the index)")
+    if not result["ok"]:
+        sys.exit(1)
+
+
 @main.command(name="eval-changes")
 @click.option("--dev", "dev_dir", default="../shared/data/dev", show_default=True,
               type=click.Path(exists=True, file_okay=False), help="The dev corpora (WMT21, SemEval samples).")
