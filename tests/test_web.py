@@ -455,3 +455,41 @@ def test_web_service_trace_is_the_cli_trace(db):
 
     with pytest.raises(ArticleNotFound):
         resolve_target(store, "no-such-article", Settings())
+
+
+# -- under load: reads never wait for a trace; traces are bounded ------------------------------
+
+def test_web_pages_do_not_wait_for_a_running_trace(client, db):
+    import time
+
+    web = client.app.web
+    article_id = _id(_store(db), "fr-spun")
+    assert web.lock.acquire(timeout=5)  # a trace (or a pasted text's write) is running
+    try:
+        for path in ("/", "/search?q=Russie", f"/articles/{quote(article_id, safe='')}", "/outlets", "/network",
+                     "/api/search?q=OTAN"):
+            started = time.perf_counter()
+            r = client.get(path)
+            assert r.status_code == 200, (path, r.text[:300])
+            assert time.perf_counter() - started < 5, path
+    finally:
+        web.lock.release()
+
+
+def test_web_traces_beyond_the_slots_get_a_busy_answer(client, db):
+    web = client.app.web
+    taken = 0
+    while web.trace_slots.acquire(blocking=False):  # every slot running or waiting
+        taken += 1
+    try:
+        assert taken == web.slot_count >= 1
+        r = client.post("/api/trace", json={"text": "Un texte à tracer. Il a deux phrases."})
+        assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+        assert r.json()["error"]["code"] == "busy" and "retry" in r.json()["error"]["hint"]
+        r = client.get("/trace", params={"id": _id(_store(db), "fr-spun")})
+        assert r.status_code == 503 and "retry" in r.text
+    finally:
+        for _ in range(taken):
+            web.trace_slots.release()
+    r = client.get("/trace.json", params={"id": _id(_store(db), "fr-spun")})
+    assert r.status_code == 200 and r.json()["sources"]

@@ -41,12 +41,20 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        " base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
+# Traces that may run or wait at once (one runs: they share the model and the candidate index).
+TRACE_SLOTS = 4
+
+
 class UploadTooLarge(UnspunError):
     hint = "Upload a single article; the limit is set with `unspun serve --max-upload-bytes`"
 
 
 class BadRequest(UnspunError):
     hint = "See docs/web.md for the JSON API"
+
+
+class ServerBusy(UnspunError):
+    hint = "Every trace slot is taken; retry in a few seconds (pages and searches are not affected)"
 
 
 class Unauthorized(UnspunError):
@@ -201,12 +209,20 @@ def _query_pairs(scope) -> list[tuple[str, str]]:
 class WebApp:
     """Holds the store, settings and templates; its methods are the routes."""
 
-    def __init__(self, db_path: str | Path, settings: Settings | None, max_upload_bytes: int):
+    def __init__(self, db_path: str | Path, settings: Settings | None, max_upload_bytes: int,
+                 trace_slots: int = TRACE_SLOTS):
+        self.db_path = str(db_path)
         self.store = Store(db_path)
         self.settings = settings or Settings()
         self.max_upload_bytes = max_upload_bytes
-        # One connection and one model serve every request; requests take turns.
+        # Traces (and the writes a pasted text makes) use one connection, the candidate index and
+        # the model, and take turns; at most ``trace_slots`` wait or run, the next gets "busy".
+        # Pages and searches only read: each server thread has its own connection (SQLite in WAL
+        # mode lets readers run beside a writer), so they never wait for a trace.
         self.lock = threading.RLock()
+        self.slot_count = trace_slots
+        self.trace_slots = threading.BoundedSemaphore(trace_slots)
+        self._readers = threading.local()
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(
@@ -216,6 +232,22 @@ class WebApp:
         )
         self.env.globals.update(ROLES=render.ROLES, ROLE_HELP=render.ROLE_HELP, CHANGE_TYPES=render.CHANGE_TYPES,
                                 qs=_qs, json_data=_json_data)
+
+    def reader(self) -> Store:
+        """This thread's read connection to the store."""
+        store = getattr(self._readers, "store", None)
+        if store is None:
+            store = self._readers.store = Store(self.db_path)
+        return store
+
+    def traced(self, work):
+        """Run a trace's ``work()`` in a trace slot; ``ServerBusy`` when none is free."""
+        if not self.trace_slots.acquire(blocking=False):
+            raise ServerBusy(f"{self.slot_count} traces are already running or waiting")
+        try:
+            return work()
+        finally:
+            self.trace_slots.release()
 
     # -- rendering --------------------------------------------------------------------------
     def page(self, request: Request, template: str, data: Any, status: int = 200, **context) -> Response:
@@ -234,18 +266,18 @@ class WebApp:
         if isinstance(exc, HTTPException):
             message = {404: "No such page", 405: "This method is not allowed here"}.get(exc.status_code, exc.detail)
             hint = "See docs/web.md for the pages and the JSON API" if exc.status_code == 404 else None
+        headers = {"Retry-After": str(extra["retry_after_s"])} if "retry_after_s" in extra else None
         if _wants_json(request.scope):
-            return JSON(error_payload(code, str(message), hint, **extra), status_code=status)
+            return JSON(error_payload(code, str(message), hint, **extra), status_code=status, headers=headers)
         html = self.env.get_template("error.html").render(status=status, code=code, message=str(message), hint=hint,
                                                           extra=extra, request=request, path=request.url.path)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status, headers=headers)
 
     # -- pages ------------------------------------------------------------------------------
     def index(self, request: Request) -> Response:
-        with self.lock:
-            data = {"store": service.store_summary(self.store),
-                    "recent": service.search(self.store, limit=10)["results"],
-                    "api": API_ENDPOINTS}
+        store = self.reader()
+        data = {"store": service.store_summary(store), "recent": service.search(store, limit=10)["results"],
+                "api": API_ENDPOINTS}
         return self.page(request, "index.html", data, form={}, max_upload=self.max_upload_bytes)
 
     def api_index(self, request: Request) -> Response:
@@ -257,7 +289,7 @@ class WebApp:
             if _wants_json(request.scope):
                 raise BadRequest("Give the article to trace as ?id=ID, or POST text to /api/trace")
             return RedirectResponse("/", status_code=303)
-        return self._trace_response(request, article_id, _limit(request.query_params.get("limit")))
+        return self.traced(lambda: self._trace_response(request, article_id, _limit(request.query_params.get("limit"))))
 
     async def trace_post(self, request: Request) -> Response:
         form = await request.form(max_files=1, max_fields=20, max_part_size=self.max_upload_bytes)
@@ -268,19 +300,18 @@ class WebApp:
             filename, data = upload.filename, await upload.read(self.max_upload_bytes + 1)
         limit = _limit(fields.get("limit"))
         try:
-            article_id = await run_in_threadpool(self._store_form, fields, filename, data)
+            article_id = await run_in_threadpool(self.traced, lambda: self._store_form(fields, filename, data))
         except UnspunError as exc:
             if _wants_json(request.scope):
                 raise
             status, code, extra = _classify(exc)
-            with self.lock:
-                data = {"store": service.store_summary(self.store), "recent": [], "api": API_ENDPOINTS}
+            data = {"store": service.store_summary(self.reader()), "recent": [], "api": API_ENDPOINTS}
             return self.page(request, "index.html", data, status=status, form=fields,
                              error={"code": code, "message": str(exc.args[0] if exc.args else exc),
                                     "hint": exc.hint or None, **extra},
                              max_upload=self.max_upload_bytes)
         if _wants_json(request.scope):
-            return await run_in_threadpool(self._trace_response, request, article_id, limit)
+            return await run_in_threadpool(self.traced, lambda: self._trace_response(request, article_id, limit))
         return RedirectResponse(f"/trace?{urlencode({'id': article_id, 'limit': limit})}", status_code=303)
 
     def _store_form(self, fields: dict, filename: str | None, data: bytes | None) -> str:
@@ -324,7 +355,7 @@ class WebApp:
                     article_id = body["id"]
                 return self._trace_response(request, article_id, limit, force_json=True)
 
-        return await run_in_threadpool(run)
+        return await run_in_threadpool(self.traced, run)
 
     def _trace_response(self, request: Request, article_id: str, limit: int, force_json: bool = False) -> Response:
         with self.lock:
@@ -345,30 +376,30 @@ class WebApp:
 
     def article(self, request: Request) -> Response:
         article_id = request.path_params["article_id"]
-        with self.lock:
-            if (request.scope.get("unspun.json_suffix_of") and not self.store.has_article(article_id)
-                    and self.store.has_article(article_id + ".json")):
-                # the id itself ends in ".json": this is the HTML page of that article
-                request.scope["unspun.json"] = False
-                article_id += ".json"
-            detail = service.article_detail(self.store, article_id)
-            article = self.store.get_article(article_id)
-            paragraphs = render.article_sentences(article, detail["artifacts"])
+        store = self.reader()
+        if (request.scope.get("unspun.json_suffix_of") and not store.has_article(article_id)
+                and store.has_article(article_id + ".json")):
+            # the id itself ends in ".json": this is the HTML page of that article
+            request.scope["unspun.json"] = False
+            article_id += ".json"
+        detail = service.article_detail(store, article_id)
+        article = store.get_article(article_id)
+        paragraphs = render.article_sentences(article, detail["artifacts"])
         return self.page(request, "article.html", detail, paragraphs=paragraphs)
 
     def search(self, request: Request) -> Response:
         p = request.query_params
         limit = min(max(_int(p.get("limit"), 50), 1), 500)
         offset = max(_int(p.get("offset"), 0), 0)
-        with self.lock:
-            try:
-                    result = service.search(self.store, p.get("q", ""), outlet=p.get("outlet") or None,
-                                        lang=p.get("lang") or None, date_from=p.get("from") or None,
-                                        date_to=p.get("to") or None, kind=p.get("kind") or None,
-                                        limit=limit, offset=offset)
-            except ValueError as exc:
-                raise BadRequest(str(exc)) from None
-            facets = service.facets(self.store)
+        store = self.reader()
+        try:
+            result = service.search(store, p.get("q", ""), outlet=p.get("outlet") or None,
+                                    lang=p.get("lang") or None, date_from=p.get("from") or None,
+                                    date_to=p.get("to") or None, kind=p.get("kind") or None,
+                                    limit=limit, offset=offset)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from None
+        facets = service.facets(store)
         for r in result["results"]:
             r["parts"] = service.snippet_parts(r["snippet"])
         data = dict(result, results=[{k: v for k, v in r.items() if k != "parts"} | {"snippet": service.plain_snippet(r["snippet"])}
@@ -382,18 +413,15 @@ class WebApp:
         return self.search(request)
 
     def outlets(self, request: Request) -> Response:
-        with self.lock:
-            data = {"outlets": service.outlets(self.store)}
+        data = {"outlets": service.outlets(self.reader())}
         return self.page(request, "outlets.html", data)
 
     def outlet(self, request: Request) -> Response:
-        with self.lock:
-            data = service.outlet_profile(self.store, request.path_params["domain"])
+        data = service.outlet_profile(self.reader(), request.path_params["domain"])
         return self.page(request, "outlet.html", data)
 
     def network(self, request: Request) -> Response:
-        with self.lock:
-            data = service.network(self.store)
+        data = service.network(self.reader())
         return self.page(request, "network.html", data)
 
 
@@ -418,6 +446,8 @@ def _classify(exc: Exception) -> tuple[int, str, dict]:
         return 422, "rejected", {"reason": exc.reason}
     if isinstance(exc, UploadTooLarge):
         return 413, "too-large", {}
+    if isinstance(exc, ServerBusy):
+        return 503, "busy", {"retry_after_s": 5}
     if isinstance(exc, SettingError):
         return 400, "bad-setting", {}
     if isinstance(exc, BadRequest):
