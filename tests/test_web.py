@@ -107,7 +107,7 @@ def test_web_api_trace_prints_what_the_cli_prints(db, client):
 
 def test_web_trace_by_upload_by_id_and_twin_agree(db, client):
     data = (DEMO / "fr-spun.txt").read_bytes()
-    up = client.post("/trace", files={"file": ("fr-spun.txt", data, "text/plain")},
+    up = client.post("/trace", files={"file": ("fr-spun.txt", data, "text/plain")}, data={"csrf": _csrf(client)},
                      headers={"Accept": "application/json"})
     assert up.status_code == 200, up.text
     article_id = up.json()["article"]["id"]
@@ -115,7 +115,8 @@ def test_web_trace_by_upload_by_id_and_twin_agree(db, client):
     assert client.get("/trace.json", params={"id": article_id}).json() == up.json()
     assert client.post("/api/trace", json={"id": article_id}).json() == up.json()
     # the form redirects to the trace page
-    page = client.post("/trace", files={"file": ("fr-spun.txt", data, "text/plain")}, follow_redirects=False)
+    page = client.post("/trace", files={"file": ("fr-spun.txt", data, "text/plain")}, data={"csrf": _csrf(client)},
+                       follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/trace?id=fr-spun-")
 
 
@@ -171,10 +172,10 @@ def _esc(text):
 
 
 def test_web_trace_form_without_input_shows_the_error(client):
-    r = client.post("/trace", data={"text": "", "id": ""})
+    r = client.post("/trace", data={"text": "", "id": "", "csrf": _csrf(client)})
     assert r.status_code == 400
     assert 'data-code="bad-request"' in r.text and "Paste a text, choose a file or give an article id" in r.text
-    j = client.post("/trace", data={"text": ""}, headers={"Accept": "application/json"})
+    j = client.post("/trace", data={"text": "", "csrf": _csrf(client)}, headers={"Accept": "application/json"})
     assert j.status_code == 400 and j.json()["error"]["code"] == "bad-request"
 
 
@@ -182,14 +183,14 @@ def test_web_trace_rejects_short_text_with_its_reason(client, db):
     r = client.post("/api/trace", json={"text": "Too short."})
     assert r.status_code == 422
     assert r.json()["error"]["code"] == "rejected" and r.json()["error"]["reason"] == "too-short"
-    page = client.post("/trace", data={"text": "Too short."})
+    page = client.post("/trace", data={"text": "Too short.", "csrf": _csrf(client)})
     assert page.status_code == 422 and "too-short" in page.text and "Too short." in page.text
     assert ("pasted text", "too-short") in {(r["input"], r["reason"]) for r in _store(db).rejected()}
 
 
 def test_web_upload_of_binary_is_rejected_not_run(client):
     r = client.post("/trace", files={"file": ("evil.sh", b"#!/bin/sh\n\x00\x01rm -rf /\n" * 20, "text/x-sh")},
-                    headers={"Accept": "application/json"})
+                    data={"csrf": _csrf(client)}, headers={"Accept": "application/json"})
     assert r.status_code == 422
     assert r.json()["error"] == {"code": "rejected", "reason": "binary",
                                  "message": "evil.sh was rejected: the file holds binary data (NUL bytes), not text"}
@@ -202,9 +203,10 @@ def test_web_upload_over_the_limit_is_refused(db):
 
     with TestClient(create_app(db, max_upload_bytes=2000), base_url="http://127.0.0.1") as c:
         big = b"Word " * 20_000
-        r = c.post("/trace", files={"file": ("big.txt", big, "text/plain")}, headers={"Accept": "application/json"})
+        r = c.post("/trace", files={"file": ("big.txt", big, "text/plain")}, data={"csrf": _csrf(c)},
+                   headers={"Accept": "application/json"})
         assert r.status_code == 413 and r.json()["error"]["code"] == "too-large"
-        page = c.post("/trace", files={"file": ("big.txt", big, "text/plain")})
+        page = c.post("/trace", files={"file": ("big.txt", big, "text/plain")}, data={"csrf": _csrf(c)})
         assert page.status_code == 413 and "too-large" in page.text
         # a body that does not announce its size is cut off while it is read
         chunks = (b"x" * 1000 for _ in range(200))
@@ -213,7 +215,8 @@ def test_web_upload_over_the_limit_is_refused(db):
 
 
 def test_web_api_trace_bad_requests(client):
-    assert client.post("/api/trace", content=b"{not json").json()["error"]["code"] == "bad-request"
+    assert client.post("/api/trace", content=b"{not json",
+                       headers={"Content-Type": "application/json"}).json()["error"]["code"] == "bad-request"
     r = client.post("/api/trace", json={"title": "no text"})
     assert r.status_code == 400 and '"text"' in r.json()["error"]["message"]
     assert client.post("/api/trace", json={"text": 42}).status_code == 400
@@ -493,3 +496,41 @@ def test_web_traces_beyond_the_slots_get_a_busy_answer(client, db):
             web.trace_slots.release()
     r = client.get("/trace.json", params={"id": _id(_store(db), "fr-spun")})
     assert r.status_code == 200 and r.json()["sources"]
+
+
+
+def _csrf(client) -> str:
+    """The CSRF token a page of the server hands out (its forms send it back)."""
+    client.get("/")
+    return client.cookies.get("unspun_csrf")
+
+
+# -- forms that write: CSRF and other sites ------------------------------------------------------
+
+def test_web_forms_that_write_need_the_pages_token(client):
+    text = (DEMO / "fr-spun.txt").read_text(encoding="utf-8")
+    # no token, a wrong one: refused, nothing stored
+    for data in ({"text": text}, {"text": text, "csrf": "forged"}):
+        r = client.post("/trace", data=data, headers={"Accept": "application/json"})
+        assert r.status_code == 403 and r.json()["error"]["code"] == "csrf", r.text
+    # the page's own form: its hidden field carries the token of the cookie it set
+    html = client.get("/").text
+    field = re.search(r'<input type="hidden" name="csrf" value="([^"]+)">', html).group(1)
+    assert field == client.cookies.get("unspun_csrf")
+    r = client.post("/trace", data={"text": text, "csrf": field}, follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_web_other_sites_cannot_write(client):
+    text = (DEMO / "fr-spun.txt").read_text(encoding="utf-8")
+    token = _csrf(client)
+    r = client.post("/trace", data={"text": text, "csrf": token}, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403 and "cross-site" in r.text
+    r = client.post("/api/trace", json={"text": text}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert r.status_code == 403
+    # a form elsewhere can only send form encodings to the JSON API: refused
+    r = client.post("/api/trace", content=b'{"text": "x"}', headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415 and r.json()["error"]["code"] == "unsupported-type"
+    # the same origin is fine
+    r = client.post("/api/trace", json={"text": text}, headers={"Origin": "http://127.0.0.1"})
+    assert r.status_code == 200

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hmac
 import json
+import secrets
 import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlsplit, urlencode
 
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
@@ -51,6 +52,21 @@ class UploadTooLarge(UnspunError):
 
 class BadRequest(UnspunError):
     hint = "See docs/web.md for the JSON API"
+
+
+CSRF_COOKIE = "unspun_csrf"
+
+
+class CsrfRejected(UnspunError):
+    hint = "Reload the page and send the form again; other sites cannot send forms to this server"
+
+
+class CrossSite(UnspunError):
+    hint = "Requests that change the store must come from this server's own pages"
+
+
+class UnsupportedType(UnspunError):
+    hint = 'POST a JSON object with Content-Type: application/json: {"text": "..."}'
 
 
 class ServerBusy(UnspunError):
@@ -115,6 +131,17 @@ def _security_headers() -> list[tuple[bytes, bytes]]:
             (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
 
 
+def _same_origin(headers: dict) -> bool:
+    """Whether a request that writes comes from this server's own pages: a browser says where a
+    request comes from (``Origin``, ``Sec-Fetch-Site``); tools that send neither are let through
+    (the token, when there is one, and the CSRF token still apply)."""
+    origin = headers.get("origin")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
+    # "null": this server's pages send no referrer, so a browser hides their origin too
+    return headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
+
 class Guard:
     """Outermost layer: JSON suffixes, Host check, token, body size limit, security headers."""
 
@@ -156,6 +183,9 @@ class Guard:
                             "headers": [(b"location", location.encode("utf-8")), (b"set-cookie", cookie.encode()),
                                         (b"content-length", b"0")] + _security_headers()})
                 return await send({"type": "http.response.body", "body": b""})
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and not _same_origin(headers):
+            return await _send_error(scope, send, 403, "cross-site", "A request from another site cannot change this store",
+                                     CrossSite.hint, self.templates)
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
             return await _send_error(scope, send, 413, "too-large",
@@ -251,11 +281,28 @@ class WebApp:
 
     # -- rendering --------------------------------------------------------------------------
     def page(self, request: Request, template: str, data: Any, status: int = 200, **context) -> Response:
-        """``data`` as JSON when JSON is wanted, else the template with ``data`` and ``context``."""
+        """``data`` as JSON when JSON is wanted, else the template with ``data`` and ``context``.
+        An HTML page carries the CSRF token its forms send back (a cookie and a hidden field)."""
         if _wants_json(request.scope):
             return JSON(data, status_code=status)
-        html = self.env.get_template(template).render(data=data, request=request, path=request.url.path, **context)
-        return HTMLResponse(html, status_code=status)
+        token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+        html = self.env.get_template(template).render(data=data, request=request, path=request.url.path,
+                                                      csrf=token, **context)
+        response = HTMLResponse(html, status_code=status)
+        if request.cookies.get(CSRF_COOKIE) != token:
+            response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+        return response
+
+    @staticmethod
+    def check_csrf(request: Request, fields: dict) -> None:
+        """A form that writes must send back the page's token (double submit). Clients that
+        authenticate with a header (not sent by a browser on its own) need none."""
+        headers = request.headers
+        if headers.get("authorization") or headers.get("x-unspun-token"):
+            return
+        expected, given = request.cookies.get(CSRF_COOKIE, ""), fields.get("csrf", "")
+        if not expected or not hmac.compare_digest(expected.encode(), given.encode()):
+            raise CsrfRejected("The form did not come from this server's page (CSRF token missing or wrong)")
 
     def error(self, request: Request, exc: Exception) -> Response:
         status, code, extra = _classify(exc)
@@ -294,6 +341,7 @@ class WebApp:
     async def trace_post(self, request: Request) -> Response:
         form = await request.form(max_files=1, max_fields=20, max_part_size=self.max_upload_bytes)
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        self.check_csrf(request, fields)
         upload = form.get("file")
         filename, data = None, None
         if upload is not None and not isinstance(upload, str) and upload.filename:
@@ -332,6 +380,12 @@ class WebApp:
         raise BadRequest("Paste a text, choose a file or give an article id")
 
     async def api_trace(self, request: Request) -> Response:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/json" and not request.headers.get("authorization") \
+                and not request.headers.get("x-unspun-token"):
+            # A page elsewhere can post a form to this address, but not a JSON body (the browser
+            # would ask first, and this server never allows other origins).
+            raise UnsupportedType(f"POST /api/trace takes Content-Type: application/json, not {ctype or 'none'!r}")
         try:
             body = json.loads(await request.body() or b"null")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -446,6 +500,10 @@ def _classify(exc: Exception) -> tuple[int, str, dict]:
         return 422, "rejected", {"reason": exc.reason}
     if isinstance(exc, UploadTooLarge):
         return 413, "too-large", {}
+    if isinstance(exc, (CsrfRejected, CrossSite)):
+        return 403, "csrf" if isinstance(exc, CsrfRejected) else "cross-site", {}
+    if isinstance(exc, UnsupportedType):
+        return 415, "unsupported-type", {}
     if isinstance(exc, ServerBusy):
         return 503, "busy", {"retry_after_s": 5}
     if isinstance(exc, SettingError):
