@@ -63,3 +63,31 @@ def test_crash_kill_at_any_moment_of_ingest_and_link_loses_nothing(tmp_path):
         for suffix in (".usearch.tmp", ".usearch.passages.tmp"):
             assert not os.path.exists(db + suffix), (share, suffix)
     assert interrupted >= 3, interrupted  # the kills did land in the middle of the work
+
+
+@pytest.mark.slow
+def test_crash_kill_during_link_then_link_again(tmp_path):
+    # Ingested first, linked apart (`unspun link`), killed while linking: the next `unspun link`
+    # completes the work with no link missing or doubled.
+    reference = str(tmp_path / "reference.db")
+    assert _start("ingest", CORPUS, "--db", reference).wait(timeout=300) == 0
+    started = time.perf_counter()
+    run = _start("link", "--db", reference)
+    run.communicate(timeout=300)
+    duration = time.perf_counter() - started
+    expected = _state(reference)
+    assert expected[1]
+    ingested = str(tmp_path / "ingested.db")
+    assert _start("ingest", CORPUS, "--db", ingested).wait(timeout=300) == 0
+    for n, share in enumerate((0.3, 0.5, 0.7, 0.85, 0.95)):
+        db = str(tmp_path / f"link-killed-{n}.db")
+        with open(ingested, "rb") as src, open(db, "wb") as dst:
+            dst.write(src.read())
+        victim = _start("link", "--db", db)
+        time.sleep(duration * share)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=60)
+        again = _start("link", "--db", db)
+        out, err = again.communicate(timeout=300)
+        assert again.returncode == 0 and b"Traceback" not in err, (share, err.decode()[-2000:])
+        assert _state(db) == expected, (share, _state(db), expected)
