@@ -50,6 +50,12 @@ class Change:
         return f"{self.type}: {self.source or '—'} → {self.derived or '—'}"
 
 
+def count_types(alignment: list[dict]) -> list[tuple[str, int]]:
+    """How many changes of each type the rows of an alignment hold, in ``TYPES`` order."""
+    counts = Counter(c["type"] for row in alignment for c in row.get("changes") or [])
+    return [(t, counts[t]) for t in TYPES if counts[t]]
+
+
 # Each sentence is compared with every candidate source: what is found in a text is cached.
 _CACHE = 32768
 

@@ -55,11 +55,13 @@ def opinion_sentences(article: Article, rows: list[dict]) -> set[int]:
     return out
 
 
-def opinion_share(article: Article, rows: list[dict], furniture: list[bool] | None = None) -> float:
-    """The share of the derived text (characters, furniture left out) that is inserted opinion."""
+def mark_opinion(article: Article, rows: list[dict], furniture: list[bool] | None = None) -> float:
+    """Flag the inserted opinion rows (``"opinion": True``) and return their share of the
+    derived text (characters, furniture left out)."""
     furniture = furniture or [False] * len(article.sentences)
     total = sum(len(s.text) for s, f in zip(article.sentences, furniture) if not f)
-    if not total:
-        return 0.0
     opinion = opinion_sentences(article, rows)
-    return sum(len(article.sentences[i].text) for i in opinion) / total
+    for r in rows:
+        if r["role"] == "inserted" and r["derived"][0] in opinion:
+            r["opinion"] = True
+    return sum(len(article.sentences[i].text) for i in opinion) / total if total else 0.0

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..article import Article
-from ..changes.opinion import opinion_sentences
+from ..changes.opinion import mark_opinion
 from ..embed import encoder_model_id, get_encoder
 from ..index.candidates import CandidateIndex
 from ..embed.vectors import doc_vector, ensure_vectors
@@ -251,12 +251,7 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     counts: dict[str, int] = {}
     for r in rows:  # the kind follows how sentences were carried over, whatever was changed in them
         counts[r["aligned_as"]] = counts.get(r["aligned_as"], 0) + 1
-    opinion = opinion_sentences(derived, rows) if linked else set()
-    for r in rows:
-        if r["role"] == "inserted" and r["derived"][0] in opinion:
-            r["opinion"] = True
-    total = sum(len(s.text) for s, f in zip(derived.sentences, furniture_d) if not f) or 1
-    share = sum(len(derived.sentences[i].text) for i in opinion) / total
+    share = mark_opinion(derived, rows, furniture_d) if linked else 0.0
     if linked:
         kind = kind_of(fa, counts, settings, spun=_artifact_score(derived) >= SPUN_SCORE)
     else:

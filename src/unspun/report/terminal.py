@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..article import Article
+from ..changes import count_types
 
 # Change types (unspun.changes) by colour: facts yellow, people red, words said blue, stance magenta.
 CHANGE_STYLES = {
@@ -64,12 +65,9 @@ def render_trace(console: Console, result: dict, article: Article, sources: dict
         for row in src["alignment"]:
             counts[row["role"]] = counts.get(row["role"], 0) + 1
         console.print("   " + "  ".join(f"[{ROLE_STYLES[r]}]{r} {n}[/]" for r, n in sorted(counts.items())))
-        kinds: dict[str, int] = {}
-        for row in src["alignment"]:
-            for c in row.get("changes") or []:
-                kinds[c["type"]] = kinds.get(c["type"], 0) + 1
+        kinds = count_types(src["alignment"])
         if kinds or src.get("opinion_share"):
-            console.print("   changes: " + ("  ".join(f"[{CHANGE_STYLES.get(t, 'yellow')}]{t} {n}[/]" for t, n in kinds.items()) or "none")
+            console.print("   changes: " + ("  ".join(f"[{CHANGE_STYLES.get(t, 'yellow')}]{t} {n}[/]" for t, n in kinds) or "none")
                           + (f" · new opinion {src['opinion_share']:.0%} of this article" if src.get("opinion_share") else ""))
         table = Table(show_lines=True, expand=True, pad_edge=False)
         table.add_column("this article", ratio=5)

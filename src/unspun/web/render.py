@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from ..article import Article, Sentence
 from ..changes import TYPES as CHANGE_TYPES
+from ..changes import count_types as change_counts  # noqa: F401 (the trace page's counts)
 from ..report.terminal import ROLE_STYLES
 
 ROLES = tuple(ROLE_STYLES)  # copied, translated, paraphrased, altered, inserted, omitted, furniture
@@ -163,15 +164,6 @@ def role_counts(alignment: list[dict]) -> list[tuple[str, int]]:
         counts[row["role"]] = counts.get(row["role"], 0) + 1
     return [(r, counts[r]) for r in ROLES if r in counts] + sorted(
         (r, n) for r, n in counts.items() if r not in ROLE_STYLES)
-
-
-def change_counts(alignment: list[dict]) -> list[tuple[str, int]]:
-    """How many changes of each type an alignment holds, in ``CHANGE_TYPES`` order."""
-    counts: dict[str, int] = {}
-    for row in alignment:
-        for c in row.get("changes") or []:
-            counts[c["type"]] = counts.get(c["type"], 0) + 1
-    return [(t, counts[t]) for t in CHANGE_TYPES if t in counts]
 
 
 def article_sentences(article: Article, artifacts: list[dict]) -> list[dict]:
