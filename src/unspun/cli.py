@@ -569,3 +569,147 @@ def eval_changes_cmd(dev_dir, sample, errors, as_json):
 
 if __name__ == "__main__":
     main()
+
+
+# -- the propagation graph: outlets, stories, reports, exports ----------------------------------
+
+def _graph_filters(f):
+    """--since, --until, --lang, --kind: which part of the store the graph commands analyse."""
+    for option in reversed([
+        click.option("--since", default=None, metavar="TIME", help="Only articles published from this UTC time (ISO 8601)."),
+        click.option("--until", default=None, metavar="TIME", help="Only articles published up to this UTC time."),
+        click.option("--lang", "langs", multiple=True, metavar="LANG", help="Only articles in this language. Repeatable."),
+        click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only links of this kind. Repeatable."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _analyse(db: str, since, until, langs, kinds):
+    from .graph import Filters, analyse
+
+    store = _store(db)
+    return store, analyse(store, Filters.of(since, until, langs, kinds))
+
+
+@main.command()
+@click.argument("domain")
+@db_option
+@json_option
+@_graph_filters
+def outlet(domain, db, as_json, since, until, langs, kinds):
+    """What an outlet copies, from whom, how fast, in which languages and with what added; who
+    copies it; its role (originator, relay, translator, spinner, independent) and community."""
+    from .graph import outlet_profile
+
+    store, graph = _analyse(db, since, until, langs, kinds)
+    profile = outlet_profile(store, graph, domain)
+    if as_json:
+        _dump(profile)
+    else:
+        from .report.terminal import render_outlet
+
+        render_outlet(console, profile)
+
+
+@main.command()
+@db_option
+@json_option
+@_graph_filters
+@click.option("--limit", default=50, show_default=True, help="Show at most this many (0: all).")
+def outlets(db, as_json, since, until, langs, kinds, limit):
+    """List outlets with their volume, derived share, role and community, busiest first."""
+    store, graph = _analyse(db, since, until, langs, kinds)
+    rows = graph.as_dict()["outlets"]
+    rows.sort(key=lambda o: (-(o["copies"] + o["copied"]), -o["articles"], o["outlet"]))
+    rows = rows[:limit] if limit else rows
+    if as_json:
+        _dump(rows)
+    else:
+        from .report.terminal import render_rows
+
+        render_rows(console, rows, ["outlet", "articles", "derived_share", "copies", "copied", "first_published",
+                                    "median_lag_hours", "role", "community"], title=f"{len(rows)} outlets")
+
+
+@main.command()
+@click.argument("story_id", required=False)
+@db_option
+@json_option
+@_graph_filters
+@click.option("--outlet", "outlet_name", default=None, help="Only stories with an article of this outlet.")
+@click.option("--limit", default=50, show_default=True, help="Show at most this many (0: all).")
+def stories(story_id, db, as_json, since, until, langs, kinds, outlet_name, limit):
+    """Stories (families of linked articles), largest first; with STORY_ID (any of its articles'
+    ids), that story: its origin and every copy with its source, kind, depth and lag."""
+    from .graph import story_detail, story_list
+
+    store, graph = _analyse(db, since, until, langs, kinds)
+    if story_id:
+        result = story_detail(store, graph, story_id)
+        if as_json:
+            _dump(result)
+        else:
+            from .report.terminal import render_story
+
+            render_story(console, result)
+        return
+    rows = story_list(graph, limit or None, outlet_name)
+    if as_json:
+        _dump(rows)
+    else:
+        from .report.terminal import render_rows
+
+        render_rows(console, rows, ["id", "origin_outlet", "origin_published", "articles", "outlets", "span_hours",
+                                    "depth"], title=f"{len(rows)} of {len(graph.stories)} stories")
+
+
+@main.command()
+@db_option
+@json_option
+@click.option("--story", "story_id", default=None, help="A report on one story (any of its articles' ids).")
+@click.option("--outlet", "outlet_name", default=None, help="A report on one outlet.")
+@click.option("--since", default=None, metavar="TIME", help="Only articles published from this UTC time.")
+@click.option("--until", default=None, metavar="TIME", help="Only articles published up to this UTC time.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write the report into.")
+def report(db, as_json, story_id, outlet_name, since, until, out_dir):
+    """Write an HTML page and a Markdown file with figures: spread timeline, lag histogram,
+    language flow, the outlet network by community (whole store, one story or one outlet)."""
+    from .graph.report import write_report
+
+    if story_id and outlet_name:
+        raise click.UsageError("Give --story or --outlet, not both")
+    store = _store(db)
+    with _progress(as_json) as progress:
+        result = write_report(store, out_dir, story=story_id, outlet=outlet_name, since=since, until=until,
+                              progress=_staged(progress, "report"))
+    if as_json:
+        _dump(result)
+    else:
+        console.print(f"report written to {escape(str(Path(out_dir) / 'index.html'))} and report.md", highlight=False)
+
+
+@main.command()
+@db_option
+@json_option
+@_graph_filters
+@click.option("--format", "fmt", required=True, type=click.Choice(["gexf", "graphml", "csv", "parquet", "jsonl"]),
+              help="gexf and graphml open in Gephi; parquet for data tools; csv for spreadsheets.")
+@click.option("--what", default="links", show_default=True,
+              type=click.Choice(["links", "articles", "outlets", "graph", "all"]),
+              help="links, articles or outlets as tables; graph: outlets and their edges; all: every one, into a folder.")
+@click.option("--out", required=True, help="File to write (- for standard output, csv and jsonl; a folder for --what all).")
+def export(db, as_json, since, until, langs, kinds, fmt, what, out):
+    """Export links, articles, outlets or the outlet graph (schema: docs/propagation.md)."""
+    from .graph import Filters
+    from .graph.export import export as run_export
+
+    store = _store(db)
+    with _progress(as_json or out == "-") as progress:
+        result = run_export(store, fmt, what, out, Filters.of(since, until, langs, kinds), _staged(progress, "export"))
+    if as_json and out != "-":
+        _dump(result)
+    elif out != "-":
+        for r in result.get("files", [result]):
+            count = f"{r['rows']} rows" if "rows" in r else f"{r['nodes']} nodes, {r['edges']} edges"
+            err_console.print(f"{r['what']} written to {escape(r['out'])} ({fmt}, {count})", highlight=False)

@@ -5,7 +5,11 @@ link included: both copies carry one text). Its **origin** is the article the fa
 from: among the articles that derive from no other article of the story (the roots), the first
 published; without dates, the root most articles were derived from. A story's id is its origin's
 article id, so ``unspun report --story ID`` takes the origin's id (or any member's: see
-:func:`story_of`). Each member gets its ``parent`` (the source of its strongest directed link,
+:func:`story_of`). How sure the origin is goes with it (``origin_basis``): ``dated`` when it was
+published before every other dated member (strictly: a tie is no evidence), ``undated`` when it
+is read from the links' directions alone (without dates a direction is the linker's guess), and
+``outside`` when the family is joined only by common-source links: its origin is not in the
+store, and the story's id is then just its first member's. Each member gets its ``parent`` (the source of its strongest directed link,
 ``None`` for the origin and for copies joined only by common-source links) and its ``depth``
 (links from the origin along parents: 1 for a direct copy, 2 for a copy of a copy).
 """
@@ -43,7 +47,18 @@ class Story:
             "last_published": iso(max(times)) if times else None,
             "span_hours": round((max(times) - min(times)) / 3600, 2) if times else None,
             "depth": max((d for d in self.depth.values() if d is not None), default=0),
+            "origin_basis": self.origin_basis(data),
         }
+
+    def origin_basis(self, data: LinkData) -> str:
+        if not any(data.links[i].directed for i in self.links):
+            return "outside"
+        t0 = data.published[self.origin]
+        others = [data.published[m] for m in self.members
+                  if m != self.origin and not math.isnan(data.published[m])]
+        if not math.isnan(t0) and others and t0 < min(others):
+            return "dated"
+        return "undated"
 
 
 def _strength(link) -> tuple:

@@ -77,8 +77,8 @@ def generate(store: Store, seed: int = 0, communities: int = 6, stories_per_orig
     own_share: share of a copier's articles that are its own. cross_community: chance that a
     copier's derivation comes from another community's story. kind_noise: chance that a copy is
     made another way than the outlet's role says (a relay's partial copy, a spinner's verbatim
-    one, a translator's partial translation). extra_links: chance per derived
-    article of a further link to another earlier member of its story (the linker often links a
+    one, a translator's partial translation). extra_links: mean number of
+    further links of a derived article to earlier members of its story (the linker often links a
     copy to its source's source too); raise it to reach three links per article at scale."""
     rng = np.random.default_rng(seed)
     outlets = _plan(rng, communities, relays, translators, spinners, independents)
@@ -141,14 +141,12 @@ def generate(store: Store, seed: int = 0, communities: int = 6, stories_per_orig
                     for o in others:
                         if rng.random() < cross_community * o.pick / max(1, len(copiers_of) - 1):
                             _derive(rng, o, copies, add_article, add_link, lag_of, persona, kind_noise)
-                if extra_links:
-                    for k in range(2, len(copies)):
-                        if rng.random() < extra_links:
-                            j = int(rng.integers(0, k - 1))
-                            derived, _, td = copies[k]
-                            source, _, ts = copies[j]
-                            if ts < td:
-                                add_link(derived, source, "partial", float(rng.uniform(0.5, 0.9)), 0.0)
+                for k in range(2, len(copies) if extra_links else 0):
+                    derived, _, td = copies[k]
+                    for j in rng.choice(k, size=min(k, int(rng.poisson(extra_links))), replace=False):
+                        source, _, ts = copies[int(j)]
+                        if ts < td:  # (a repeated pair is stored once)
+                            add_link(derived, source, "partial", float(rng.uniform(0.5, 0.9)), 0.0)
     # Own articles of copiers and independents.
     planted_derived: dict[str, int] = {}
     for a in articles:

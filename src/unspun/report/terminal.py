@@ -200,3 +200,31 @@ def _rate(value) -> str:
 
 def _short(value) -> str:
     return "—" if value is None else f"{value:.2f}"
+
+
+def _counts(counter: dict | None) -> str:
+    return ", ".join(f"{k} {v}" for k, v in (counter or {}).items())
+
+
+def render_outlet(console: Console, profile: dict) -> None:
+    """An outlet's profile: its figures in words, then whom it copies and who copies it."""
+    console.print(f"[bold]{escape(profile['outlet'])}[/bold]: {profile['articles']} articles "
+                  f"({_counts(profile['languages'])}), role [bold]{profile['role']}[/bold]"
+                  + (f", community {profile['community']}" if profile["community"] is not None else ""))
+    for line in profile["summary"]:
+        console.print(f"  · {escape(line)}", highlight=False)
+    for key, title in (("copies_from", "copies from"), ("copied_by", "copied by")):
+        rows = [{**g, "kinds": _counts(g["kinds"]), "languages": _counts(g["languages"]),
+                 "median lag (h)": g["median_delay_hours"]} for g in profile[key][:15]]
+        if rows:
+            render_rows(console, rows, ["outlet", "links", "kinds", "languages", "median lag (h)"], title=title)
+
+
+def render_story(console: Console, story: dict) -> None:
+    """A story: its origin, then every member in publication order with its source and lag."""
+    console.print(f"[bold]story {escape(story['id'])}[/bold]: {story['articles']} articles from {story['outlets']}"
+                  f" outlets, origin {escape(story['origin_outlet'])} ({story['origin_published'] or 'undated'}),"
+                  f" spread over {story['span_hours']} h, languages {_counts(story['languages'])}", highlight=False)
+    rows = [{**m, "title": (m["title"] or "")[:60], "hours": m["hours_after_origin"],
+             "source": "origin" if m["origin"] else m["source"]} for m in story["members"]]
+    render_rows(console, rows, ["hours", "outlet", "lang", "id", "source", "kind", "depth", "title"])
