@@ -23,7 +23,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .views import _hours
+from .views import hours_text
 
 DPI = 100
 WIDTH = 9.0  # inches: 900 px at DPI, the width of the report's column
@@ -85,7 +85,7 @@ def lag_histogram(lags: Sequence[float], path: str | Path, title: str) -> None:
         ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
         ax.set_ylabel("links")
         median = float(np.median(values)) if len(values) else None
-        ax.set_title(f"{title}\n{len(values):,} dated links, median lag {_hours(median)}", loc="left")
+        ax.set_title(f"{title}\n{len(values):,} dated links, median lag {hours_text(median)}", loc="left")
         ax.margins(y=0.15)
         fig.tight_layout()
         _save(fig, path)

@@ -40,7 +40,7 @@ OPINION_SHARE = 0.1  # mean share of inserted opinion in its derived texts that 
 COMMUNITY_SEED = 7
 
 
-def _median(values: list[float]) -> float | None:
+def median(values: list[float]) -> float | None:
     return round(statistics.median(values), 2) if values else None
 
 
@@ -83,7 +83,7 @@ class Edge:
     def as_dict(self, with_lags: bool = False) -> dict:
         out = {"source": self.source, "target": self.target, "links": self.links,
                "kinds": _sorted_counts(self.kinds), "languages": _sorted_counts(self.languages),
-               "lag_hours": _quantiles(self.lags), "median_lag_hours": _median(self.lags),
+               "lag_hours": _quantiles(self.lags), "median_lag_hours": median(self.lags),
                "inserted_share": round(sum(self.inserted) / len(self.inserted), 4) if self.inserted else 0.0,
                "opinion_share": round(sum(self.opinion) / len(self.opinion), 4) if self.opinion else 0.0,
                "artifact_share": round(self.artifacts / self.links, 4) if self.links else 0.0,
@@ -136,7 +136,7 @@ class Outlet:
                            if top else None),
             "translated_share": self.share(self.cross_language, self.copies),
             "rewrite_share": self.share(self.rewrites, self.copies),
-            "median_lag_hours": _median(self.lags),
+            "median_lag_hours": median(self.lags),
             "inserted_share": round(sum(self.inserted) / len(self.inserted), 4) if self.inserted else 0.0,
             "opinion_share": round(sum(self.opinion) / len(self.opinion), 4) if self.opinion else 0.0,
             "artifact_share": self.share(self.artifact_articles, self.derived_articles),
@@ -266,12 +266,13 @@ def _communities(outlets: dict[str, Outlet], edges: dict, shared: dict, seed: in
 def role_of(o: Outlet) -> tuple[str, str]:
     """An outlet's role and the figures that decided it (module docstring)."""
     pct = lambda x: f"{round(100 * x)}%"  # noqa: E731
+    articles = f"{o.articles} article" + ("s" if o.articles != 1 else "")
     if o.derived_share < DERIVED_MAJORITY:
-        own = f"{pct(1 - o.derived_share)} of its {o.articles} articles derive from no other outlet"
+        own = f"{pct(1 - o.derived_share)} of its {articles} derive{'s' if o.articles == 1 else ''} from no other outlet"
         if o.copied:
             return "originator", f"{own}; {len(o.copiers)} outlet(s) derived {o.copied} article(s) from it"
         return "independent", f"{own}, and no other outlet in the store derives from it"
-    took = f"{pct(o.derived_share)} of its {o.articles} articles derive from other outlets"
+    took = f"{pct(o.derived_share)} of its {articles} derive{'s' if o.articles == 1 else ''} from other outlets"
     cross = o.cross_language / o.copies if o.copies else 0.0
     if cross >= CROSS_LANGUAGE_MAJORITY:
         return "translator", f"{took}; {pct(cross)} of those links cross languages"

@@ -32,9 +32,9 @@ from ..errors import UnspunError
 from ..store import Store
 from . import figures
 from .data import UNKNOWN_OUTLET, Filters, iso
-from .outlets import ROLES, OutletGraph, _median
+from .outlets import ROLES, OutletGraph, median
 from .stories import story_of
-from .views import _hours, _layout, _pct, network_view, outlet_profile, profile_sentences, story_detail, story_list
+from .views import hours_text, layout, percent, network_view, outlet_profile, profile_sentences, story_detail, story_list
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 GENERATOR = "unspun report"
@@ -122,11 +122,11 @@ def _cell(value: Any) -> str:
 
 
 def _share(x: float | None) -> str | None:
-    return None if x is None else _pct(x)
+    return None if x is None else percent(x)
 
 
 def _lag(h: float | None) -> str | None:
-    return None if h is None else _hours(h)
+    return None if h is None else hours_text(h)
 
 
 # -- the whole store ----------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def _store_report(store: Store, graph: OutletGraph) -> Report:
                        "common_source_links": len(data.links) - directed, "dated_links": len(lags),
                        "outlets": len(known), "linked_outlets": len(linked), "stories": len(graph.stories),
                        "communities": len(graph.communities), "languages": len(set(data.lang)),
-                       "median_lag_hours": _median(lags)}
+                       "median_lag_hours": median(lags)}
     head = report.section("headline", "Headline figures")
     head.facts([("articles", "articles", data.n_articles), ("links", "links", len(data.links)),
                 ("outlets", "outlets", len(known)), ("linked_outlets", "outlets with links", len(linked)),
@@ -174,7 +174,7 @@ def _store_report(store: Store, graph: OutletGraph) -> Report:
         for o in ranked[:ROLE_ROWS]:
             d = o.as_dict()
             top = d["top_source"]
-            rows.append([o.name, o.articles, _pct(o.derived_share), top and f"{top['outlet']} ({_pct(top['share'])})",
+            rows.append([o.name, o.articles, percent(o.derived_share), top and f"{top['outlet']} ({percent(top['share'])})",
                          len(o.copiers), o.copied, _lag(d["median_lag_hours"]), o.community, o.role_reason])
         roles.table(f"role-{role}", ["outlet", "articles", "derived", "top source", "copied by (outlets)",
                                      "copied (links)", "median lag", "community", "why"], rows, len(ranked), "outlets")
@@ -210,7 +210,7 @@ def _lag_section(report: Report, lags: list[float], key: str, title: str, about:
         section.text("No dated links here (both articles need a publication date, and a common-source link "
                      "has no direction): no lags to show.")
         return
-    section.text(f"{about} Median {_hours(_median(lags))} over {len(lags):,} links.")
+    section.text(f"{about} Median {hours_text(median(lags))} over {len(lags):,} links.")
     report.figure(section, f"{key}-histogram.png", title, f"Histogram of {len(lags)} lags in hours",
                   lambda path: figures.lag_histogram(lags, path, title))
 
@@ -222,7 +222,7 @@ def _language_section(report: Report, pairs: dict[str, int], key: str, title: st
         return
     across = sum(n for p, n in pairs.items() if len(set(p.split("→"))) == 2)
     total = sum(pairs.values())
-    section.text(f"{about} {across:,} of {total:,} links ({_pct(across / total)}) cross languages.")
+    section.text(f"{about} {across:,} of {total:,} links ({percent(across / total)}) cross languages.")
     report.figure(section, f"{key}-flow.png", title, "Heatmap of links from source language to derived language",
                   lambda path: figures.language_flow(pairs, path, title))
     rows = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -365,7 +365,7 @@ def _outlet_report(store: Store, graph: OutletGraph, domain: str) -> Report:
                                                "median_lag_hours", "first_published", "role", "community")}
     head = report.section("profile", "Profile")
     head.items(profile_sentences(graph, domain))
-    head.facts([("articles", "articles", o.articles), ("derived_share", "derived from others", _pct(o.derived_share)),
+    head.facts([("articles", "articles", o.articles), ("derived_share", "derived from others", percent(o.derived_share)),
                 ("top_source", "top source", profile["top_source"] and profile["top_source"]["outlet"]),
                 ("median_lag", "median lag", _lag(profile["median_lag_hours"])),
                 ("copiers", "copied by (outlets)", len(o.copiers)), ("first_published", "stories originated",
@@ -430,7 +430,7 @@ def _neighbourhood_section(report: Report, graph: OutletGraph, domain: str) -> N
               "aggregate": False} for n in names]
     edges = [{"source": s, "target": d, "links": e.links} for (s, d), e in sorted(graph.edges.items())
              if s != d and s in keep and d in keep]
-    _layout(nodes, edges, seed=11)
+    layout(nodes, edges, seed=11)
     section.text(f"{domain} and the {len(near)} outlet(s) it shares the most links with"
                  + (f" (of {len(weight)})" if len(weight) > len(near) else "") + ", coloured by community.")
     report.figure(section, "neighbourhood.png", "Neighbourhood, coloured by community",

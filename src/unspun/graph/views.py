@@ -13,7 +13,7 @@ import numpy as np
 from ..errors import ArticleNotFound
 from ..store import Store
 from .data import UNKNOWN_OUTLET, iso
-from .outlets import OutletGraph, _median, _sorted_counts
+from .outlets import OutletGraph, median, _sorted_counts
 from .stories import story_of
 
 
@@ -25,11 +25,11 @@ class StoryNotFound(ArticleNotFound):
     hint = "A story is named by any of its articles' ids; list stories with `unspun stories`"
 
 
-def _pct(x: float) -> str:
+def percent(x: float) -> str:
     return f"{round(100 * x)}%"
 
 
-def _hours(h: float | None) -> str:
+def hours_text(h: float | None) -> str:
     if h is None:
         return "unknown"
     if abs(h) < 1:
@@ -48,7 +48,7 @@ def _groups(graph: OutletGraph, domain: str, side: str, articles: int) -> list[d
             continue
         other = s if side == "source" else d
         row = {"outlet": other, "links": e.links, "kinds": _sorted_counts(e.kinds),
-               "languages": _sorted_counts(e.languages), "median_delay_hours": _median(e.lags),
+               "languages": _sorted_counts(e.languages), "median_delay_hours": median(e.lags),
                "inserted_share": e.as_dict()["inserted_share"], "persona_share": e.as_dict()["persona_share"]}
         if side == "source":
             n = graph.outlets[domain].sources.get(other, 0)
@@ -65,10 +65,10 @@ def profile_sentences(graph: OutletGraph, domain: str) -> list[str]:
     lines = []
     if o.derived_articles:
         top = d["top_source"]
-        line = f"copies {_pct(top['share'])} of its articles from {top['outlet']}"
+        line = f"copies {percent(top['share'])} of its articles from {top['outlet']}"
         if len(o.sources) > 1:
-            line += f" ({_pct(o.derived_share)} from {len(o.sources)} outlets in all)"
-        line += f", median lag {_hours(d['median_lag_hours'])}"
+            line += f" ({percent(o.derived_share)} from {len(o.sources)} outlets in all)"
+        line += f", median lag {hours_text(d['median_lag_hours'])}"
         lines.append(line)
         pairs: dict[str, int] = {}
         for (s, t), e in graph.edges.items():
@@ -80,11 +80,11 @@ def profile_sentences(graph: OutletGraph, domain: str) -> list[str]:
         if pairs:
             lines.append("translated " + ", ".join(f"{p} ({n} links)" for p, n in _sorted_counts(pairs).items()))
         if o.persona_articles:
-            lines.append(f"persona sentences in {_pct(d['persona_share'])} of its derived articles")
+            lines.append(f"persona sentences in {percent(d['persona_share'])} of its derived articles")
         if d["opinion_share"] >= 0.01:
-            lines.append(f"inserted opinion {_pct(d['opinion_share'])} of its derived text on average")
+            lines.append(f"inserted opinion {percent(d['opinion_share'])} of its derived text on average")
         if d["inserted_share"] >= 0.05:
-            lines.append(f"text of its own {_pct(d['inserted_share'])} of its derived articles on average")
+            lines.append(f"text of its own {percent(d['inserted_share'])} of its derived articles on average")
     else:
         lines.append(f"derives none of its {o.articles} articles from another outlet in the store")
     if o.copied:
@@ -250,10 +250,10 @@ def network_view(graph: OutletGraph, max_nodes: int = 150, community: int | None
             row["languages"][k] = row["languages"].get(k, 0) + v
         row["_lags"] += e.lags
     for row in edges.values():
-        row["median_delay_hours"] = _median(row.pop("_lags"))
+        row["median_delay_hours"] = median(row.pop("_lags"))
         row["kinds"], row["languages"] = _sorted_counts(row["kinds"]), _sorted_counts(row["languages"])
     order = sorted(nodes)
-    _layout([nodes[n] for n in order], list(edges.values()), seed)
+    layout([nodes[n] for n in order], list(edges.values()), seed)
     communities = {}
     for n in linked:
         c = outlets[n].community
@@ -270,7 +270,7 @@ def network_view(graph: OutletGraph, max_nodes: int = 150, community: int | None
     }
 
 
-def _layout(nodes: list[dict], edges: list[dict], seed: int) -> None:
+def layout(nodes: list[dict], edges: list[dict], seed: int) -> None:
     """Seeded Fruchterman-Reingold positions in [0.03, 0.97], written into the nodes as x, y."""
     if not nodes:
         return
