@@ -226,7 +226,8 @@ def test_web_api_trace_bad_requests(client):
 
 # -- pages and their JSON twins -----------------------------------------------------------------
 
-TWINS = ["/", "/search?q=Baltic", "/outlets", "/outlets/northwire.example", "/network", "/api/search?q=grid"]
+TWINS = ["/", "/search?q=Baltic", "/outlets", "/outlets/northwire.example", "/network", "/api/search?q=grid",
+         "/network?kind=verbatim&max_nodes=3", "/stories", "/stories?lang=en&limit=5"]
 
 
 @pytest.mark.parametrize("path", TWINS)
@@ -337,6 +338,189 @@ def test_web_network_has_outlets_and_edges(client):
     assert edges[("northwire.example", "ostseebote.example")]["kinds"] == {"translation": 1}
 
 
+def test_web_outlet_page_shows_the_profile_role_community_and_stories(client, db):
+    wire = client.get("/outlets/northwire.example.json").json()
+    assert wire["role"] == "originator" and wire["community"] is not None
+    assert wire["summary"][0] == "derives none of its 1 articles from another outlet in the store"
+    assert [s["id"] for s in wire["stories"]] == [_id(_store(db), "en-wire")]
+    html = client.get("/outlets/northwire.example").text
+    for line in wire["summary"]:
+        assert f"<li>{_esc(line)}</li>" in html
+    role = f'<span class="outlet-role outlet-role-originator" title="{_esc(wire["role_reason"])}">originator</span>'
+    assert role in html
+    assert f'href="/network?community={wire["community"]}">community {wire["community"]}</a>' in html
+    assert f'href="/stories/{_id(_store(db), "en-wire")}"' in html
+    assert 'href="/stories?outlet=northwire.example"' in html
+    # the article without an outlet is grouped, never linked as an outlet
+    assert 'href="/outlets/%28unknown%20outlet%29"' not in html and "unknown outlet" in html
+
+
+def test_web_outlets_list_gives_roles_and_communities(client):
+    rows = {o["outlet"]: o for o in client.get("/outlets.json").json()["outlets"]}
+    assert rows["northwire.example"]["source_articles"] == 1 and rows["northwire.example"]["role"] == "originator"
+    assert rows["dailypanorama.example"]["derived_articles"] == 1 and rows["dailypanorama.example"]["role"] == "relay"
+    assert rows["diariodelsur.example"]["community"] is None
+    keys = {"outlet", "articles", "langs", "derived_articles", "source_articles", "role", "community"}
+    assert keys <= set(rows["northwire.example"])
+
+
+def test_web_stories_list_the_families_largest_first(client, db):
+    store = _store(db)
+    wire = _id(store, "en-wire")
+    data = client.get("/stories.json").json()
+    assert data["total"] == len(data["stories"]) >= 1
+    top = data["stories"][0]
+    assert top["id"] == wire and top["origin_outlet"] == "northwire.example"
+    assert top["title"].startswith("Baltic states") and top["articles"] >= 4 and top["outlets"] >= 4
+    assert [s["articles"] for s in data["stories"]] == sorted((s["articles"] for s in data["stories"]), reverse=True)
+    html = client.get("/stories").text
+    assert f'<tr data-story="{wire}"><td><a href="/stories/{wire}">{_esc(top["title"])}</a>' in html
+    # an outlet's stories; none for an outlet in no story
+    assert client.get("/stories.json", params={"outlet": "dailypanorama.example"}).json()["stories"][0]["id"] == wire
+    assert client.get("/stories.json", params={"outlet": "diariodelsur.example"}).json()["total"] == 0
+    # paging
+    one = client.get("/stories.json", params={"limit": 1, "offset": 1}).json()
+    assert one["stories"] == data["stories"][1:2] and one["offset"] == 1
+
+
+def test_web_story_page_has_its_timeline_and_members(client, db):
+    store = _store(db)
+    wire, copy = _id(store, "en-wire"), _id(store, "en-copy")
+    story = client.get(f"/stories/{copy}.json").json()  # any member's id names the story
+    assert story["id"] == wire and story == client.get(f"/stories/{wire}.json").json()
+    members = {m["id"]: m for m in story["members"]}
+    assert members[wire]["origin"] and members[wire]["hours_after_origin"] == 0
+    assert members[copy]["source"] == wire and members[copy]["kind"] == "verbatim" and members[copy]["depth"] == 1
+    assert members[copy]["hours_after_origin"] == 3.58
+    html = client.get(f"/stories/{wire}").text
+    timeline = html.split('<svg class="timeline"')[1].split("</svg>")[0]
+    assert f'data-members="{len(members)}"' in timeline
+    assert len(re.findall(r'class="marker kind-(\w+)"', timeline)) == len(members)
+    assert re.findall(r'class="marker kind-(\w+)"', timeline)[0] == "origin"
+    assert timeline.count('class="row-label"') == story["outlets"]
+    # the member table: one row per member, each with its article page and its trace
+    assert len(re.findall(r'<tr data-id="', html)) == len(members)
+    for article_id in members:
+        assert f'href="/articles/{quote(article_id, safe="")}"' in html
+        assert f'href="/trace?id={quote(article_id, safe="")}"' in html
+    assert '<span class="kind kind-verbatim">verbatim</span>' in html
+    assert '<span class="kind kind-translation">translation</span>' in html
+    # the article page links its story; an article in no story does not
+    assert f'<a class="story-link" href="/stories/{copy}">' in client.get(f"/articles/{copy}").text
+    assert 'class="story-link"' not in client.get(f"/articles/{_id(store, 'es-independent')}").text
+
+
+def test_web_unknown_story_is_404(client, db):
+    r = client.get("/stories/no-such-article.json")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not-found"
+    assert r.json()["error"]["message"].startswith("No story with the article 'no-such-article'")
+    r = client.get(f"/stories/{_id(_store(db), 'es-independent')}")  # an article linked with none
+    assert r.status_code == 404 and 'data-code="not-found"' in r.text
+
+
+def test_web_network_filters(client):
+    everything = client.get("/network.json").json()
+    assert everything["filters"]["max_nodes"] == 150 and everything["filters"]["community"] is None
+    assert all(0 <= n["x"] <= 1 and 0 <= n["y"] <= 1 for n in everything["nodes"])
+    verbatim = client.get("/network.json", params={"kind": "verbatim"}).json()
+    assert verbatim["edges"] and all(set(e["kinds"]) == {"verbatim"} for e in verbatim["edges"])
+    assert verbatim["filters"]["kinds"] == ["verbatim"]
+    german = client.get("/network.json", params={"lang": "de"}).json()  # one German article: nothing links
+    assert german["edges"] == [] and german["filters"]["langs"] == ["de"]
+    later = client.get("/network.json", params={"since": "2025-02-09", "until": "2025-02-09"}).json()
+    assert later["filters"]["since"] == "2025-02-09T00:00:00Z" and later["filters"]["until"] == "2025-02-09T23:59:59Z"
+    assert ("northwire.example", "dailypanorama.example") not in {(e["source"], e["target"]) for e in later["edges"]}
+    wire = client.get("/outlets/northwire.example.json").json()
+    community = client.get("/network.json", params={"community": wire["community"]}).json()
+    assert community["nodes"] and {n["community"] for n in community["nodes"]} == {wire["community"]}
+    # past max_nodes, outlets are folded into one node per community; a searched outlet stays drawn
+    small = client.get("/network.json", params={"max_nodes": 1}).json()
+    assert [n["id"] for n in small["nodes"] if not n["aggregate"]] == ["northwire.example"]
+    assert small["folded_outlets"] == sum(n["members"] for n in small["nodes"] if n["aggregate"]) >= 2
+    focus = client.get("/network.json", params={"max_nodes": 1, "focus": "dailypanorama.example"}).json()
+    assert {"northwire.example", "dailypanorama.example"} <= {n["id"] for n in focus["nodes"]}
+    # the form sends empty fields for "any": they are no filter
+    blank = client.get("/network.json?focus=&lang=&kind=&since=&until=&community=&max_nodes=").json()
+    assert blank == everything
+    html = client.get("/network", params={"max_nodes": 1}).text
+    assert '<span class="count-shown">1</span> outlets drawn' in html
+    assert f'<span class="count-folded">{small["folded_outlets"]}</span> smaller linked outlets folded' in html
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/network?since=garbage", "Cannot read the time 'garbage'"),
+    ("/network?until=2025-13-45", "Cannot read the time '2025-13-45'"),
+    ("/network?kind=stolen", "Unknown link kind(s): stolen"),
+    ("/network?community=abc", "community must be a whole number, got 'abc'"),
+    ("/network?community=99", "There is no community 99 under these filters"),
+    ("/network?max_nodes=0", "max_nodes must be between 1 and 1000, got 0"),
+    ("/network?max_nodes=many", "max_nodes must be a whole number, got 'many'"),
+    ("/stories?since=yesterday", "Cannot read the time 'yesterday'"),
+    ("/stories?limit=ten", "limit must be a whole number, got 'ten'"),
+])
+def test_web_network_and_stories_bad_filters_are_400(client, path, message):
+    base, _, query = path.partition("?")
+    r = client.get(f"{base}.json?{query}")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad-request"
+    assert r.json()["error"]["message"].startswith(message)
+    page = client.get(path)
+    assert page.status_code == 400 and 'data-code="bad-request"' in page.text and _esc(message) in page.text
+
+
+def synthetic_db(path, outlets: int = 1000):
+    """A store of ``outlets`` outlets (40 planted communities, the rest independents) with planted
+    stories, written as rows (no text, no model): a fraction of a second."""
+    from unspun.graph import synthetic
+    from unspun.store import Store
+
+    store = Store(path)
+    synthetic.generate(store, seed=3, communities=40, independents=outlets - 317, stories_per_originator=3)
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_client(tmp_path_factory):
+    from starlette.testclient import TestClient
+
+    from unspun.web import create_app
+
+    with TestClient(create_app(synthetic_db(tmp_path_factory.mktemp("big") / "big.db")),
+                    base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def test_web_network_of_a_thousand_outlets_is_folded(big_client):
+    net = big_client.get("/network.json").json()
+    assert 950 <= net["total_outlets"] <= 1000
+    drawn = [n for n in net["nodes"] if not n["aggregate"]]
+    folds = [n for n in net["nodes"] if n["aggregate"]]
+    assert len(drawn) == 150 and folds and len(folds) <= len(net["all_communities"])
+    assert len(drawn) + net["folded_outlets"] + net["hidden_outlets"] == net["total_outlets"]
+    assert all(0 <= n["x"] <= 1 and 0 <= n["y"] <= 1 for n in net["nodes"])
+    # every outlet, up to the limit
+    full = big_client.get("/network.json", params={"max_nodes": 1000}).json()
+    assert len(full["nodes"]) == full["total_outlets"] and full["folded_outlets"] == full["hidden_outlets"] == 0
+    # the page lists at most 300 links and says so
+    html = big_client.get("/network", params={"max_nodes": 1000}).text
+    assert len(full["edges"]) > 300
+    assert f"The 300 links with the most articles of {len(full['edges'])}" in html
+    table = html.split('<table class="edges">')[1].split("</table>")[0]
+    assert table.count("<tr>") == 301  # the head and 300 links
+    # a folded node's links open its community
+    assert re.search(r'<a class="folded" href="/network\?community=\d+">\(small outlets of community \d+\)</a>',
+                     big_client.get("/network").text)
+
+
+def test_web_stories_of_a_thousand_outlets_page_through(big_client):
+    first = big_client.get("/stories.json", params={"limit": 20}).json()
+    assert first["total"] > 100 and len(first["stories"]) == 20
+    second = big_client.get("/stories.json", params={"limit": 20, "offset": 20}).json()
+    assert not {s["id"] for s in first["stories"]} & {s["id"] for s in second["stories"]}
+    html = big_client.get("/stories", params={"limit": 20, "offset": 20}).text
+    assert 'href="/stories?limit=20&amp;offset=40"' in html and 'href="/stories?limit=20"' in html
+
+
 # -- hostile input ------------------------------------------------------------------------------
 
 OUR_SCRIPTS = {'<script src="/static/app.js" defer>', '<script src="/static/network.js" defer>',
@@ -361,6 +545,11 @@ def test_web_hostile_article_is_escaped_everywhere(client):
         "outlet": client.get("/outlets/" + 'evil%22%3E%3Cscript%3Ealert(3)%3C%2Fscript%3E.example'),
         "outlets": client.get("/outlets"),
         "network": client.get("/network"),
+        "network-focus": client.get("/network", params={"focus": HOSTILE_OUTLET}),
+        "network-missing": client.get("/network", params={"focus": "</script><script>alert(7)</script>"}),
+        "stories": client.get("/stories"),
+        "story": client.get("/stories/" + "hostile-%3Cb%3E%26amp%3B"),
+        "wire outlet": client.get("/outlets/northwire.example"),
         "index": client.get("/"),
     }
     for name, r in pages.items():
@@ -376,11 +565,19 @@ def test_web_hostile_article_is_escaped_everywhere(client):
     trace = pages["trace"].text
     assert 'data-kind="verbatim"' in trace
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in trace
-    # stored text cannot close the network page's data block
-    network = pages["network"].text
-    block = network.split('<script type="application/json" id="network-data">')[1].split("</script>")[0]
-    assert "<" not in block
-    assert json.loads(block)["nodes"]
+    # stored text (and what a visitor typed) cannot close the network page's data block
+    for name in ("network", "network-focus", "network-missing"):
+        block = pages[name].text.split('<script type="application/json" id="network-data">')[1].split("</script>")[0]
+        assert "<" not in block, name
+        assert json.loads(block)["nodes"], name
+    assert HOSTILE_OUTLET in {n["id"] for n in json.loads(pages["network-focus"].text.split(
+        'id="network-data">')[1].split("</script>")[0])["nodes"]}
+    missing = "No outlet named <q>&lt;/script&gt;&lt;script&gt;alert(7)&lt;/script&gt;</q>"
+    assert missing in pages["network-missing"].text
+    # the hostile copy's story lists it by its escaped title and outlet
+    story = pages["story"].text
+    assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; Baltic grid &lt;b&gt;news" in story
+    assert _esc(HOSTILE_OUTLET) in story
     # the JSON twin carries the raw text (JSON is not HTML; it is served as application/json)
     j = client.get("/articles/hostile-%3Cb%3E%26amp%3B.json")
     assert j.json()["article"]["title"] == HOSTILE_TITLE
@@ -470,7 +667,7 @@ def test_web_pages_do_not_wait_for_a_running_trace(client, db):
     assert web.lock.acquire(timeout=5)  # a trace (or a pasted text's write) is running
     try:
         for path in ("/", "/search?q=Russie", f"/articles/{quote(article_id, safe='')}", "/outlets", "/network",
-                     "/api/search?q=OTAN"):
+                     "/api/search?q=OTAN", "/stories", f"/stories/{quote(article_id, safe='')}"):
             started = time.perf_counter()
             r = client.get(path)
             assert r.status_code == 200, (path, r.text[:300])

@@ -2,7 +2,8 @@
 Playwright) against a server on 127.0.0.1 over a copy of the demo store.
 
 These tests fail, never skip, when Chromium is missing: ``make test`` installs it. Set
-``UNSPUN_WEB_SCREENSHOT=docs/web-screenshot.png`` to keep the trace page's screenshot.
+``UNSPUN_WEB_SCREENSHOT=docs/web-screenshot.png`` to keep the trace page's screenshot, and
+``UNSPUN_WEB_SCREENSHOTS=docs/img`` to keep the network's and a story's (network.png, story.png).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEMO
-from test_web import HOSTILE_LEAD, HOSTILE_OUTLET, HOSTILE_TITLE, HOSTILE_URL, _copy, _id
+from test_web import HOSTILE_LEAD, HOSTILE_OUTLET, HOSTILE_TITLE, HOSTILE_URL, _copy, _id, synthetic_db
 
 CHROMIUM = os.environ.get("UNSPUN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -189,8 +190,10 @@ def test_web_browser_hostile_upload_runs_no_script(base, page, db_path, tmp_path
         assert page.locator("script:not([src]):not([type='application/json'])").count() == 0, path
         assert page.locator("img").count() == 0, path
     page.goto(base + "/network")
-    page.wait_for_selector("svg[data-settled=true]")
-    assert HOSTILE_OUTLET in page.locator("#network g.node text").all_text_contents()
+    page.wait_for_selector("svg[data-drawn=true]")
+    assert HOSTILE_OUTLET in page.locator("#network text.label").all_text_contents()
+    page.locator(f'#network g.node[data-outlet="{HOSTILE_OUTLET.replace(chr(34), chr(92) + chr(34))}"] circle').hover()
+    assert page.locator("#network-tip").inner_text().startswith(HOSTILE_OUTLET + ": 1 article(s)")
     page.goto(base + "/articles/" + record["id"].replace("/", "%2F").replace("<", "%3C").replace(">", "%3E"))
     text = page.locator("section.article-text").inner_text()
     assert "\u202egnp.exe\u202c" in text and "قالت الحكومة إن الشبكة مستقرة 🔌" in text
@@ -206,10 +209,10 @@ def test_web_browser_network_is_drawn_and_interactive(base, page):
     with urllib.request.urlopen(base + "/network.json") as r:
         net = json.load(r)
     page.goto(base + "/network")
-    page.wait_for_selector("svg[data-settled=true]")
+    page.wait_for_selector("svg[data-drawn=true]")
     assert page.locator("#network g.node").count() == len(net["nodes"])
     assert page.locator("#network line.edge").count() == len(net["edges"])
-    # the layout spread the outlets out: no two circles sit on each other
+    # the server's layout spread the outlets out: no two circles sit on each other
     boxes = [page.locator("#network g.node circle").nth(i).bounding_box() for i in range(len(net["nodes"]))]
     centres = [(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2) for b in boxes]
     assert min(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
@@ -220,6 +223,153 @@ def test_web_browser_network_is_drawn_and_interactive(base, page):
     node.locator("circle").click()
     page.wait_for_url("**/outlets/northwire.example")
     assert page.locator("h1").inner_text() == "northwire.example"
+    assert page.errors == []
+
+
+# -- a thousand outlets -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def big_base(tmp_path_factory):
+    with running(synthetic_db(tmp_path_factory.mktemp("big") / "big.db")) as url:
+        yield url
+
+
+def _get_json(url):
+    import urllib.request
+
+    with urllib.request.urlopen(url) as r:
+        return json.load(r)
+
+
+def _visible_labels(page) -> list[dict]:
+    return page.evaluate("""() => Array.from(document.querySelectorAll('#network text.label'))
+        .filter(t => getComputedStyle(t).visibility === 'visible')
+        .map(t => { const r = t.getBoundingClientRect();
+                    return {id: t.getAttribute('data-outlet'), x: r.x, y: r.y, w: r.width, h: r.height}; })""")
+
+
+def _assert_apart(labels: list[dict]) -> None:
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            apart = (a["x"] + a["w"] <= b["x"] + 0.5 or b["x"] + b["w"] <= a["x"] + 0.5
+                     or a["y"] + a["h"] <= b["y"] + 0.5 or b["y"] + b["h"] <= a["y"] + 0.5)
+            assert apart, (a, b)
+
+
+def _screenshot(page, name: str, tmp_path, down_to: str) -> None:
+    """The page from its top to the bottom of ``down_to``, 1280 pixels wide."""
+    shot = tmp_path / name
+    box = page.locator(down_to).bounding_box()
+    bottom = box["y"] + box["height"] + page.evaluate("window.scrollY") + 12
+    page.screenshot(path=str(shot), full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": bottom})
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 30_000
+    if os.environ.get("UNSPUN_WEB_SCREENSHOTS"):
+        shutil.copy(shot, Path(os.environ["UNSPUN_WEB_SCREENSHOTS"]) / name)
+
+
+def test_web_browser_network_of_a_thousand_outlets(big_base, page, tmp_path):
+    net = _get_json(big_base + "/network.json")
+    assert 950 <= net["total_outlets"] <= 1000
+    page.goto(big_base + "/network")
+    svg = page.wait_for_selector("#network svg[data-drawn=true]")
+    assert page.locator("#network g.node").count() == len(net["nodes"])
+    assert page.locator("#network line.edge").count() == len(net["edges"])
+    drawn = sum(not n["aggregate"] and n["known"] for n in net["nodes"])
+    assert page.locator(".count-shown").inner_text() == str(drawn)
+    assert page.locator(".count-folded").inner_text() == str(net["folded_outlets"])
+    assert page.locator(".count-hidden").inner_text() == str(net["hidden_outlets"])
+    # every outlet where the server placed it
+    frame = svg.bounding_box()
+    for n in net["nodes"][::15]:
+        b = page.locator(f'#network g.node[data-outlet="{n["id"]}"] circle').bounding_box()
+        assert abs(b["x"] + b["width"] / 2 - frame["x"] - n["x"] * frame["width"]) < 1.5, n["id"]
+        assert abs(b["y"] + b["height"] / 2 - frame["y"] - n["y"] * frame["height"]) < 1.5, n["id"]
+    # labels for the biggest outlets, none over another
+    labels = _visible_labels(page)
+    assert 10 <= len(labels) < len(net["nodes"])
+    _assert_apart(labels)
+    biggest = max((n for n in net["nodes"] if not n["aggregate"]), key=lambda n: (n["articles"], n["id"]))
+    assert biggest["id"] in {label["id"] for label in labels}
+    # hovering an outlet names it, with its figures, and still no label overlaps
+    hidden = next(n for n in net["nodes"] if not n["aggregate"] and n["id"] not in {label["id"] for label in labels})
+    page.locator(f'#network g.node[data-outlet="{hidden["id"]}"] circle').hover(force=True)
+    assert page.locator("#network-tip").inner_text().startswith(f'{hidden["id"]}: {hidden["articles"]} article(s)')
+    assert hidden["id"] in {label["id"] for label in _visible_labels(page)}
+    _assert_apart(_visible_labels(page))
+    _screenshot(page, "network.png", tmp_path, ".network-card")
+    # the wheel zooms in around the pointer: outlets move apart, more labels fit, none overlap
+    page.mouse.move(frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] / 2)
+    page.mouse.wheel(0, -600)
+    page.wait_for_function("Number(document.querySelector('#network svg').getAttribute('data-zoom')) > 1.5")
+    page.wait_for_timeout(100)
+    _assert_apart(_visible_labels(page))
+    # dragging moves the view
+    before = page.locator("#network g.node").first.get_attribute("transform")
+    page.mouse.move(frame["x"] + 30, frame["y"] + 30)
+    page.mouse.down()
+    page.mouse.move(frame["x"] + 130, frame["y"] + 90, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(100)
+    assert page.locator("#network g.node").first.get_attribute("transform") != before
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_web_browser_network_search_highlights_an_outlet_and_opens_it(big_base, page):
+    shown = {n["id"] for n in _get_json(big_base + "/network.json")["nodes"]}
+    every = _get_json(big_base + "/network.json?max_nodes=1000")["nodes"]
+    folded = sorted(n["id"] for n in every if n["id"] not in shown and (n["copies"] or n["copied"]))[0]
+    page.goto(big_base + "/network")
+    page.wait_for_selector("#network svg[data-drawn=true]")
+    assert page.locator(f'#network g.node[data-outlet="{folded}"]').count() == 0
+    page.fill("input[name=focus]", folded)
+    page.press("input[name=focus]", "Enter")
+    page.wait_for_url("**/network?focus=*")
+    page.wait_for_selector("#network svg[data-drawn=true]")
+    node = page.locator(f'#network g.node.focus[data-outlet="{folded}"]')
+    assert node.count() == 1
+    label = page.locator(f'#network text.label.focus[data-outlet="{folded}"]')
+    assert label.evaluate("t => getComputedStyle(t).visibility") == "visible"
+    assert folded in {label["id"] for label in _visible_labels(page)}
+    _assert_apart(_visible_labels(page))
+    # a folded node opens its community
+    aggregate = page.locator("#network g.node.aggregate").first
+    community = _get_json(big_base + "/network.json")["nodes"]
+    aggregate_id = aggregate.get_attribute("data-outlet")
+    number = next(n["community"] for n in community if n["id"] == aggregate_id)
+    aggregate.locator("circle").click(force=True)
+    page.wait_for_url(f"**/network?*community={number}*")
+    page.wait_for_selector("#network svg[data-drawn=true]")
+    assert page.locator("h1").inner_text() == f"Who copies whom: community {number}"
+    # clicking an outlet opens its page
+    page.goto(big_base + "/network?" + f"focus={folded}")
+    page.wait_for_selector("#network svg[data-drawn=true]")
+    page.locator(f'#network g.node[data-outlet="{folded}"] circle').click(force=True)
+    page.wait_for_url(f"**/outlets/{folded}")
+    assert page.locator("h1").inner_text() == folded
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_web_browser_story_page_draws_its_timeline(big_base, page, tmp_path):
+    page.goto(big_base + "/stories")
+    first = page.locator("table.stories tbody tr").first
+    story_id = first.get_attribute("data-story")
+    first.locator("a").first.click()
+    page.wait_for_url(f"**/stories/{story_id}")
+    story = _get_json(big_base + f"/stories/{story_id}.json")
+    markers = page.locator("svg.timeline .marker")
+    assert markers.count() == len(story["members"]) == page.locator("table.members tbody tr").count()
+    # one marker per member, drawn, the origin's first and leftmost of the dated ones
+    xs = [markers.nth(i).bounding_box()["x"] for i in range(markers.count())]
+    assert all(b is not None for b in xs)
+    assert page.locator("svg.timeline a").first.get_attribute("data-id") == story_id
+    assert "kind-origin" in markers.first.get_attribute("class")
+    dated = [x for x, m in zip(xs, story["members"]) if m["hours_after_origin"] is not None]
+    assert xs[0] <= min(dated) + 0.5
+    assert page.locator("svg.timeline .row-label").count() == story["outlets"]
+    _screenshot(page, "story.png", tmp_path, "table.members tbody tr:nth-child(4)")
+    markers.nth(1).click()
+    page.wait_for_url(f"**/articles/{story['members'][1]['id']}")
     assert page.errors == []
 
 

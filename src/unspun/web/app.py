@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import ArticleNotFound, RejectedInput, SettingError, StoreError, UnspunError
 from ..settings import Settings
 from ..store import Store
+from .. import graph
 from . import render, service
 
 HERE = Path(__file__).resolve().parent
@@ -253,15 +254,19 @@ class WebApp:
         self.slot_count = trace_slots
         self.trace_slots = threading.BoundedSemaphore(trace_slots)
         self._readers = threading.local()
+        # Network, outlet and story pages share the analysis of the store's links (recomputed
+        # when the store changes).
+        self.analyses = graph.AnalysisCache()
         self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters.update(
             pct=lambda v: "—" if v is None else f"{float(v):.0%}",
             num=lambda v, d=2: "—" if v is None else f"{float(v):.{d}f}",
-            hours=_hours, href=render.safe_href, part=render.path_part,
+            hours=render.hours, href=render.safe_href, part=render.path_part,
         )
         self.env.globals.update(ROLES=render.ROLES, ROLE_HELP=render.ROLE_HELP, CHANGE_TYPES=render.CHANGE_TYPES,
-                                qs=_qs, json_data=_json_data)
+                                OUTLET_ROLES=graph.ROLES, UNKNOWN_OUTLET=service.UNKNOWN_OUTLET,
+                                LINK_KINDS=service.LINK_KINDS, qs=_qs, requery=_requery, json_data=_json_data)
 
     def reader(self) -> Store:
         """This thread's read connection to the store."""
@@ -429,13 +434,8 @@ class WebApp:
                          unaligned=render.article_sentences(article, artifacts) if not sources else None)
 
     def article(self, request: Request) -> Response:
-        article_id = request.path_params["article_id"]
+        article_id = self._path_id(request, "article_id")
         store = self.reader()
-        if (request.scope.get("unspun.json_suffix_of") and not store.has_article(article_id)
-                and store.has_article(article_id + ".json")):
-            # the id itself ends in ".json": this is the HTML page of that article
-            request.scope["unspun.json"] = False
-            article_id += ".json"
         detail = service.article_detail(store, article_id)
         article = store.get_article(article_id)
         paragraphs = render.article_sentences(article, detail["artifacts"])
@@ -466,17 +466,60 @@ class WebApp:
         request.scope["unspun.json"] = True
         return self.search(request)
 
+    def analysis(self, request: Request):
+        """The outlet graph under the page's filters (``since``, ``until``, ``lang``, ``kind``)."""
+        p = request.query_params
+        return service.analysis(self.reader(), self.analyses, since=p.get("since") or None,
+                                until=p.get("until") or None, langs=[v for v in p.getlist("lang") if v],
+                                kinds=[v for v in p.getlist("kind") if v])
+
     def outlets(self, request: Request) -> Response:
-        data = {"outlets": service.outlets(self.reader())}
+        data = {"outlets": service.outlets(self.analysis(request))}
         return self.page(request, "outlets.html", data)
 
     def outlet(self, request: Request) -> Response:
-        data = service.outlet_profile(self.reader(), request.path_params["domain"])
+        data = service.outlet_profile(self.reader(), self.analysis(request), request.path_params["domain"])
         return self.page(request, "outlet.html", data)
 
     def network(self, request: Request) -> Response:
-        data = service.network(self.reader())
-        return self.page(request, "network.html", data)
+        p = request.query_params
+        g = self.analysis(request)
+        try:
+            data = service.network(g, max_nodes=_number(p, "max_nodes", 150),
+                                   community=_number(p, "community", None), focus=p.get("focus", "").strip() or None)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from None
+        if _wants_json(request.scope):
+            return JSON(data)
+        return self.page(request, "network.html", data, outlet_names=service.outlet_names(g),
+                         facets=service.facets(self.reader()), max_nodes_limit=service.MAX_NODES)
+
+    def stories(self, request: Request) -> Response:
+        p = request.query_params
+        limit = min(max(_number(p, "limit", 50), 1), 500)
+        offset = max(_number(p, "offset", 0), 0)
+        data = service.stories(self.reader(), self.analysis(request), limit=limit, offset=offset,
+                               outlet=p.get("outlet", "").strip() or None)
+        if _wants_json(request.scope):
+            return JSON(data)
+        return self.page(request, "stories.html", data, facets=service.facets(self.reader()))
+
+    def story(self, request: Request) -> Response:
+        story_id = self._path_id(request, "story_id")
+        data = service.story(self.reader(), self.analysis(request), story_id)
+        if _wants_json(request.scope):
+            return JSON(data)
+        return self.page(request, "story.html", data, timeline=render.timeline(data))
+
+    def _path_id(self, request: Request, name: str) -> str:
+        """An article id from the path; an id that itself ends in ".json" names the HTML page."""
+        article_id = request.path_params[name]
+        store = self.reader()
+        if (request.scope.get("unspun.json_suffix_of") and not store.has_article(article_id)
+                and store.has_article(article_id + ".json")):
+            request.scope["unspun.json"] = False
+            article_id += ".json"
+        return article_id
 
 
 API_ENDPOINTS = [
@@ -487,7 +530,12 @@ API_ENDPOINTS = [
     {"method": "GET", "path": "/trace.json?id=", "returns": "the trace of a stored article"},
     {"method": "GET", "path": "/articles/ID.json", "returns": "an article, its sentences, artifacts and links"},
     {"method": "GET", "path": "/outlets.json, /outlets/DOMAIN.json", "returns": "outlets; what one copies, from whom"},
-    {"method": "GET", "path": "/network.json", "returns": "outlets and who-copies-whom edges"},
+    {"method": "GET", "path": "/network.json?lang=&kind=&since=&until=&community=&max_nodes=&focus=",
+     "returns": "outlets placed for drawing, folded into one node per community past max_nodes; who-copies-whom edges"},
+    {"method": "GET", "path": "/stories.json?lang=&kind=&since=&until=&outlet=&limit=&offset=",
+     "returns": "stories (families of linked articles) with their origin, largest first"},
+    {"method": "GET", "path": "/stories/ID.json",
+     "returns": "a story (ID: any member article's id): members, sources, kinds, timing"},
 ]
 
 
@@ -508,7 +556,7 @@ def _classify(exc: Exception) -> tuple[int, str, dict]:
         return 503, "busy", {"retry_after_s": 5}
     if isinstance(exc, SettingError):
         return 400, "bad-setting", {}
-    if isinstance(exc, BadRequest):
+    if isinstance(exc, (BadRequest, service.FilterError)):
         return 400, "bad-request", {}
     if isinstance(exc, StoreError):
         return 500, "store-error", {}
@@ -523,6 +571,17 @@ def _limit(value: Any) -> int:
     return min(max(_int(value, 5), 1), 50)
 
 
+def _number(params, name: str, default):
+    """A whole number from the query, ``default`` when absent; ``BadRequest`` when it is not one."""
+    value = params.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number, got {value!r}") from None
+
+
 def _int(value: Any, default: int) -> int:
     try:
         return int(value)
@@ -530,20 +589,14 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
-def _hours(value: float | None) -> str:
-    if value is None:
-        return "—"
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    if v < 1:
-        return f"{sign}{round(v * 60)} min"
-    if v < 48:
-        return f"{sign}{v:.1f} h"
-    return f"{sign}{v / 24:.1f} days"
-
-
 def _qs(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _requery(request: Request, **changes) -> str:
+    """The request's query string with the ``changes`` made (``None`` removes a parameter)."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in changes and k != "token" and v]
+    return urlencode(kept + [(k, v) for k, v in changes.items() if v not in (None, "")])
 
 
 def _json_data(data: Any) -> Markup:
@@ -582,6 +635,8 @@ def create_app(db_path: str | Path, token: str | None = None, settings: Settings
         Route("/outlets", web.outlets),
         Route("/outlets/{domain:path}", web.outlet),
         Route("/network", web.network),
+        Route("/stories", web.stories),
+        Route("/stories/{story_id:path}", web.story),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 

@@ -25,6 +25,22 @@ ROLE_HELP = {
 }
 
 
+def hours(value: float | None, compact: bool = False) -> str:
+    """A delay in words: "25 min", "3.6 h", "2.5 days" ("—" when unknown); ``compact`` for axis
+    ticks: "0", "3 h", "2 d"."""
+    if value is None:
+        return "—"
+    if compact and value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    if v < 1:
+        return f"{sign}{round(v * 60)} min"
+    if v < 48:
+        return f"{sign}{v:g} h" if compact else f"{sign}{v:.1f} h"
+    return f"{sign}{v / 24:g} d" if compact else f"{sign}{v / 24:.1f} days"
+
+
 def safe_href(url: str | None) -> str | None:
     """``url`` if it is a plain http(s) link, else None: stored URLs are hostile input too
     (``javascript:`` and ``data:`` must never become links)."""
@@ -176,3 +192,57 @@ def article_sentences(article: Article, artifacts: list[dict]) -> list[dict]:
             last = s.paragraph
         paragraphs[-1].append(sentence_view(article, s.index, artifacts, {}))
     return paragraphs
+
+
+# -- a story's timeline ----------------------------------------------------------------------------
+
+TIMELINE_WIDTH, TIMELINE_LEFT, TIMELINE_RIGHT, TIMELINE_ROW, TIMELINE_TOP = 960, 220, 24, 24, 34
+TIMELINE_UNDATED = 90  # the column of members without a date, right of the axis
+_TICK_STEPS = (0.25, 0.5, 1, 2, 3, 6, 12, 24, 48, 72, 168, 336, 720, 1440, 2160, 4320, 8760)
+
+
+def timeline(story: dict) -> dict:
+    """Where a story's timeline draws each member: one row per outlet (the origin's first, the
+    others as they joined), x = hours after the origin's publication (undated members in a column
+    of their own), a line from each member to the article it derives from. Coordinates are in
+    the SVG's own units (``width`` × ``height``)."""
+    members = story["members"]
+    rows: dict[str, int] = {}
+    for m in sorted(members, key=lambda m: not m["origin"]):
+        rows.setdefault(m["outlet"], len(rows))
+    known = [m["hours_after_origin"] for m in members if m["hours_after_origin"] is not None]
+    lo, hi = min([0.0, *known]), max([0.0, *known])
+    if hi - lo < 1e-9:
+        hi = lo + 1.0
+    undated = any(m["hours_after_origin"] is None for m in members)
+    right = TIMELINE_WIDTH - TIMELINE_RIGHT - (TIMELINE_UNDATED if undated else 0)
+    plot = right - TIMELINE_LEFT
+
+    def x_of(h: float | None) -> float:
+        if h is None:
+            return TIMELINE_WIDTH - TIMELINE_RIGHT - 35
+        return round(TIMELINE_LEFT + (h - lo) / (hi - lo) * plot, 1)
+
+    def y_of(outlet: str) -> float:
+        return TIMELINE_TOP + rows[outlet] * TIMELINE_ROW + TIMELINE_ROW / 2
+
+    step = next((s for s in _TICK_STEPS if (hi - lo) / s <= 8), (hi - lo) / 8)
+    first = -(-lo // step) * step
+    ticks = [{"x": x_of(first + i * step), "label": hours(first + i * step, compact=True)}
+             for i in range(int((hi - first) // step) + 1)]
+    at = {}
+    markers = []
+    for m in members:
+        point = (x_of(m["hours_after_origin"]), y_of(m["outlet"]))
+        at[m["id"]] = point
+        kind = "origin" if m["origin"] else (m["kind"] or "shared")
+        markers.append({"id": m["id"], "x": point[0], "y": point[1], "kind": kind,
+                        "label": f"{m['outlet']} · {m['lang']} · {m['published'] or 'undated'} · {kind}"
+                                 + (f" · depth {m['depth']}" if m["depth"] is not None else "")
+                                 + f" · {m['title'] or m['id']}"})
+    lines = [{"x1": at[m["source"]][0], "y1": at[m["source"]][1], "x2": at[m["id"]][0], "y2": at[m["id"]][1],
+              "kind": m["kind"] or "shared"} for m in members if m["source"] in at]
+    height = TIMELINE_TOP + len(rows) * TIMELINE_ROW + 8
+    return {"width": TIMELINE_WIDTH, "height": height, "left": TIMELINE_LEFT, "right": right,
+            "rows": [{"outlet": o, "y": y_of(o)} for o in rows], "ticks": ticks, "markers": markers, "lines": lines,
+            "undated_x": x_of(None) if undated else None, "undated_rule": right + 20 if undated else None}

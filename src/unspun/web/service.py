@@ -2,7 +2,9 @@
 
 The web layer (``unspun.web.app``) only renders what these return, as HTML or JSON. The trace
 functions are the ones the CLI's ``trace`` runs, so one article gets one answer in both:
-``resolve_target`` + ``trace_article`` is exactly ``unspun trace FILE_OR_ID --json``.
+``resolve_target`` + ``trace_article`` is exactly ``unspun trace FILE_OR_ID --json``. Outlets,
+stories and the network are the propagation analysis's (``unspun.graph``), as ``unspun outlet``
+and ``unspun stories`` print them.
 
 Search uses a full-text index of its own (``web_fts``, SQLite FTS5) that lives beside the store's
 tables and is brought up to date before every search; it is derived data, safe to drop.
@@ -11,11 +13,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import statistics
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from .. import graph
 from ..article import Article
 from ..errors import ArticleNotFound, RejectedInput
 from ..settings import Settings
@@ -354,129 +356,102 @@ def facets(store: Store) -> dict[str, list]:
     return {"outlets": outlets, "langs": langs, "kinds": list(LINK_KINDS)}
 
 
-# -- outlets and the network --------------------------------------------------------------------
+# -- outlets, stories and the network (unspun.graph) ---------------------------------------------
 
-_LINK_PAIRS = (
-    "SELECT l.kind, l.confidence, d.id AS derived, s.id AS source, d.outlet AS derived_outlet,"
-    " s.outlet AS source_outlet, d.lang AS derived_lang, s.lang AS source_lang,"
-    " d.published AS derived_published, s.published AS source_published"
-    " FROM links l JOIN articles d ON d.id = l.derived JOIN articles s ON s.id = l.source"
-)
-
-
-def _delay_hours(derived_published: str | None, source_published: str | None) -> float | None:
-    d, s = parse_time(derived_published), parse_time(source_published)
-    if d is None or s is None:
-        return None
-    if (d.tzinfo is None) != (s.tzinfo is None):
-        d, s = d.replace(tzinfo=None), s.replace(tzinfo=None)
-    return round((d - s).total_seconds() / 3600, 2)
+# The figures are the propagation analysis's (``unspun.graph``), the ones ``unspun outlet``,
+# ``unspun stories`` and the reports print; these functions only choose what a page shows.
+OutletNotFound = graph.OutletNotFound
+StoryNotFound = graph.StoryNotFound
+FilterError = graph.FilterError
+UNKNOWN_OUTLET = graph.UNKNOWN_OUTLET
+MAX_NODES = 1000  # the most outlets the network page draws
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _summarise(rows: list[dict], key: str) -> list[dict]:
-    """Group link rows by the other outlet: how many, which kinds, languages, median delay."""
-    groups: dict[str | None, list[dict]] = {}
-    for r in rows:
-        groups.setdefault(r[key], []).append(r)
-    out = []
-    for other, items in groups.items():
-        kinds: dict[str, int] = {}
-        langs: dict[str, int] = {}
-        for r in items:
-            kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
-            pair = f"{r['source_lang'] or '?'}→{r['derived_lang'] or '?'}"
-            langs[pair] = langs.get(pair, 0) + 1
-        delays = [d for d in (_delay_hours(r["derived_published"], r["source_published"]) for r in items)
-                  if d is not None]
-        out.append({"outlet": other, "links": len(items), "kinds": kinds, "languages": langs,
-                    "median_delay_hours": round(statistics.median(delays), 2) if delays else None})
-    out.sort(key=lambda g: (-g["links"], g["outlet"] or ""))
-    return out
+def analysis(store: Store, cache: graph.AnalysisCache | None = None, since: str | None = None,
+             until: str | None = None, langs=(), kinds=()) -> graph.OutletGraph:
+    """The outlet graph of the store's links under these filters, from ``cache`` when it holds it.
+
+    ``since`` and ``until`` are ISO times or dates; a plain date as ``until`` takes in that whole
+    day (a date field in a form means the day). Raises ``FilterError`` for a time or kind it
+    cannot read."""
+    if until and _DAY.fullmatch(until.strip()) and parse_time(until.strip()) is not None:
+        until = until.strip() + "T23:59:59Z"
+    filters = graph.Filters.of(since=since, until=until, langs=langs, kinds=kinds)
+    return cache.get(store, filters) if cache is not None else graph.analyse(store, filters)
 
 
-def outlets(store: Store) -> list[dict[str, Any]]:
-    """Every outlet with its article count, languages and how many of its articles derive from others."""
-    rows = store.db.execute(
-        "SELECT a.outlet, COUNT(*) AS articles, GROUP_CONCAT(DISTINCT a.lang) AS langs,"
-        " SUM(EXISTS (SELECT 1 FROM links l WHERE l.derived = a.id)) AS derived,"
-        " SUM(EXISTS (SELECT 1 FROM links l WHERE l.source = a.id)) AS sourced"
-        " FROM articles a WHERE a.outlet IS NOT NULL GROUP BY a.outlet ORDER BY articles DESC, a.outlet").fetchall()
-    return [{"outlet": r["outlet"], "articles": r["articles"], "langs": sorted((r["langs"] or "").split(",")),
-             "derived_articles": r["derived"], "source_articles": r["sourced"]} for r in rows]
+def outlets(g: graph.OutletGraph) -> list[dict[str, Any]]:
+    """Every outlet (articles without one left out) with its article count, languages, how many of
+    its articles derive from other outlets and how many other outlets derive from, its role and
+    community; most articles first."""
+    data = g.data
+    # Library wish: the outlet graph could count these itself (Outlet.source_articles).
+    sources = {link.source for link in data.links if data.outlet[link.source] != data.outlet[link.derived]}
+    sourced: dict[str, int] = {}
+    for article in sources:
+        sourced[data.outlet[article]] = sourced.get(data.outlet[article], 0) + 1
+    return [{"outlet": o.name, "articles": o.articles, "langs": sorted(o.languages),
+             "derived_articles": o.derived_articles, "source_articles": sourced.get(o.name, 0),
+             "copiers": len(o.copiers), "role": o.role, "community": o.community}
+            for o in sorted(g.outlets.values(), key=lambda o: (-o.articles, o.name)) if o.name != UNKNOWN_OUTLET]
 
 
-def outlet_profile(store: Store, domain: str) -> dict[str, Any]:
-    """What an outlet copies, from whom, how fast and in which languages, and who copies it.
+def outlet_profile(store: Store, g: graph.OutletGraph, domain: str) -> dict[str, Any]:
+    """What an outlet copies, from whom, how fast, in which languages and with what added; who
+    copies it; its role, community, stories and the profile in sentences (``summary``).
 
-    Raises ``ArticleNotFound`` when no stored article has this outlet."""
-    count = store.db.execute("SELECT COUNT(*) FROM articles WHERE outlet = ?", (domain,)).fetchone()[0]
-    if not count:
-        raise OutletNotFound(f"No article from outlet {domain!r} in {store.path}")
-    langs = {r[0] or "?": r[1] for r in store.db.execute(
-        "SELECT lang, COUNT(*) FROM articles WHERE outlet = ? GROUP BY lang ORDER BY 2 DESC", (domain,))}
-    as_derived = [dict(r) for r in store.db.execute(_LINK_PAIRS + " WHERE d.outlet = ?", (domain,))]
-    as_source = [dict(r) for r in store.db.execute(_LINK_PAIRS + " WHERE s.outlet = ?", (domain,))]
-    kinds: dict[str, int] = {}
-    for r in as_derived:
-        kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
-    derived_ids = {r["derived"] for r in as_derived}
-    articles = [dict(r) for r in store.db.execute(
-        "SELECT id, title, lang, published, url FROM articles WHERE outlet = ?"
-        " ORDER BY published IS NULL, published DESC, rowid DESC LIMIT 200", (domain,))]
-    for a in articles:
-        a["derived"] = a["id"] in derived_ids
-    delays = [d for d in (_delay_hours(r["derived_published"], r["source_published"]) for r in as_derived)
-              if d is not None]
-    return {
-        "outlet": domain, "articles": count, "languages": langs,
-        "derived_articles": len(derived_ids), "copied_share": round(len(derived_ids) / count, 4),
-        "kinds": kinds, "median_delay_hours": round(statistics.median(delays), 2) if delays else None,
-        "copies_from": _summarise(as_derived, "source_outlet"),
-        "copied_by": _summarise(as_source, "derived_outlet"),
-        "links": [{"derived": r["derived"], "source": r["source"], "kind": r["kind"],
-                   "confidence": r["confidence"], "source_outlet": r["source_outlet"],
-                   "derived_outlet": r["derived_outlet"],
-                   "delay_hours": _delay_hours(r["derived_published"], r["source_published"])}
-                  for r in as_derived + as_source],
-        "recent_articles": articles,
-    }
+    Raises ``OutletNotFound`` when no stored article has this outlet."""
+    return graph.outlet_profile(store, g, domain)
 
 
-class OutletNotFound(ArticleNotFound):
-    hint = "Outlets are registered domains as shown on article pages; see /outlets for the list"
+def network(g: graph.OutletGraph, max_nodes: int = 150, community: int | None = None,
+            focus: str | None = None) -> dict[str, Any]:
+    """The outlet network as the page draws it (``unspun.graph.network_view``: at most ``max_nodes``
+    outlets placed in [0, 1], the rest folded into one node per community), with every community
+    of the analysis (``all_communities``) for the page's filter.
+
+    Raises ``ValueError`` for a ``max_nodes`` out of 1..MAX_NODES or a community that does not exist."""
+    if not 1 <= max_nodes <= MAX_NODES:
+        raise ValueError(f"max_nodes must be between 1 and {MAX_NODES}, got {max_nodes}")
+    if community is not None and not 0 <= community < len(g.communities):
+        raise ValueError(f"There is no community {community} under these filters; there are {len(g.communities)}"
+                         + (f" (0 to {len(g.communities) - 1})" if g.communities else ""))
+    view = graph.network_view(g, max_nodes=max_nodes, community=community, focus=focus or None)
+    view["all_communities"] = [{"id": i, "outlets": len(members)} for i, members in enumerate(g.communities)]
+    return view
 
 
-UNKNOWN_OUTLET = "(unknown outlet)"
+def outlet_names(g: graph.OutletGraph) -> list[str]:
+    """The analysed outlets' names, sorted (the network page's search suggestions)."""
+    return sorted(n for n in g.outlets if n != UNKNOWN_OUTLET)
 
 
-def network(store: Store, max_nodes: int = 300) -> dict[str, Any]:
-    """Who copies whom: outlets as nodes, one edge per (source outlet → derived outlet) with counts.
+def stories(store: Store, g: graph.OutletGraph, limit: int = 50, offset: int = 0,
+            outlet: str | None = None) -> dict[str, Any]:
+    """One page of stories, largest first (``unspun.graph.story_list``), each with its origin
+    article's title; ``outlet`` keeps the stories it has an article in."""
+    rows = graph.story_list(g, limit=None if outlet else offset + limit, outlet=outlet or None)
+    page = rows[offset:offset + limit]
+    titles = _titles(store, [r["id"] for r in page])
+    return {"filters": {**g.data.filters.as_dict(), "outlet": outlet or None},
+            "total": len(rows) if outlet else len(g.stories), "limit": limit, "offset": offset,
+            "stories": [{**r, "title": titles.get(r["id"])} for r in page]}
 
-    Articles without an outlet (pasted text, plain files) are grouped as ``"(unknown outlet)"``.
-    Every outlet with a link is a node; outlets without links fill the rest up to ``max_nodes``
-    (largest first), so a big crawl still draws in a browser."""
-    pairs = [dict(r) for r in store.db.execute(_LINK_PAIRS)]
-    nodes: dict[str, dict] = {}
-    for r in store.db.execute("SELECT outlet, COUNT(*) AS n, GROUP_CONCAT(DISTINCT lang) AS langs"
-                              " FROM articles GROUP BY outlet ORDER BY n DESC, outlet"):
-        name = r["outlet"] or UNKNOWN_OUTLET
-        nodes[name] = {"id": name, "articles": r["n"], "langs": sorted(filter(None, (r["langs"] or "").split(","))),
-                       "known": r["outlet"] is not None, "copies": 0, "copied": 0}
-    edges: dict[tuple[str, str], list[dict]] = {}
-    for r in pairs:
-        s, d = r["source_outlet"] or UNKNOWN_OUTLET, r["derived_outlet"] or UNKNOWN_OUTLET
-        edges.setdefault((s, d), []).append(r)
-        nodes[d]["copies"] += 1
-        nodes[s]["copied"] += 1
-    out_edges = []
-    for (s, d), items in sorted(edges.items()):
-        summary = _summarise(items, "source_outlet")[0]
-        out_edges.append({"source": s, "target": d, "links": len(items), "kinds": summary["kinds"],
-                          "languages": summary["languages"], "median_delay_hours": summary["median_delay_hours"]})
-    linked = {e["source"] for e in out_edges} | {e["target"] for e in out_edges}
-    shown = [n for n in nodes.values() if n["id"] in linked]
-    shown += [n for n in nodes.values() if n["id"] not in linked and n["known"]][: max(0, max_nodes - len(shown))]
-    return {"nodes": sorted(shown, key=lambda n: n["id"]), "edges": out_edges}
+
+def story(store: Store, g: graph.OutletGraph, story_id: str) -> dict[str, Any]:
+    """One story: its origin and every member with source, kind, depth and hours after the origin
+    (``unspun.graph.story_detail``). ``story_id`` may be any member's id.
+
+    Raises ``StoryNotFound``."""
+    return graph.story_detail(store, g, story_id)
+
+
+def _titles(store: Store, ids: list[str]) -> dict[str, str | None]:
+    if not ids:
+        return {}
+    rows = store.db.execute(f"SELECT id, title FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
+    return {r["id"]: r["title"] for r in rows}
 
 
 def store_summary(store: Store) -> dict[str, Any]:
