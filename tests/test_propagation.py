@@ -128,6 +128,7 @@ def test_outlet_figures_roles_and_profile_sentences(chain):
     wire, relay, spin, alone = (graph.outlets[n].as_dict() for n in
                                 ("wire.example", "relay.example", "spin.example", "alone.example"))
     assert wire["role"] == "originator" and wire["copied"] == 3 and wire["copiers"] == 3
+    assert wire["source_articles"] == 1 and relay["source_articles"] == 1 and spin["source_articles"] == 0
     assert relay["role"] == "relay" and relay["median_lag_hours"] == 2.0
     assert spin["role"] == "translator" and spin["persona_share"] == 1.0  # cross-language wins over spin
     assert alone["role"] == "independent" and alone["community"] is None
@@ -148,6 +149,8 @@ def test_filters_cut_by_time_language_and_kind(chain):
     window = analyse(chain, Filters.of(since="2025-02-01T11:00:00Z", until="2025-02-02"))
     assert set(window.data.ids) == {"r1", "c1", "s1"}  # w1 too early; undated and u1 outside
     assert {(window.data.ids[l.derived], window.data.ids[l.source]) for l in window.data.links} == {("c1", "r1")}
+    day = analyse(chain, Filters.of(until="2025-02-01"))  # a bare date as until: its whole day
+    assert set(day.data.ids) == {"w1", "r1", "c1", "s1"}
     english = analyse(chain, Filters.of(langs=["en"]))
     assert "spin.example" not in english.outlets and len(english.data.links) == 3
     verbatim = analyse(chain, Filters.of(kinds=["verbatim"]))

@@ -10,6 +10,7 @@ seconds.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -44,18 +45,26 @@ def iso(epoch: float) -> str | None:
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def parse_filter_time(value: str | None) -> float | None:
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_filter_time(value: str | None, end: bool = False) -> float | None:
+    """A filter's time as a UTC epoch. A bare date means its whole day: its start, or with
+    ``end`` (an ``until``) its last second."""
     if value in (None, ""):
         return None
     t = parse_time(value.strip().replace("Z", "+00:00"))
     if t is None:
         raise FilterError(f"Cannot read the time {value!r}")
+    if end and _DAY.fullmatch(value.strip()):
+        return to_epoch(t) + 86399.0
     return to_epoch(t)
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which part of the store to analyse. Times are UTC epochs (``None``: open). An article is
+    """Which part of the store to analyse. Times are UTC epochs (``None``: open; a bare date as
+    ``until`` takes in its whole day). An article is
     kept when its publication time is in the window (undated articles only without a window), its
     language and outlet are allowed; a link when both its articles are kept and its kind is allowed."""
 
@@ -71,7 +80,7 @@ class Filters:
         bad = [k for k in kinds if k not in KINDS]
         if bad:
             raise FilterError(f"Unknown link kind(s): {', '.join(bad)}")
-        return cls(parse_filter_time(since), parse_filter_time(until), frozenset(filter(None, langs)),
+        return cls(parse_filter_time(since), parse_filter_time(until, end=True), frozenset(filter(None, langs)),
                    frozenset(filter(None, kinds)), frozenset(filter(None, outlets)))
 
     def keeps_time(self, t: float) -> bool:
@@ -87,7 +96,7 @@ class Filters:
                 "langs": sorted(self.langs), "kinds": sorted(self.kinds), "outlets": sorted(self.outlets)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     derived: int  # article indices into LinkData.ids
     source: int

@@ -264,7 +264,7 @@ def network_view(graph: OutletGraph, max_nodes: int = 150, community: int | None
         "nodes": [nodes[n] for n in order],
         "edges": sorted(edges.values(), key=lambda e: (e["source"], e["target"])),
         "communities": [{"id": c, "outlets": n} for c, n in sorted(communities.items())],
-        "total_outlets": len([n for n in outlets if n != UNKNOWN_OUTLET]),
+        "total_outlets": len(linked) + len(unlinked),  # (unknown outlet) among them only when linked
         "linked_outlets": len(linked), "folded_outlets": len(folded),
         "hidden_outlets": len(unlinked) - len([n for n in shown if n in set(unlinked)]),
     }

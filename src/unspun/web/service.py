@@ -365,7 +365,6 @@ StoryNotFound = graph.StoryNotFound
 FilterError = graph.FilterError
 UNKNOWN_OUTLET = graph.UNKNOWN_OUTLET
 MAX_NODES = 1000  # the most outlets the network page draws
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def analysis(store: Store, cache: graph.AnalysisCache | None = None, since: str | None = None,
@@ -375,8 +374,6 @@ def analysis(store: Store, cache: graph.AnalysisCache | None = None, since: str 
     ``since`` and ``until`` are ISO times or dates; a plain date as ``until`` takes in that whole
     day (a date field in a form means the day). Raises ``FilterError`` for a time or kind it
     cannot read."""
-    if until and _DAY.fullmatch(until.strip()) and parse_time(until.strip()) is not None:
-        until = until.strip() + "T23:59:59Z"
     filters = graph.Filters.of(since=since, until=until, langs=langs, kinds=kinds)
     return cache.get(store, filters) if cache is not None else graph.analyse(store, filters)
 
@@ -385,14 +382,8 @@ def outlets(g: graph.OutletGraph) -> list[dict[str, Any]]:
     """Every outlet (articles without one left out) with its article count, languages, how many of
     its articles derive from other outlets and how many other outlets derive from, its role and
     community; most articles first."""
-    data = g.data
-    # Library wish: the outlet graph could count these itself (Outlet.source_articles).
-    sources = {link.source for link in data.links if data.outlet[link.source] != data.outlet[link.derived]}
-    sourced: dict[str, int] = {}
-    for article in sources:
-        sourced[data.outlet[article]] = sourced.get(data.outlet[article], 0) + 1
     return [{"outlet": o.name, "articles": o.articles, "langs": sorted(o.languages),
-             "derived_articles": o.derived_articles, "source_articles": sourced.get(o.name, 0),
+             "derived_articles": o.derived_articles, "source_articles": o.source_articles,
              "copiers": len(o.copiers), "role": o.role, "community": o.community}
             for o in sorted(g.outlets.values(), key=lambda o: (-o.articles, o.name)) if o.name != UNKNOWN_OUTLET]
 
