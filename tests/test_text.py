@@ -138,3 +138,23 @@ def test_a_low_opening_quote_closed_by_a_straight_one_ends_the_quotation():
     sentences = split_sentences(text, "en")
     assert [s.quoted for s in sentences] == [True, False, True]
     assert sentences[1].text.startswith("The crew")
+
+
+def test_wording_ignores_marks_a_copy_adds_or_drops():
+    """A copy that adds Arabic vowel signs (tashkeel) or Hebrew points keeps every word: Python's
+    \\w splits a word at a combining mark, so without folding no word of the copy matched."""
+    from unspun.link.evidence import shared_wording
+    from unspun.link.explain import overlap
+    from unspun.text.terms import words
+
+    plain = ("أعلنت الحكومة مساء الأحد أن الوزراء سيجتمعون صباح الاثنين لبحث خطة جديدة للنقل العام في العاصمة. "
+             "وقال المتحدث باسم الحكومة إن الخطة تشمل خطوطا جديدة للحافلات وتوسيع شبكة القطارات.")
+    marked = ("أعلنَت الحكومةُ مساءَ الأحد أنّ الوزراءَ سيجتمعون صباحَ الاثنين لبحثِ خطّةٍ جديدة للنقل العامّ في العاصمة. "
+              "وقال المتحدّث باسم الحكومة إنّ الخطّة تشمل خطوطاً جديدة للحافلات وتوسيع شبكة القطارات.")
+    assert words(marked) == words(plain)
+    assert words("Élysée, naïve café") == ["élysée", "naïve", "café"]  # composed accents stay
+    assert overlap(plain, marked) == 1.0
+    a = analyse(article_from_text("title\n" + plain, Settings(), lang="ar"))
+    b = analyse(article_from_text("title\n" + marked, Settings(), lang="ar"))
+    shared, longest, shorter = shared_wording(a, b, [False] * len(a.sentences), [False] * len(b.sentences))
+    assert shared == shorter and longest >= 14

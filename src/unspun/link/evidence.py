@@ -31,6 +31,7 @@ import numpy as np
 from ..article import Article
 from ..text.anchors import _QUOTE
 from ..text.sentences import quoted_share
+from ..text.terms import words as text_words
 from .align import Bead
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -74,7 +75,7 @@ def _unquoted_words(article: Article, furniture: list[bool]) -> list[str]:
     for s, f in zip(article.sentences, furniture):
         if f or s.quoted:
             continue
-        words += tokens.findall(_QUOTE.sub(" ", s.text).lower())
+        words += text_words(_QUOTE.sub(" ", s.text), tokens)
     return words
 
 

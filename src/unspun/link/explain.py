@@ -11,18 +11,17 @@ none ``omitted``; page furniture with no counterpart (a caption, a byline, a sha
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from ..article import Article
 from ..changes import find_changes
+from ..text.terms import words
 from .align import Bead
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def word_ngrams(text: str, n: int = 3) -> Counter:
-    tokens = _WORD.findall(text.lower())
+    tokens = words(text)
     if len(tokens) < n:
         return Counter([" ".join(tokens)]) if tokens else Counter()
     return Counter(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))

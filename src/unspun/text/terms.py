@@ -8,10 +8,28 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from ..article import Article
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Marks a copy may add or drop without changing a word: combining accents left uncomposed, Arabic
+# vowel signs (tashkeel) and the tatweel, Hebrew points. Python's \w does not match a combining
+# mark, so "الروسيّة" would read as two words and never equal "الروسية".
+_MARKS = re.compile("[\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"
+                    "\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]")
+
+
+def folded(text: str) -> str:
+    """Lower-cased text without the marks of ``_MARKS`` (composed accents stay: "é" is kept)."""
+    text = unicodedata.normalize("NFC", text)
+    return _MARKS.sub("", text).lower()
+
+
+def words(text: str, pattern: re.Pattern = _WORD) -> list[str]:
+    """The words of a text for comparing wording: folded (see :func:`folded`), then ``\\w+``
+    (or ``pattern``)."""
+    return pattern.findall(folded(text))
 MAX_TERMS = 2000  # bound the work per article; news articles have far fewer distinct words
 
 
