@@ -61,16 +61,15 @@ class _Group(click.Group):
         try:
             try:
                 return super().invoke(ctx)
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                from .errors import StoreBusy
-                from .store import holders
+            except (sqlite3.DatabaseError, OSError) as exc:
+                # A store locked past the busy timeout, a full disk, a read-only store or folder,
+                # from the store or the index beside it: one named error, never a traceback.
+                from .store import store_error
 
-                db = _db_argument()
-                who = holders(db)
-                raise StoreBusy(f"The store {db!r} stayed locked by another writer"
-                                + (f" ({'; '.join(who)})" if who else "")) from exc
+                named = store_error(exc, _db_argument())
+                if named is None:
+                    raise
+                raise named from exc
         except UnspunError as exc:
             err_console.print(f"[bold red]Error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True)
             sys.exit(1)

@@ -44,6 +44,23 @@ class StoreBusy(StoreError):
     hint = "Another unspun process is writing to this store: wait for it to finish, or retry; nothing was lost"
 
 
+class StoreFull(StoreError):
+    """The disk (or the file system's quota) that holds the store, or the index beside it, has no
+    room left. The write in progress was rolled back; what was committed before is kept."""
+
+    hint = ("Free space on the disk that holds the store (the store, its -wal file and the .candidates and"
+            " .usearch files beside it grow together), then run the command again: it goes on from what was"
+            " committed, nothing is lost")
+
+
+class StoreReadOnly(StoreError):
+    """The store, or the folder or file system that holds it, cannot be written."""
+
+    hint = ("Make the store file and its folder writable (permissions, a file system mounted read-only), or copy"
+            " the store and the files beside it somewhere writable; commands that only read still work, and"
+            " nothing was changed")
+
+
 class SchemaTooNew(StoreError):
     hint = "This store was written by a newer unspun; upgrade unspun to read it"
 

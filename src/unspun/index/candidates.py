@@ -21,18 +21,20 @@ stored since the last run, so linking new articles never rebuilds or rereads the
 """
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from collections import Counter, defaultdict
 
 import numpy as np
 
 from ..article import Article
 from ..settings import Settings
-from ..store import Store
+from ..store import Store, disk_full
 from .centers import LanguageCenters
 from .minhash import band_buckets, lsh_params, minhash_of
 from .passages import article_key, passage_keys, passage_vectors
-from .sidecar import SCHEMA_VERSION, Sidecar, epoch, file_exists, remove_files, sidecar_paths
+from .sidecar import SCHEMA_VERSION, IndexLock, Sidecar, epoch, file_exists, remove_files, sidecar_paths
 
 # Defaults of the settings this module reads with getattr, so it works before they are declared.
 DEFAULTS = {
@@ -53,6 +55,9 @@ def _setting(settings: Settings, name: str):
 # the candidates' recall on the dev corpora is unchanged (benchmarks/results/recall-*.json).
 EXPANSION_ADD = 64
 EXPANSION_SEARCH = 64
+
+# Store articles read, given their vectors and appended to the index at a time.
+CATCH_UP_BATCH = 5000
 
 # Nearest passages taken for each passage of a query article.
 PASSAGE_HITS = 8
@@ -94,9 +99,17 @@ class VectorIndex:
         return [(int(k), 1.0 - float(d)) for k, d in zip(matches.keys, matches.distances)]
 
     def save(self, path: str) -> None:
+        """Write the index beside ``path`` and rename it into place: a crash mid-save leaves the
+        previous file whole. A failed write leaves no temporary file; no room on the disk is
+        raised as ``OSError(ENOSPC)`` (usearch only says it could not write)."""
         tmp = path + ".tmp"
-        self.index.save(tmp)
-        os.replace(tmp, path)  # a crash mid-save leaves the previous file whole
+        try:
+            self.index.save(tmp)
+        except RuntimeError as exc:
+            remove_files((tmp,))
+            code = errno.ENOSPC if disk_full(path, self.index.serialized_length) else errno.EIO
+            raise OSError(code, f"{os.strerror(code)}: cannot write {tmp} ({exc})", tmp) from exc
+        os.replace(tmp, path)
 
     @classmethod
     def load(cls, path: str, dim: int, dtype: str, view: bool = False) -> "VectorIndex":
@@ -113,10 +126,13 @@ class VectorIndex:
         return vi
 
     def writable(self) -> "VectorIndex":
-        """This index, or a loaded (not memory-mapped) copy of it that can take additions."""
+        """This index, or an in-memory copy of it that can take additions when it is memory-mapped
+        (a copy of what was mapped: the file may have been replaced since)."""
         if not getattr(self, "read_only", False):
             return self
-        return VectorIndex.load(self.path, self.dim, self.dtype, view=False)
+        copy = VectorIndex(self.dim, self.dtype)
+        copy.index = self.index.copy()
+        return copy
 
 
 def article_anchor_set(article: Article) -> set[tuple[str, str]]:
@@ -150,7 +166,7 @@ class CandidateIndex:
         ValueError: an unknown ``candidate_vectors`` or an invalid MinHash threshold.
     """
 
-    def __init__(self, store: Store, model: str, settings: Settings):
+    def __init__(self, store: Store, model: str, settings: Settings, rebuild: bool = False):
         self.store = store
         self.model = model
         self.settings = settings
@@ -161,12 +177,13 @@ class CandidateIndex:
         self.bands, self.rows = lsh_params(settings.minhash_threshold, settings.minhash_perm)
         paths = sidecar_paths(store.path)
         self.sidecar_path, self.usearch_path = paths if paths else (None, None)
-        self.sidecar = self._open_sidecar()
-        self.source = source if source != "auto" else self._auto_source()
-        self.centers = LanguageCenters()
+        # Whatever changes the files holds this lock; a read-only store's index is only read.
+        self.lock = IndexLock(self.sidecar_path + ".lock" if paths and not getattr(store, "read_only", False) else None)
+        self.centers = LanguageCenters()  # the centres self.vectors was centred with
         self.vectors: VectorIndex | None = None
         self.upto = -1  # the last sidecar key whose vector self.vectors holds
         self.dirty = False
+        self.generation = None  # of the sidecar this index read (a rebuild makes a new one)
         # Articles added with .add() that the store does not hold (e.g. a traced file): in memory only.
         self.extra: dict[str, dict] = {}
         self.rebuilt = False
@@ -176,13 +193,33 @@ class CandidateIndex:
         self.passages_upto = -1
         self.passages_path = self.usearch_path + ".passages" if self.usearch_path else None
         self.passages_dirty = False
-        self._open()
+        with self.lock:
+            self.sidecar = self._open_sidecar()
+            self.source = source if source != "auto" else self._auto_source()
+            if rebuild or self._stale():
+                self.rebuilt = True
+                self.sidecar.reset()
+                remove_files((self.usearch_path, self.passages_path) if self.usearch_path else None)
+            if self.sidecar.get("params") != self.params:
+                self.sidecar.put("params", self.params)
+            # What a process killed while writing a .usearch file left (none is being written:
+            # that needs the lock).
+            remove_files((self.usearch_path + ".tmp", self.passages_path + ".tmp") if self.usearch_path else None)
+            self._load()
+        self.catch_up()
+        if self.dirty or self.passages_dirty:
+            self.save()
 
     # -- opening, catching up, saving -----------------------------------------------------------
     def _open_sidecar(self) -> Sidecar:
+        read_only = getattr(self.store, "read_only", False)
         try:
-            return Sidecar(self.sidecar_path)
-        except Exception:  # an unreadable cache is rebuilt, never fatal
+            return Sidecar(self.sidecar_path, read_only=read_only)
+        except sqlite3.DatabaseError as exc:
+            # An unreadable cache is rebuilt, never fatal; a locked or read-only one is no cache
+            # to throw away.
+            if isinstance(exc, sqlite3.OperationalError) or read_only:
+                raise
             remove_files((self.sidecar_path, self.usearch_path) if self.sidecar_path else None)
             return Sidecar(self.sidecar_path)
 
@@ -224,67 +261,91 @@ class CandidateIndex:
         held = self.store.db.execute("SELECT COUNT(*) FROM articles WHERE rowid <= ?", (rowid,)).fetchone()[0]
         return held != self.sidecar.count()  # articles were deleted
 
-    def _open(self) -> None:
-        if self._stale():
-            self.rebuilt = True
-            self.sidecar.reset()
-            remove_files((self.usearch_path, self.usearch_path + ".tmp") if self.usearch_path else None)
-            remove_files((self.passages_path, self.passages_path + ".tmp") if self.passages_path else None)
-        self.sidecar.put("params", self.params)
+    def _load(self) -> None:
+        """Read the index as the files hold it (with the lock held): the vector index from its
+        ``.usearch`` file when that is whole, brought up to the sidecar."""
+        self.generation = self.sidecar.get("generation")
         self.centers = LanguageCenters(self.sidecar.get("centers"))
+        self.vectors, self.upto, self.dirty = None, -1, False
+        self.passages, self.passages_upto = None, -1  # read on first use
         dim = self.sidecar.get("dim")
-        if dim:
-            self._load_vectors(dim)
-        self.catch_up()
-        if self.dirty or self.passages_dirty:
-            self.save()
-
-    def _load_vectors(self, dim: int) -> None:
-        saved_upto = self.sidecar.get("usearch_upto", -1)
+        saved = self.sidecar.get("usearch_upto", -1)
         last = self.sidecar.last()
-        # Nothing to add (the common case of trace): memory-map the file instead of reading it.
-        view = bool(last) and saved_upto == last[0] and not self._store_has_new(last[2])
-        if file_exists(self.usearch_path) and saved_upto >= 0:
+        if dim and file_exists(self.usearch_path) and saved >= 0:
+            # Nothing to add (the common case of trace): memory-map the file instead of reading it.
+            view = bool(last) and saved == last[0] and not self._store_has_new(last[2])
             try:
                 vi = VectorIndex.load(self.usearch_path, dim, self.dtype, view=view)
-                if len(vi) == self.sidecar.vector_count(saved_upto):
-                    self.vectors = vi
+                if len(vi) == self.sidecar.vector_count(saved):  # else cut off by a crash: rebuilt
+                    self.vectors, self.upto = vi, saved
+                    self.centers = LanguageCenters(self.sidecar.get("usearch_centers", self.sidecar.get("centers")))
             except Exception:
-                self.vectors = None
-        if self.vectors is None:  # missing or damaged file: rebuild the graph from the stored vectors
-            self.vectors = VectorIndex(dim, self.dtype)
-            saved_upto = -1
-        added = False
-        for keys, langs, vecs in self.sidecar.vectors_after(saved_upto):
-            self.vectors = self.vectors.writable()
-            self._add_centred(keys, langs, vecs)
-            added = True
-        self.dirty = self.dirty or added
-        self.upto = last[0] if last else -1
+                self.vectors = None  # missing or damaged file: rebuilt from the stored vectors
+        self._sync_vectors()
+
+    def _sync_vectors(self) -> None:
+        """Bring the vectors in memory up to the sidecar (with the lock held): the items after
+        ``self.upto`` are added, and the vectors of languages whose centre moved since they were
+        added are centred again (all of them when the global mean moved)."""
+        last = self.sidecar.last()
+        if last is None or last[0] <= self.upto:
+            return
+        current = LanguageCenters(self.sidecar.get("centers"))
+        moved = self.centers.moved(current) if self.vectors is not None else None
+        self.centers = current
+        dim = self.sidecar.get("dim")
+        known = self.upto
+        self.upto = last[0]
+        if not dim:
+            return
+        if moved is None:
+            self.vectors, known, moved = VectorIndex(dim, self.dtype), -1, set()
+        for lang in moved:  # languages still learning their mean: re-centre their few vectors
+            for keys, langs, vecs in self.sidecar.vectors_after(-1, lang=None if lang == "?" else lang, one_lang=True):
+                self.vectors = self.vectors.writable()
+                self.vectors.remove(keys[keys <= known])
+                self._add_centred(keys, langs, vecs)
+                self.dirty = True
+        for keys, langs, vecs in self.sidecar.vectors_after(known):
+            keep = np.array([(lang or "?") not in moved for lang in langs])
+            if keep.any():
+                self.vectors = self.vectors.writable()
+                self._add_centred(keys[keep], [lang for lang, k in zip(langs, keep) if k], vecs[keep])
+                self.dirty = True
+
+    def _sync(self) -> None:
+        """Take in what other processes wrote to the index since this one read it (with the lock
+        held): a rebuilt index or a newer ``.usearch`` file is read again, appended items added."""
+        if self.sidecar.get("generation") != self.generation:
+            self._load()
+            return
+        last = self.sidecar.last()
+        if last is None or last[0] <= self.upto:
+            return
+        if self.sidecar.get("usearch_upto", -1) > self.upto:
+            passages, passages_upto = self.passages, self.passages_upto
+            self._load()
+            self.passages, self.passages_upto = passages, passages_upto
+        else:
+            self._sync_vectors()
 
     def _store_has_new(self, after_rowid: int) -> bool:
         return self.store.db.execute("SELECT 1 FROM articles WHERE rowid > ? LIMIT 1", (after_rowid,)).fetchone() is not None
 
-    def catch_up(self, batch: int = 5000) -> int:
+    def catch_up(self, batch: int | None = None) -> int:
         """Index the articles the store gained since the last run; returns how many.
 
-        Items another process (or another index over the same store) appended to the sidecar
-        meanwhile are taken into this index's vectors first."""
-        last = self.sidecar.last()
-        if last and last[0] > self.upto:
-            dim = self.sidecar.get("dim")
-            if dim and self.vectors is None:
-                self.vectors = VectorIndex(dim, self.dtype)
-            if self.vectors is not None:
-                self.centers = LanguageCenters(self.sidecar.get("centers"))
-                for keys, langs, vecs in self.sidecar.vectors_after(self.upto):
-                    self.vectors = self.vectors.writable()
-                    self._add_centred(keys, langs, vecs)
-            self.upto = last[0]
-        after = last[2] if last else 0
-        key = self.sidecar.next_key()
+        The slow part (vectors, MinHash buckets) runs without the lock, so several processes
+        catching up one store do not wait for each other; each batch is then appended under the
+        lock, less what another process appended meanwhile. Items other processes appended are
+        taken into this index's vectors first."""
+        batch = batch or CATCH_UP_BATCH
         total = 0
         while True:
+            with self.lock:
+                self._sync()
+                last = self.sidecar.last()
+            after = last[2] if last else 0
             rows = self.store.db.execute(
                 "SELECT a.rowid, a.id, a.published, a.lang, m.num_perm, m.signature FROM articles a"
                 " LEFT JOIN minhashes m ON m.article_id = a.id WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?",
@@ -292,46 +353,57 @@ class CandidateIndex:
             ).fetchall()
             if not rows:
                 break
-            ids = [r[1] for r in rows]
-            vectors = self._vectors_for(ids)
-            out = []
-            for r in rows:
-                rowid, article_id, published, lang, num_perm, signature = r
-                if num_perm == self.settings.minhash_perm and signature is not None:
-                    hashvalues = np.frombuffer(signature, dtype=np.uint64)
-                else:
-                    text = self.store.db.execute("SELECT text FROM articles WHERE rowid = ?", (rowid,)).fetchone()[0]
-                    hashvalues = minhash_of(text, self.settings.minhash_perm).hashvalues
-                out.append((key, article_id, rowid, epoch(published), lang, vectors.get(article_id),
-                            band_buckets(hashvalues, self.bands, self.rows)))
-                key += 1
-            self._append(out)
-            self.upto = out[-1][0]
-            total += len(out)
-            after = rows[-1][0]
+            prepared = self._prepare(rows)
+            with self.lock:
+                self._sync()
+                now = self.sidecar.last()
+                done = now[2] if now else 0
+                if done != after:  # another process indexed some (or rebuilt the index) meanwhile
+                    prepared = [p for p in prepared if p[1] > done] if done > after else []
+                if prepared:
+                    key = self.sidecar.next_key()
+                    self._append([(key + n, *p) for n, p in enumerate(prepared)])
+                    total += len(prepared)
         self.appended += total
         self._catch_up_passages()
         return total
+
+    def _prepare(self, rows: list) -> list[tuple]:
+        """``(article_id, store_rowid, published, lang, vector, buckets)`` of store rows."""
+        vectors = self._vectors_for([r[1] for r in rows])
+        out = []
+        for rowid, article_id, published, lang, num_perm, signature in rows:
+            if num_perm == self.settings.minhash_perm and signature is not None:
+                hashvalues = np.frombuffer(signature, dtype=np.uint64)
+            else:
+                text = self.store.db.execute("SELECT text FROM articles WHERE rowid = ?", (rowid,)).fetchone()[0]
+                hashvalues = minhash_of(text, self.settings.minhash_perm).hashvalues
+            out.append((article_id, rowid, epoch(published), lang, vectors.get(article_id),
+                        band_buckets(hashvalues, self.bands, self.rows)))
+        return out
 
     def _passages_on(self) -> bool:
         return self.source == "doc" and bool(getattr(self.settings, "passage_candidates", True))
 
     def _catch_up_passages(self) -> None:
-        """Put the passages of articles indexed since the last run in the passage index."""
+        """Put the passages of articles indexed since the last run in the passage index (a file
+        another process wrote from more of the index is read instead)."""
         if not self._passages_on():
             return
-        last = self.sidecar.last()
-        dim = self.sidecar.get("dim")
-        if last is None or not dim:
-            return
-        if self.passages is None:
+        with self.lock:
+            self._sync()
+            last = self.sidecar.last()
+            dim = self.sidecar.get("dim")
+            if last is None or not dim:
+                return
             saved = self.sidecar.get("passages_upto", -1)
-            if file_exists(self.passages_path) and saved >= 0:
+            if (self.passages is None or saved > self.passages_upto) and file_exists(self.passages_path) and saved >= 0:
                 try:
-                    self.passages = VectorIndex.load(self.passages_path, dim, self.dtype, view=saved == last[0])
-                    self.passages_upto = saved
+                    vi = VectorIndex.load(self.passages_path, dim, self.dtype, view=True)
+                    if len(vi) == self.sidecar.get("passages_count", len(vi)):  # else cut off by a crash
+                        self.passages, self.passages_upto, self.passages_dirty = vi, saved, False
                 except Exception:  # a damaged file is rebuilt from the stored sentence vectors
-                    self.passages = None
+                    pass
             if self.passages is None:
                 self.passages = VectorIndex(dim, self.dtype)
                 self.passages_upto = -1
@@ -379,32 +451,18 @@ class CandidateIndex:
         return sorted(hits, key=lambda t: -t[1])
 
     def _append(self, rows: list) -> None:
-        """Persist new items and put their (centred) vectors in the nearest-neighbour index."""
-        with_vec = [(k, lang, v) for k, _a, _r, _p, lang, v, _b in rows if v is not None]
-        if not with_vec:
-            self.sidecar.append(rows)
-            self.dirty = True
-            return
-        moved = self.centers.update([lang for _k, lang, _v in with_vec], [v for _k, _l, v in with_vec])
-        meta = {"centers": self.centers.state()}
-        if self.vectors is None:
-            meta["dim"] = len(with_vec[0][2])
+        """Persist new items with the language centres they move (with the lock held), then put
+        their (centred) vectors in the nearest-neighbour index."""
+        with_vec = [(lang, v) for _k, _a, _r, _p, lang, v, _b in rows if v is not None]
+        meta = {}
+        if with_vec:
+            centers = LanguageCenters(self.centers.state())
+            centers.update([lang for lang, _v in with_vec], [v for _l, v in with_vec])
+            meta["centers"] = centers.state()
+            if not self.sidecar.get("dim"):
+                meta["dim"] = len(with_vec[0][1])
         self.sidecar.append(rows, meta)
-        first_new = with_vec[0][0]
-        if self.vectors is None or moved is None:  # the global mean moved: re-centre everything
-            self.vectors = VectorIndex(len(with_vec[0][2]), self.dtype)
-            for keys, langs, vecs in self.sidecar.vectors_after(-1):
-                self._add_centred(keys, langs, vecs)
-        else:
-            self.vectors = self.vectors.writable()
-            for lang in moved:  # languages still learning their mean: re-centre their few vectors
-                for keys, langs, vecs in self.sidecar.vectors_after(-1, lang=None if lang == "?" else lang, one_lang=True):
-                    self.vectors.remove(keys[keys < first_new])
-                    self._add_centred(keys, langs, vecs)
-            fresh = [(k, lang, v) for k, lang, v in with_vec if (lang or "?") not in moved]
-            if fresh:
-                self._add_centred(np.array([k for k, _l, _v in fresh], dtype=np.uint64),
-                                  [lang for _k, lang, _v in fresh], np.vstack([v for _k, _l, v in fresh]))
+        self._sync_vectors()
         self.dirty = True
 
     def _add_centred(self, keys: np.ndarray, langs: list, vectors: np.ndarray) -> None:
@@ -432,16 +490,21 @@ class CandidateIndex:
         return {k: v for k, v in found.items() if np.any(v)}
 
     def save(self) -> None:
-        """Write the vector index files (the sidecar database is always up to date)."""
-        if self.usearch_path and self.vectors is not None and self.dirty:
-            last = self.sidecar.last()
-            self.vectors.save(self.usearch_path)
-            self.sidecar.put("usearch_upto", last[0] if last else -1)
-        self.dirty = False
-        if self.passages_path and self.passages is not None and self.passages_dirty:
-            self.passages.save(self.passages_path)
-            self.sidecar.put("passages_upto", self.passages_upto)
-        self.passages_dirty = False
+        """Write the vector index files (the sidecar database is always up to date), unless
+        another process wrote them from more of the index (or rebuilt it) meanwhile."""
+        if not (self.dirty or self.passages_dirty):
+            return
+        with self.lock:
+            if self.sidecar.get("generation") == self.generation:
+                if (self.usearch_path and self.vectors is not None and self.dirty
+                        and self.sidecar.get("usearch_upto", -1) <= self.upto):
+                    self.vectors.save(self.usearch_path)
+                    self.sidecar.put_many({"usearch_upto": self.upto, "usearch_centers": self.centers.state()})
+                if (self.passages_path and self.passages is not None and self.passages_dirty
+                        and self.sidecar.get("passages_upto", -1) <= self.passages_upto):
+                    self.passages.save(self.passages_path)
+                    self.sidecar.put_many({"passages_upto": self.passages_upto, "passages_count": len(self.passages)})
+            self.dirty = self.passages_dirty = False
 
     def close(self) -> None:
         self.save()

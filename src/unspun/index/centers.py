@@ -55,6 +55,13 @@ class LanguageCenters:
                 moved.add(key)
         return None if global_moved else moved
 
+    def moved(self, later: "LanguageCenters") -> set[str] | None:
+        """The languages whose centre differs in ``later`` (these sums after more updates), or
+        None when the global mean differs (every centre moved)."""
+        if later.global_n != self.global_n:
+            return None
+        return {k for k, (n, _s) in later.langs.items() if self.langs.get(k, (0, None))[0] != n}
+
     def mean(self, lang: str | None) -> np.ndarray | None:
         if self.global_sum is None:
             return None

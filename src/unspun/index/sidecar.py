@@ -14,16 +14,27 @@ an index. ``<db>.candidates`` holds:
 Opening the index *catches up*: articles the store gained since the last run are appended (only
 those), and an index built with other parameters, or over a store that lost or replaced
 articles, is rebuilt from the store.
+
+Several processes may index one store at once (``IndexLock``): whatever changes the files (an
+append, a rebuild, writing a ``.usearch`` file) holds ``<db>.candidates.lock``; reading never
+waits. Each append is one SQLite transaction and each ``.usearch`` file is written beside its
+place and renamed into it, so a process killed at any moment leaves whole files behind.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
-import sqlite3
+import threading
+import time
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+
+from ..errors import StoreBusy
+from ..store import Transaction, busy_timeout, connect, holders, retry_locked
 
 SCHEMA_VERSION = 1
 
@@ -49,17 +60,76 @@ def epoch(when: datetime | str | None) -> float | None:
     return when.timestamp()
 
 
-class Sidecar:
-    """The ``<db>.candidates`` SQLite file (or an in-memory one for an in-memory store)."""
+class IndexLock:
+    """An exclusive ``flock`` on ``<db>.candidates.lock`` for whatever changes the index files.
+
+    Re-entrant, and taken by one thread of a process at a time (the web server traces in
+    several); released by the kernel when a process dies, so a kill -9 never leaves it held.
+    Waits up to ``UNSPUN_BUSY_TIMEOUT`` like a store writer, then raises StoreBusy naming the
+    processes that hold it. ``None`` as path (an in-memory or read-only store): threads only.
+    """
 
     def __init__(self, path: str | None):
         self.path = path
-        self.db = sqlite3.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode = WAL" if path else "PRAGMA journal_mode = MEMORY")
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        self._create()
+        self.depth = 0
+        self.fd: int | None = None
+        self.threads = threading.RLock()
+
+    def __enter__(self) -> "IndexLock":
+        self.threads.acquire()
+        try:
+            self._flock()
+        except BaseException:
+            self.threads.release()
+            raise
+        self.depth += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.fd is not None:
+            os.close(self.fd)  # closing the descriptor releases the flock
+            self.fd = None
+        self.threads.release()
+
+    def _flock(self) -> None:
+        if self.path and self.depth == 0:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            deadline = time.monotonic() + busy_timeout()
+            pause = 0.01
+            while True:
+                try:
+                    fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        os.close(self.fd)
+                        self.fd = None
+                        raise self._busy() from None
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.25)
+
+    def _busy(self):
+        who = holders(self.path)
+        return StoreBusy(f"The candidate index {self.path.removesuffix('.lock')!r} stayed locked by another"
+                         " process" + (f" ({'; '.join(who)})" if who else ""))
+
+
+class Sidecar:
+    """The ``<db>.candidates`` SQLite file (or an in-memory one for an in-memory store).
+
+    Opened read-only when the store is (``read_only``): then it is read, never created."""
+
+    def __init__(self, path: str | None, read_only: bool = False):
+        self.path = path
+        self.read_only = bool(path) and read_only
+        self.db = connect(path or ":memory:", read_only=self.read_only)
+        if not self.read_only:
+            retry_locked(self._create)
 
     def _create(self) -> None:
+        self.db.execute("PRAGMA journal_mode = WAL" if self.path else "PRAGMA journal_mode = MEMORY")
+        self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS items (key INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE,"
@@ -80,11 +150,18 @@ class Sidecar:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, json.dumps(value)))
 
     def reset(self) -> None:
-        """Forget everything (the index will be rebuilt from the store)."""
-        self.db.execute("BEGIN IMMEDIATE")
-        for table in ("meta", "items", "lsh"):
-            self.db.execute(f"DELETE FROM {table}")
-        self.db.execute("COMMIT")
+        """Forget everything (the index will be rebuilt from the store). A new ``generation``
+        tells other processes holding the old index in memory to read it again."""
+        with Transaction(self.db):
+            for table in ("meta", "items", "lsh"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.put("generation", uuid.uuid4().hex)
+
+    def put_many(self, values: dict) -> None:
+        """Several meta values in one transaction."""
+        with Transaction(self.db):
+            for name, value in values.items():
+                self.put(name, value)
 
     # -- items --------------------------------------------------------------------------------
     def count(self) -> int:
@@ -108,8 +185,7 @@ class Sidecar:
                meta: dict | None = None) -> None:
         """Persist ``(key, article_id, store_rowid, published, lang, vector, buckets)`` rows, and
         ``meta`` values, in one transaction. Vectors are stored as given (not centred)."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with Transaction(self.db):
             self.db.executemany(
                 "INSERT INTO items VALUES (?,?,?,?,?,?)",
                 [(k, a, r, p, lang, None if v is None else np.asarray(v, dtype=np.float16).tobytes())
@@ -120,10 +196,6 @@ class Sidecar:
             )
             for name, value in (meta or {}).items():
                 self.put(name, value)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def ids_of(self, keys: list[int]) -> dict[int, str]:
         out: dict[int, str] = {}

@@ -9,8 +9,9 @@ A newsroom leaves it running, so a restart must neither miss nor repeat. All sta
 store's SQLite file, in the ``watch_*`` tables:
 
 * ``watch_items`` — every feed item handled, keyed by (feed, item key). An item is marked only
-  after its article is committed; if the process dies in between, the next poll handles it again
-  and the store answers "duplicate". Items that failed for a passing reason (timeout, HTTP 5xx,
+  after its article is committed; if the process dies in between, the next poll handles it again,
+  the store answers "duplicate", and the item (marked ``storing`` before the attempt) is marked
+  ingested: the article is its own. Items that failed for a passing reason (timeout, HTTP 5xx,
   429) stay pending and are retried on the next polls, up to ``WATCH_ITEM_MAX_ATTEMPTS``.
 * ``watch_alerts`` — every alert, keyed by (derived, source), with one delivered flag per
   channel. An alert is written before it is delivered and each channel is marked after it
@@ -226,7 +227,7 @@ class Watcher:
 
     def _item_state(self, feed: str, key: str):
         return self.store.db.execute(
-            "SELECT status, attempts FROM watch_items WHERE feed = ? AND key = ?", (feed, key)).fetchone()
+            "SELECT status, attempts, reason FROM watch_items WHERE feed = ? AND key = ?", (feed, key)).fetchone()
 
     def _mark_item(self, feed: str, key: str, url: str | None, status: str, article_id: str | None,
                    reason: str | None, attempts: int) -> None:
@@ -257,6 +258,10 @@ class Watcher:
                 if state is not None and state[0] != "pending":
                     continue
                 attempts = (state[1] if state else 0) + 1
+                # Marked before its article is stored: if the process dies between storing the
+                # article and marking the item, the next poll knows the "duplicate" is its own.
+                resumed = state is not None and state[2] == "storing"
+                self._mark_item(item.source, item.key, item.url, "pending", None, "storing", attempts - 1)
                 try:
                     record = item_article(item, self.settings, self.fetcher)
                 except RejectedInput as exc:
@@ -265,8 +270,9 @@ class Watcher:
                     record = Rejection(item.name, "error", f"{type(exc).__name__}: {exc}")
                 summary = ingest([record], self.store, self.settings)
                 if summary.ingested or summary.duplicates:
-                    status = "ingested" if summary.ingested else "duplicate"
                     article_id = (summary.ingested or summary.duplicates)[0]
+                    own = summary.ingested or (resumed and self._carries(article_id, item))
+                    status = "ingested" if own else "duplicate"
                     self._mark_item(item.source, item.key, item.url, status, article_id, None, attempts)
                     counts[status] += 1
                     self._event(status, f"{item.name} -> {article_id}")
@@ -282,6 +288,12 @@ class Watcher:
                     counts["rejected"] += 1
                     self._event("rejected", f"{rejection.input}: {rejection.reason}: {rejection.message}")
         return counts
+
+    def _carries(self, article_id: str, item) -> bool:
+        """Whether the stored article came from this feed item (its name and feed key)."""
+        return self.store.db.execute(
+            "SELECT 1 FROM articles WHERE id = ? AND source_path = ? AND json_extract(meta, '$.feed_key') = ?",
+            (article_id, item.name, item.key)).fetchone() is not None
 
     def _side(self, row, prefix: str) -> dict:
         return {k: row[f"{prefix}_{k}"] for k in ("id", "url", "outlet", "title", "published", "lang")}
@@ -404,7 +416,10 @@ class Watcher:
             started = time.monotonic()
             try:
                 self.poll_once()
-            except Exception as exc:  # a long-running watch outlives any one bad poll
+            except Exception as exc:  # a long-running watch outlives any one bad poll (a full disk too)
+                from ..store import store_error
+
+                exc = store_error(exc, self.store.path) or exc
                 self._event("error", f"the poll failed ({type(exc).__name__}: {exc}); trying again in"
                             f" {self.interval:g} s")
             done += 1

@@ -6,9 +6,12 @@ re-running skips what is already there.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import sqlite3
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -16,7 +19,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from ..article import Anchor, Article, Sentence
-from ..errors import ArticleNotFound, SchemaTooNew, StoreError
+from ..errors import ArticleNotFound, SchemaTooNew, StoreBusy, StoreError, StoreFull, StoreReadOnly
 from ..text.terms import article_terms, idf
 from .migrations import MIGRATIONS, add_terms
 
@@ -52,28 +55,43 @@ class Store:
 
     Args:
         path: file path, or ":memory:".
+        read_only: open it read-only (a store that cannot be written is opened so anyway).
     Raises:
         StoreError: the file is not a SQLite database.
         SchemaTooNew: the file was written by a newer unspun.
+        StoreBusy: another process held the write lock past ``UNSPUN_BUSY_TIMEOUT`` (creating or
+            upgrading the store).
+        StoreFull, StoreReadOnly: the store cannot be created or upgraded; later writes (in
+            ``transaction()``) raise them too.
     """
 
-    def __init__(self, path: str | Path = "unspun.db"):
+    def __init__(self, path: str | Path = "unspun.db", read_only: bool = False):
         self.path = str(path)
+        # A store that cannot be written (permissions, a read-only mount) is opened read-only, so
+        # the commands that only read still work and a write fails with StoreReadOnly.
+        self.read_only = read_only or not writable(self.path)
         try:
-            # A writer waits its turn this long (UNSPUN_BUSY_TIMEOUT seconds) before giving up.
-            self.db = sqlite3.connect(self.path, timeout=_busy_timeout(), isolation_level=None,
-                                      check_same_thread=False)
+            self.db = connect(self.path, read_only=self.read_only)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
-            if self.path != ":memory:":
-                self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            retry_locked(self._migrate)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"Cannot open store {self.path!r}: {exc}") from exc
+            raise (store_error(exc, self.path) or StoreError(f"Cannot open store {self.path!r}: {exc}")) from exc
 
     # -- schema ---------------------------------------------------------------------------------
     def _migrate(self) -> None:
+        if self.read_only:
+            known = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = '_migrations'").fetchone()
+            done = {r[0] for r in self.db.execute("SELECT version FROM _migrations")} if known else set()
+            if done and max(done) > len(MIGRATIONS):
+                raise SchemaTooNew(f"Store {self.path!r} has schema version {max(done)}, this unspun knows {len(MIGRATIONS)}")
+            if len(done) < len(MIGRATIONS):
+                raise StoreReadOnly(f"The store {self.path!r} is read-only and needs upgrading to schema version"
+                                    f" {len(MIGRATIONS)} before this unspun can read it")
+            return
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
         )
@@ -84,6 +102,10 @@ class Store:
             if version in done:
                 continue
             with self.transaction():
+                # Another process creating or upgrading the same store may have applied it while
+                # this one waited for the write lock.
+                if self.db.execute("SELECT 1 FROM _migrations WHERE version = ?", (version,)).fetchone():
+                    continue
                 migration(self.db)
                 self.db.execute(
                     "INSERT INTO _migrations VALUES (?, ?, ?)", (version, migration.__name__, now())
@@ -94,7 +116,7 @@ class Store:
         return self.db.execute("SELECT MAX(version) FROM _migrations").fetchone()[0]
 
     def transaction(self):
-        return _Transaction(self.db)
+        return Transaction(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -370,7 +392,7 @@ class Store:
         return [dict(r) for r in self.db.execute("SELECT input, reason, message, at FROM rejected ORDER BY id")]
 
 
-def _busy_timeout() -> float:
+def busy_timeout() -> float:
     try:
         return max(0.0, float(os.environ.get("UNSPUN_BUSY_TIMEOUT", "60")))
     except ValueError:
@@ -397,8 +419,11 @@ def holders(path: str) -> list[str]:
     return out
 
 
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (nested uses join the outer one)."""
+class Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (nested uses join the outer one).
+
+    A full disk or a read-only store is raised as StoreFull or StoreReadOnly, after the rollback
+    (SQLite may have rolled back already: it does on SQLITE_FULL)."""
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db
@@ -414,10 +439,100 @@ class _Transaction:
         if not self.outer:
             return False
         if exc_type is None:
-            self.db.execute("COMMIT")
-        else:
+            try:
+                self.db.execute("COMMIT")
+                return False
+            except sqlite3.DatabaseError as failed:
+                exc = failed
+        if self.db.in_transaction:
             self.db.execute("ROLLBACK")
+        named = store_error(exc, _path_of(self.db)) if isinstance(exc, sqlite3.DatabaseError) else None
+        if named is not None and not isinstance(named, StoreBusy):
+            raise named from exc
+        if exc_type is None:
+            raise exc
         return False
+
+
+def connect(path: str, read_only: bool = False, timeout: float | None = None) -> sqlite3.Connection:
+    """A connection to a store (or to the index beside it) that waits ``UNSPUN_BUSY_TIMEOUT`` for
+    other writers. ``read_only`` opens the file read-only; on a read-only file system also as
+    immutable, since SQLite could not create the shared-memory file a WAL database needs."""
+    timeout = busy_timeout() if timeout is None else timeout
+    if not read_only or path in ("", ":memory:"):
+        return sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    from urllib.parse import quote
+
+    mode = "ro&immutable=1" if _read_only_fs(path) else "ro"
+    return sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode={mode}", uri=True, timeout=timeout,
+                           isolation_level=None, check_same_thread=False)
+
+
+def writable(path: str) -> bool:
+    """Whether a store at ``path`` can be written: the file (when it exists) and its folder, which
+    holds the -wal and -shm files. As root only a read-only file system says no."""
+    if path in ("", ":memory:") or path.startswith("file:"):
+        return True
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return False
+    return not os.path.isdir(folder) or (os.access(folder, os.W_OK) and not _read_only_fs(folder))
+
+
+def disk_full(path: str, needed: int = 1 << 16) -> bool:
+    """Whether the disk that holds ``path`` has less than ``needed`` bytes free."""
+    try:
+        return shutil.disk_usage(os.path.dirname(os.path.abspath(path)) or ".").free < needed
+    except OSError:
+        return False
+
+
+def _read_only_fs(path: str) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _path_of(db: sqlite3.Connection) -> str:
+    row = db.execute("PRAGMA database_list").fetchone()
+    return (row[2] if row else "") or ":memory:"
+
+
+def store_error(exc: BaseException, path: str) -> StoreError | None:
+    """The named error for a failure to write a store or the index beside it: a full disk
+    (SQLITE_FULL, ENOSPC, EDQUOT) is StoreFull, a read-only file or file system StoreReadOnly,
+    a lock held past the busy timeout StoreBusy (naming the holders); None for anything else."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    number = exc.errno if isinstance(exc, OSError) else None
+    # SQLite says "disk I/O error" when it cannot even grow the -shm file of a full disk.
+    if (code == "SQLITE_FULL" or "database or disk is full" in text or number in (errno.ENOSPC, errno.EDQUOT)
+            or (code.startswith("SQLITE_IOERR") and disk_full(path))):
+        what = f"{exc.filename!r}" if isinstance(exc, OSError) and exc.filename else f"The store {path!r}"
+        return StoreFull(f"{what} could not be written: the disk is full")
+    if (code.startswith("SQLITE_READONLY") or "readonly database" in text or number == errno.EROFS
+            or (code.startswith("SQLITE_CANTOPEN") and not writable(path))):
+        return StoreReadOnly(f"The store {path!r} is read-only: this command writes to it")
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        who = holders(path)
+        return StoreBusy(f"The store {path!r} stayed locked by another writer" + (f" ({'; '.join(who)})" if who else ""))
+    return None
+
+
+def retry_locked(step, wait: float | None = None):
+    """Run ``step``, again while SQLite answers "locked" without waiting (switching a new store
+    to WAL does), with backoff, for up to the busy timeout."""
+    deadline = time.monotonic() + (busy_timeout() if wait is None else wait)
+    pause = 0.01
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 def _jsonable(value: Any) -> bool:

@@ -16,6 +16,8 @@ missing article) is reported and never "repaired" by deleting data.
 """
 from __future__ import annotations
 
+import sqlite3
+
 from . import Store
 
 
@@ -47,7 +49,8 @@ def check_store(store: Store, model: str, dim: int, settings, repair: bool = Fal
                        "links_to_missing_articles": [f"{d} -> {s}" for d, s in dangling[:20]],
                        "orphan_alignment_rows": orphans}
 
-    wrong_dim = db.execute("SELECT model, dim, COUNT(*) FROM vectors WHERE length(vector) != dim * 4"
+    # float32, or float16 (the fast tier's sentence vectors, see store.from_blob)
+    wrong_dim = db.execute("SELECT model, dim, COUNT(*) FROM vectors WHERE length(vector) NOT IN (dim * 4, dim * 2)"
                            " GROUP BY model, dim").fetchall()
     other_dim = db.execute("SELECT dim, COUNT(*) FROM vectors WHERE model = ? AND dim != ? GROUP BY dim",
                            (model, dim)).fetchall()
@@ -83,7 +86,7 @@ def _check_index(store: Store, model: str, settings, repair: bool, repaired: lis
         return state
     problem = None
     try:
-        sidecar = Sidecar(paths[0])
+        sidecar = Sidecar(paths[0], read_only=store.read_only)
         try:
             count, last = sidecar.count(), sidecar.last()
         finally:
@@ -102,10 +105,16 @@ def _check_index(store: Store, model: str, settings, repair: bool, repaired: lis
         upto = last[2] if last else 0
         behind = store.db.execute("SELECT COUNT(*) FROM articles WHERE rowid > ?", (upto,)).fetchone()[0]
     if problem and repair:
-        remove_files(paths)
-        remove_files((paths[1] + ".passages", paths[1] + ".tmp"))
-        with CandidateIndex(store, model, settings) as index:
-            rebuilt = len(index)
+        try:  # emptied and rebuilt under the index lock: other processes may have it open
+            with CandidateIndex(store, model, settings, rebuild=True) as index:
+                rebuilt = len(index)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise
+            remove_files(paths)  # not even a database: start a new one
+            remove_files((paths[1] + ".passages", paths[1] + ".tmp"))
+            with CandidateIndex(store, model, settings) as index:
+                rebuilt = len(index)
         repaired.append(f"rebuilt the candidate index ({rebuilt} articles): {problem}")
         return {"ok": True, "articles": rebuilt, "was": problem}
     return {"ok": problem is None, "problem": problem, "articles": count,
