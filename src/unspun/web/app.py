@@ -5,14 +5,16 @@ JSON API (``POST /api/trace``, ``GET /api/search``) returns what the CLI prints.
 and ``{"error": {"code", "message", "hint"}}`` with the matching status.
 
 Safety: every stored article is hostile input. Templates autoescape everything, URLs become links
-only when they are http(s), a strict Content-Security-Policy forbids inline scripts, request
-bodies are size-limited before they are parsed, uploads are only ever read as text, and a token
-guards every request when one is set (``serve`` requires one off loopback).
+only when they are http(s), a strict Content-Security-Policy forbids inline scripts (it and the
+other security headers go on every answer), request bodies are size-limited before they are
+parsed, uploads are only ever read as text, and a token guards every request when one is set
+(``serve`` requires one off loopback). docs/web.md has the checklist.
 """
 from __future__ import annotations
 
 import hmac
 import json
+import re
 import secrets
 import threading
 from pathlib import Path
@@ -41,7 +43,20 @@ TOKEN_COOKIE = "unspun_token"
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none';"
        " base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+# On every answer: pages, JSON, errors, redirects, static files.
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),  # frame-ancestors 'none' for browsers without CSP 2
+    # No window another site opens keeps a handle on ours, and no other site may embed what we serve.
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
 
+
+# Past this a page offset is taken as this (SQLite integers stop at 2**63; no store is this big).
+MAX_OFFSET = 10**12
 
 # Traces that may run or wait at once (one runs: they share the model and the candidate index).
 TRACE_SLOTS = 4
@@ -123,13 +138,18 @@ async def _send_error(scope, send, status: int, code: str, message: str, hint: s
         ctype = b"text/html; charset=utf-8"
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]
-                + _security_headers()})
+                + SECURITY_HEADERS})
     await send({"type": "http.response.body", "body": body})
 
 
-def _security_headers() -> list[tuple[bytes, bytes]]:
-    return [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[^\[\]:@\s/\\]+)(?::\d{1,5})?", re.I)
+
+
+def _host_name(host: str) -> str | None:
+    """The name in a ``Host`` header (``name`` or ``name:port``, IPv6 in brackets), lower case;
+    None for anything else (``localhost:1@evil``, ``[::1]evil``)."""
+    m = _HOST.fullmatch(host)
+    return m.group(1).lower() if m else None
 
 
 def _same_origin(headers: dict) -> bool:
@@ -141,6 +161,14 @@ def _same_origin(headers: dict) -> bool:
         return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
     # "null": this server's pages send no referrer, so a browser hides their origin too
     return headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
+
+def _embedded_elsewhere(headers: dict) -> bool:
+    """A browser loading this server's URL into a page of another site (an image, a script, a
+    fetch): never needed, and a ``<img src=/trace?id=…>`` elsewhere would run traces on a visitor's
+    server. Following a link from another site (a navigation) is fine."""
+    return (headers.get("sec-fetch-site") in ("cross-site", "same-site")
+            and headers.get("sec-fetch-mode", "navigate") != "navigate")
 
 
 class Guard:
@@ -163,8 +191,7 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         if self.allowed_hosts is not None:
             host = headers.get("host", "")
-            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-            if name.lower() not in self.allowed_hosts:
+            if _host_name(host) not in self.allowed_hosts:
                 # A page on another site that resolves its own name to 127.0.0.1 (DNS rebinding)
                 # must not read the store.
                 return await _send_error(scope, send, 421, "bad-host", f"Host {host!r} is not served here",
@@ -182,11 +209,15 @@ class Guard:
                 cookie = f"{TOKEN_COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
                 await send({"type": "http.response.start", "status": 303,
                             "headers": [(b"location", location.encode("utf-8")), (b"set-cookie", cookie.encode()),
-                                        (b"content-length", b"0")] + _security_headers()})
+                                        (b"content-length", b"0")] + SECURITY_HEADERS})
                 return await send({"type": "http.response.body", "body": b""})
         if scope["method"] not in ("GET", "HEAD", "OPTIONS") and not _same_origin(headers):
             return await _send_error(scope, send, 403, "cross-site", "A request from another site cannot change this store",
                                      CrossSite.hint, self.templates)
+        if _embedded_elsewhere(headers):
+            return await _send_error(scope, send, 403, "cross-site",
+                                     "Pages of other sites cannot load from this server",
+                                     "Open the page itself, or follow a link to it", self.templates)
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
             return await _send_error(scope, send, 413, "too-large",
@@ -206,7 +237,7 @@ class Guard:
 
         async def secured_send(message):
             if message["type"] == "http.response.start":
-                message = dict(message, headers=list(message.get("headers", [])) + _security_headers())
+                message = dict(message, headers=list(message.get("headers", [])) + SECURITY_HEADERS)
             await send(message)
 
         await self.app(scope, limited_receive, secured_send)
@@ -344,7 +375,13 @@ class WebApp:
         return self.traced(lambda: self._trace_response(request, article_id, _limit(request.query_params.get("limit"))))
 
     async def trace_post(self, request: Request) -> Response:
-        form = await request.form(max_files=1, max_fields=20, max_part_size=self.max_upload_bytes)
+        try:
+            form = await request.form(max_files=1, max_fields=20, max_part_size=self.max_upload_bytes)
+        except HTTPException as exc:  # Starlette's form parser: a part over the limit, a malformed body
+            if "maximum size" in str(exc.detail):
+                raise UploadTooLarge(
+                    f"A field of the form is over the limit of {self.max_upload_bytes:,} bytes") from None
+            raise BadRequest(f"The form cannot be read: {exc.detail}") from None
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         self.check_csrf(request, fields)
         upload = form.get("file")
@@ -395,6 +432,8 @@ class WebApp:
             body = json.loads(await request.body() or b"null")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise BadRequest(f"The body is not JSON: {exc}") from None
+        except RecursionError:
+            raise BadRequest("The body is not JSON this server reads: it is nested too deeply") from None
         if not isinstance(body, dict):
             raise BadRequest('POST a JSON object: {"text": "...", "title": "...", "lang": "..."}')
         for key in ("text", "title", "lang", "id"):
@@ -403,6 +442,9 @@ class WebApp:
         if not body.get("text") and not body.get("id"):
             raise BadRequest('Give "text" (the article; its first line is the title unless "title" is given)'
                              ' or "id" (a stored article)')
+        size = len((body.get("text") or "").encode("utf-8", "surrogatepass"))
+        if size > self.max_upload_bytes:
+            raise UploadTooLarge(f"The text is {size:,} bytes, over the limit of {self.max_upload_bytes:,}")
         limit = _limit(body.get("limit"))
 
         def run() -> Response:
@@ -444,7 +486,7 @@ class WebApp:
     def search(self, request: Request) -> Response:
         p = request.query_params
         limit = min(max(_int(p.get("limit"), 50), 1), 500)
-        offset = max(_int(p.get("offset"), 0), 0)
+        offset = min(max(_int(p.get("offset"), 0), 0), MAX_OFFSET)
         store = self.reader()
         try:
             result = service.search(store, p.get("q", ""), outlet=p.get("outlet") or None,
@@ -497,7 +539,7 @@ class WebApp:
     def stories(self, request: Request) -> Response:
         p = request.query_params
         limit = min(max(_number(p, "limit", 50), 1), 500)
-        offset = max(_number(p, "offset", 0), 0)
+        offset = min(max(_number(p, "offset", 0), 0), MAX_OFFSET)
         data = service.stories(self.reader(), self.analysis(request), limit=limit, offset=offset,
                                outlet=p.get("outlet", "").strip() or None)
         if _wants_json(request.scope):
@@ -541,7 +583,8 @@ API_ENDPOINTS = [
 
 def _classify(exc: Exception) -> tuple[int, str, dict]:
     if isinstance(exc, HTTPException):
-        return exc.status_code, {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error"), {}
+        codes = {400: "bad-request", 404: "not-found", 405: "method-not-allowed"}
+        return exc.status_code, codes.get(exc.status_code, "http-error"), {}
     if isinstance(exc, ArticleNotFound):
         return 404, "not-found", {}
     if isinstance(exc, RejectedInput):

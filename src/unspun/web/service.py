@@ -187,6 +187,7 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
 # -- search -------------------------------------------------------------------------------------
 
 _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"  # snippet highlight markers; never in stored text
+MAX_QUERY_WORDS = 64
 _TOKEN = re.compile(r'"([^"]+)"|([^\s"]+)')
 
 
@@ -210,20 +211,31 @@ def sync_search_index(store: Store) -> bool:
         return False
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS web_fts USING fts5("
                "id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2')")
-    n_art, max_art = db.execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM articles").fetchone()
-    n_fts, max_fts = db.execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM web_fts").fetchone()
-    if (n_art, max_art) == (n_fts, max_fts) and _same_last(db, max_art):
+    if _in_step(db, _rows(db, "articles"), _rows(db, "web_fts")):
         return True
     with store.transaction():
+        # Read again under the write lock: another server thread (or process) may have brought the
+        # index up to date meanwhile, and appending the same rows twice is a constraint error.
+        (n_art, max_art), (n_fts, max_fts) = _rows(db, "articles"), _rows(db, "web_fts")
+        if _in_step(db, (n_art, max_art), (n_fts, max_fts)):
+            return True
         if max_fts <= max_art and _same_last(db, max_fts):
             db.execute("INSERT INTO web_fts (rowid, id, title, text) SELECT rowid, id, COALESCE(title, ''), text"
                        " FROM articles WHERE rowid > ?", (max_fts,))
-        n_fts, max_fts = db.execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM web_fts").fetchone()
-        if (n_art, max_art) != (n_fts, max_fts) or not _same_last(db, max_art):
+        if not _in_step(db, (n_art, max_art), _rows(db, "web_fts")):
             db.execute("DELETE FROM web_fts")
             db.execute("INSERT INTO web_fts (rowid, id, title, text) SELECT rowid, id, COALESCE(title, ''), text"
                        " FROM articles")
     return True
+
+
+def _rows(db: sqlite3.Connection, table: str) -> tuple[int, int]:
+    """A table's row count and largest rowid."""
+    return tuple(db.execute(f"SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM {table}").fetchone())
+
+
+def _in_step(db: sqlite3.Connection, articles: tuple[int, int], index: tuple[int, int]) -> bool:
+    return articles == index and _same_last(db, articles[1])
 
 
 def _same_last(db: sqlite3.Connection, rowid: int) -> bool:
@@ -238,13 +250,21 @@ def fts_query(q: str) -> str:
     """A user's query as a safe FTS5 expression: every word and "quoted phrase" must occur.
 
     FTS5 syntax (AND, NEAR, column filters, stray quotes) is never passed through, so no query
-    can be a syntax error."""
+    can be a syntax error. A phrase given twice counts once.
+
+    Raises:
+        ValueError: the query has more than ``MAX_QUERY_WORDS`` words (FTS5's time grows with
+            the square of the terms: a few thousand would hold a server thread for minutes).
+    """
     parts = []
     for phrase, word in _TOKEN.findall(q):
         term = (phrase or word).strip()
         words = re.findall(r"\w+", term)
-        if words:
+        if words and '"' + " ".join(words) + '"' not in parts:
             parts.append('"' + " ".join(words) + '"')
+    n_words = sum(len(p.split()) for p in parts)
+    if n_words > MAX_QUERY_WORDS:
+        raise ValueError(f"The query has {n_words} words; search with at most {MAX_QUERY_WORDS}")
     return " ".join(parts)
 
 
@@ -262,7 +282,7 @@ def search(store: Store, q: str = "", outlet: str | None = None, lang: str | Non
     Returns:
         ``{"query", "total", "results": [{id, title, outlet, lang, published, url, snippet, ...}]}``.
     Raises:
-        ValueError: an unknown kind or a malformed date.
+        ValueError: an unknown kind, a malformed date, or over ``MAX_QUERY_WORDS`` words in ``q``.
     """
     where, params = [], []
     if outlet:
@@ -302,7 +322,7 @@ def search(store: Store, q: str = "", outlet: str | None = None, lang: str | Non
             " ORDER BY bm25(web_fts, 0, 5.0, 1.0) LIMIT ? OFFSET ?", [*all_params, limit, offset]).fetchall()
     else:
         if expression:  # no FTS5 in this SQLite: every word as a substring
-            for word in re.findall(r"\w+", q):
+            for word in dict.fromkeys(re.findall(r"\w+", expression)):
                 where.append("(a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')")
                 like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
                 params += [like, like]
