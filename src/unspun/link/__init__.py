@@ -292,6 +292,9 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
     settings = settings or Settings()
     model = get_encoder(settings.encoder).model_id
     todo = store.article_ids(unlinked_only=only_new)
+    # Articles a killed run compared but did not prune around: their links are stored, the
+    # sibling rules have not run on them yet (Store.mark_linked pending).
+    pending = [i for i in store.pending_ids() if i not in set(todo)]
     index = CandidateIndex(store, model, settings)
     cache: dict[str, Article] = {}
     seen: set[frozenset] = set()
@@ -318,11 +321,13 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
             if result.linked:
                 store.put_link(result.link_row(), result.alignment, model, settings.as_dict())
                 links += 1
-        store.mark_linked([article_id])
+        store.mark_linked([article_id], pending=True)
         if progress:
             progress(number, len(todo))
-    orient_compilations(store, todo)
-    pruned = prune_explained(store, todo, settings) if settings.prune_siblings else []
+    settle = todo + pending
+    orient_compilations(store, settle)
+    pruned = prune_explained(store, settle, settings) if settings.prune_siblings else []
+    store.mark_linked(settle)
     return {"examined": len(todo), "compared": compared, "links": links, "pruned": len(pruned),
             "embedded": embedded, "gated": gated}
 

@@ -24,6 +24,9 @@ from ..text.terms import article_terms, idf
 from .migrations import MIGRATIONS, add_terms
 
 
+PENDING = "pending"  # articles.linked_at of an article compared but not pruned around yet
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -217,9 +220,17 @@ class Store:
     def count(self, table: str) -> int:
         return self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
-    def mark_linked(self, ids: list[str]) -> None:
+    def mark_linked(self, ids: list[str], pending: bool = False) -> None:
+        """Record that articles were linked. ``pending``: compared, but the link graph around them
+        not settled yet (sibling pruning, compilations); a run killed in between finishes that
+        work on the next ``link`` (:meth:`pending_ids`)."""
+        value = PENDING if pending else now()
         with self.transaction():
-            self.db.executemany("UPDATE articles SET linked_at = ? WHERE id = ?", [(now(), i) for i in ids])
+            self.db.executemany("UPDATE articles SET linked_at = ? WHERE id = ?", [(value, i) for i in ids])
+
+    def pending_ids(self) -> list[str]:
+        """Articles compared by a run that stopped before settling the link graph around them."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE linked_at = ? ORDER BY rowid", (PENDING,))]
 
     def published_of(self, ids: list[str]) -> dict[str, datetime | None]:
         out = {}
