@@ -71,3 +71,28 @@ class CorpusError(UnspunError):
 
 class SettingError(UnspunError, ValueError):
     hint = "Run `unspun settings` to list every setting with its default and help"
+
+
+# -- the propagation analysis (unspun.graph) --------------------------------------------------------
+
+class FilterError(UnspunError, ValueError):
+    """A time, language or kind that cuts the store for the analysis cannot be read."""
+
+    hint = "Times are ISO 8601 (2024-05-01 or 2024-05-01T12:00:00Z); kinds are verbatim, translation, rewrite, partial"
+
+
+class OutletNotFound(ArticleNotFound):
+    hint = "Outlets are registered domains as shown on article pages; list them with `unspun outlets` or /outlets"
+
+
+class StoryNotFound(ArticleNotFound):
+    hint = "A story is named by any of its articles' ids; list stories with `unspun stories`"
+
+
+class ExportError(UnspunError, ValueError):
+    hint = ("Formats: csv, jsonl, parquet, gexf, graphml; --what: links, articles, outlets, graph, all"
+            " (gexf and graphml: graph or links)")
+
+
+class ReportError(UnspunError, ValueError):
+    hint = "Pass --out a new or empty directory, or one holding an earlier unspun report (it is replaced)"

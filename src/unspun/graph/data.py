@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ..errors import UnspunError
+from ..errors import FilterError
 from ..store import Store, parse_time
 
 UNKNOWN_OUTLET = "(unknown outlet)"
@@ -22,10 +22,6 @@ UNKNOWN_OUTLET = "(unknown outlet)"
 # An article whose artifact score reaches this carries machine-rewriting artifacts (artifacts.detector
 # scores a persona sentence 0.6, assistant talk 0.9; scrape residue alone stays under it).
 ARTIFACT_THRESHOLD = 0.5
-
-
-class FilterError(UnspunError, ValueError):
-    hint = "Times are ISO 8601 (2024-05-01 or 2024-05-01T12:00:00Z); kinds are verbatim, translation, rewrite, partial"
 
 
 def to_epoch(value: str | datetime | None) -> float:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from xml.sax.saxutils import escape
 
-from ..errors import UnspunError
+from ..errors import ExportError
 from ..store import Store, parse_time
 from .data import Filters, iso, load, to_epoch
 from .outlets import OutletGraph, build
@@ -42,10 +42,6 @@ from .outlets import OutletGraph, build
 FORMATS = ("csv", "jsonl", "parquet", "gexf", "graphml")
 WHAT = ("links", "articles", "outlets", "graph")
 GRAPH_FORMATS = ("gexf", "graphml")
-
-
-class ExportError(UnspunError, ValueError):
-    hint = "Formats: csv, jsonl, parquet, gexf, graphml; --what: links, articles, outlets, graph (gexf and graphml: graph or links)"
 
 
 # Columns of every table: (name, type, description). Types: str, int, float, bool, time (UTC ISO

@@ -28,7 +28,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..errors import UnspunError
+from ..errors import ReportError
 from ..store import Store
 from . import figures
 from .data import UNKNOWN_OUTLET, Filters, iso
@@ -52,10 +52,6 @@ NETWORK_LABELS = 15
 NEIGHBOURS = 30  # outlets drawn around one outlet
 
 Progress = Callable[[str, int, int], None]
-
-
-class ReportError(UnspunError, ValueError):
-    hint = "Pass --out a new or empty directory, or one holding an earlier unspun report (it is replaced)"
 
 
 # -- the layout of a report ---------------------------------------------------------------------

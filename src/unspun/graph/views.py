@@ -10,19 +10,11 @@ from typing import Any
 import igraph as ig
 import numpy as np
 
-from ..errors import ArticleNotFound
+from ..errors import OutletNotFound, StoryNotFound
 from ..store import Store
 from .data import UNKNOWN_OUTLET, iso
 from .outlets import OutletGraph, median, _sorted_counts
 from .stories import story_of
-
-
-class OutletNotFound(ArticleNotFound):
-    hint = "Outlets are registered domains as shown on article pages; list them with `unspun outlets` or /outlets"
-
-
-class StoryNotFound(ArticleNotFound):
-    hint = "A story is named by any of its articles' ids; list stories with `unspun stories`"
 
 
 def percent(x: float) -> str:
