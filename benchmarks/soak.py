@@ -139,7 +139,7 @@ def rss(proc) -> int:
 class Load:
     """The clients' shared targets (ids gathered from the server) and what they measured."""
 
-    def __init__(self, base: str, seed: int, think: float):
+    def __init__(self, base: str, seed: int, think: float, texts: int = 0):
         import httpx
 
         self.base, self.think = base, think
@@ -149,6 +149,7 @@ class Load:
         self.busy = 0
         self.error_samples: list[str] = []
         self.serial = 0
+        self.texts = texts
         self.rng = random.Random(seed)
         with httpx.Client(base_url=base, timeout=60) as c:
             self.articles = [r["id"] for r in c.get("/api/search", params={"limit": 500}).json()["results"]]
@@ -180,7 +181,11 @@ class Load:
             with self.lock:
                 self.serial += 1
                 serial = self.serial
-            text = new_text(rng.choice(self.bases), rng, serial)
+            if self.texts:  # a fixed pool: once each text is stored, the store stops growing
+                serial %= self.texts
+                text = new_text(self.bases[serial % len(self.bases)], random.Random(serial), serial)
+            else:
+                text = new_text(rng.choice(self.bases), rng, serial)
             return client.post("/api/trace", json={"text": text})
         if kind == "api_search":
             params = {"q": rng.choice(SEARCH_WORDS)}
@@ -253,6 +258,10 @@ def main() -> None:
                         help="Mean seconds a client waits between requests (uniform in 0..2x).")
     parser.add_argument("--sample", type=float, default=2.0, help="Seconds between memory samples.")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--texts", type=int, default=0,
+                        help="Trace texts from a pool of this many (0: a new text every time). With a pool the"
+                             " store stops growing once each text is stored, which separates the server's own"
+                             " memory from the store's growth.")
     parser.add_argument("--out", default=None, help="Write the figures as JSON here.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary store and server log.")
     parser.add_argument("--from-store", default=None,
@@ -277,7 +286,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         proc = psutil.Process(server.pid)
-        load = Load(base, args.seed, args.think)
+        load = Load(base, args.seed, args.think, args.texts)
         warm_s = load.warm_up()
         before = store_counts(base)
         print(f"{before['articles']} articles, {before['links']} links, {before['outlets']} outlets; "
