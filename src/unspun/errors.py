@@ -96,3 +96,40 @@ class ExportError(UnspunError, ValueError):
 
 class ReportError(UnspunError, ValueError):
     hint = "Pass --out a new or empty directory, or one holding an earlier unspun report (it is replaced)"
+
+
+# -- the web interface (unspun.web) ---------------------------------------------------------------
+
+class TokenRequired(UnspunError):
+    """``serve`` was asked to listen beyond this machine without a token."""
+
+    hint = ("Pass --token SECRET (every request must then carry it), or bind to 127.0.0.1 and reach the"
+            " server through an SSH tunnel")
+
+
+class UploadTooLarge(UnspunError):
+    hint = "Upload a single article; the limit is set with `unspun serve --max-upload-bytes`"
+
+
+class BadRequest(UnspunError):
+    hint = "See docs/web.md for the JSON API"
+
+
+class CsrfRejected(UnspunError):
+    hint = "Reload the page and send the form again; other sites cannot send forms to this server"
+
+
+class CrossSite(UnspunError):
+    hint = "Requests that change the store must come from this server's own pages"
+
+
+class UnsupportedType(UnspunError):
+    hint = 'POST a JSON object with Content-Type: application/json: {"text": "..."}'
+
+
+class ServerBusy(UnspunError):
+    hint = "Every trace slot is taken; retry in a few seconds (pages and searches are not affected)"
+
+
+class Unauthorized(UnspunError):
+    hint = "Pass the server's token as ?token=…, an `Authorization: Bearer …` header or the unspun_token cookie"

@@ -7,18 +7,11 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from ..errors import UnspunError
+from ..errors import TokenRequired
 from ..settings import Settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8008
-
-
-class TokenRequired(UnspunError):
-    """``serve`` was asked to listen beyond this machine without a token."""
-
-    hint = ("Pass --token SECRET (every request must then carry it), or bind to 127.0.0.1 and reach the"
-            " server through an SSH tunnel")
 
 
 def is_loopback(host: str) -> bool:

@@ -31,7 +31,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..errors import ArticleNotFound, RejectedInput, SettingError, StoreError, UnspunError
+from ..errors import (ArticleNotFound, BadRequest, CrossSite, CsrfRejected, RejectedInput, ServerBusy, SettingError,
+                      StoreError, Unauthorized, UnspunError, UnsupportedType, UploadTooLarge)
 from ..settings import Settings
 from ..store import Store
 from .. import graph
@@ -62,35 +63,7 @@ MAX_OFFSET = 10**12
 TRACE_SLOTS = 4
 
 
-class UploadTooLarge(UnspunError):
-    hint = "Upload a single article; the limit is set with `unspun serve --max-upload-bytes`"
-
-
-class BadRequest(UnspunError):
-    hint = "See docs/web.md for the JSON API"
-
-
 CSRF_COOKIE = "unspun_csrf"
-
-
-class CsrfRejected(UnspunError):
-    hint = "Reload the page and send the form again; other sites cannot send forms to this server"
-
-
-class CrossSite(UnspunError):
-    hint = "Requests that change the store must come from this server's own pages"
-
-
-class UnsupportedType(UnspunError):
-    hint = 'POST a JSON object with Content-Type: application/json: {"text": "..."}'
-
-
-class ServerBusy(UnspunError):
-    hint = "Every trace slot is taken; retry in a few seconds (pages and searches are not affected)"
-
-
-class Unauthorized(UnspunError):
-    hint = "Pass the server's token as ?token=…, an `Authorization: Bearer …` header or the unspun_token cookie"
 
 
 # -- JSON ---------------------------------------------------------------------------------------
