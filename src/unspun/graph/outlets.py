@@ -40,6 +40,10 @@ OPINION_SHARE = 0.1  # mean share of inserted opinion in its derived texts that 
 COMMUNITY_SEED = 7
 
 
+def percent(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
 def median(values: list[float]) -> float | None:
     return round(statistics.median(values), 2) if values else None
 
@@ -276,23 +280,22 @@ def _communities(outlets: dict[str, Outlet], edges: dict, shared: dict, seed: in
 
 def role_of(o: Outlet) -> tuple[str, str]:
     """An outlet's role and the figures that decided it (module docstring)."""
-    pct = lambda x: f"{round(100 * x)}%"  # noqa: E731
     articles = f"{o.articles} article" + ("s" if o.articles != 1 else "")
     if o.derived_share < DERIVED_MAJORITY:
-        own = f"{pct(1 - o.derived_share)} of its {articles} derive{'s' if o.articles == 1 else ''} from no other outlet"
+        own = f"{percent(1 - o.derived_share)} of its {articles} derive{'s' if o.articles == 1 else ''} from no other outlet"
         if o.copied:
             return "originator", f"{own}; {len(o.copiers)} outlet(s) derived {o.copied} article(s) from it"
         return "independent", f"{own}, and no other outlet in the store derives from it"
-    took = f"{pct(o.derived_share)} of its {articles} derive{'s' if o.articles == 1 else ''} from other outlets"
+    took = f"{percent(o.derived_share)} of its {articles} derive{'s' if o.articles == 1 else ''} from other outlets"
     cross = o.cross_language / o.copies if o.copies else 0.0
     if cross >= CROSS_LANGUAGE_MAJORITY:
-        return "translator", f"{took}; {pct(cross)} of those links cross languages"
+        return "translator", f"{took}; {percent(cross)} of those links cross languages"
     rewrite = o.rewrites / o.copies if o.copies else 0.0
     persona = o.persona_articles / o.derived_articles if o.derived_articles else 0.0
     opinion = sum(o.opinion) / len(o.opinion) if o.opinion else 0.0
     if rewrite >= REWRITE_MAJORITY or persona >= PERSONA_SHARE or opinion >= OPINION_SHARE:
-        why = [f"{pct(rewrite)} rewritten"] if rewrite >= REWRITE_MAJORITY else []
-        why += [f"persona sentences in {pct(persona)}"] if persona >= PERSONA_SHARE else []
-        why += [f"{pct(opinion)} inserted opinion"] if opinion >= OPINION_SHARE else []
+        why = [f"{percent(rewrite)} rewritten"] if rewrite >= REWRITE_MAJORITY else []
+        why += [f"persona sentences in {percent(persona)}"] if persona >= PERSONA_SHARE else []
+        why += [f"{percent(opinion)} inserted opinion"] if opinion >= OPINION_SHARE else []
         return "spinner", f"{took}, in the same language; {', '.join(why)}"
-    return "relay", f"{took}, in the same language, copied close to the letter ({pct(rewrite)} rewritten)"
+    return "relay", f"{took}, in the same language, copied close to the letter ({percent(rewrite)} rewritten)"

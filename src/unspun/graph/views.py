@@ -13,22 +13,24 @@ import numpy as np
 from ..errors import OutletNotFound, StoryNotFound
 from ..store import Store
 from .data import UNKNOWN_OUTLET, iso
-from .outlets import OutletGraph, median, _sorted_counts
+from .outlets import OutletGraph, median, percent, _sorted_counts
 from .stories import story_of
 
 
-def percent(x: float) -> str:
-    return f"{round(100 * x)}%"
-
-
-def hours_text(h: float | None) -> str:
+def hours_text(h: float | None, compact: bool = False, unknown: str = "unknown") -> str:
+    """A delay in words: "25 min", "3.6 h", "2.5 days" (``unknown`` when there is none);
+    ``compact`` for axis ticks: "0", "3 h", "2 d"."""
     if h is None:
-        return "unknown"
-    if abs(h) < 1:
-        return f"{round(h * 60)} min"
-    if abs(h) < 48:
-        return f"{h:.1f} h"
-    return f"{h / 24:.1f} days"
+        return unknown
+    if compact and h == 0:
+        return "0"
+    sign = "-" if h < 0 else ""
+    v = abs(h)
+    if v < 1:
+        return f"{sign}{round(v * 60)} min"
+    if v < 48:
+        return f"{sign}{v:g} h" if compact else f"{sign}{v:.1f} h"
+    return f"{sign}{v / 24:g} d" if compact else f"{sign}{v / 24:.1f} days"
 
 
 # -- outlet profiles ----------------------------------------------------------------------------
@@ -39,9 +41,10 @@ def _groups(graph: OutletGraph, domain: str, side: str, articles: int) -> list[d
         if s == d or (side == "source" and d != domain) or (side == "target" and s != domain):
             continue
         other = s if side == "source" else d
-        row = {"outlet": other, "links": e.links, "kinds": _sorted_counts(e.kinds),
-               "languages": _sorted_counts(e.languages), "median_delay_hours": median(e.lags),
-               "inserted_share": e.as_dict()["inserted_share"], "persona_share": e.as_dict()["persona_share"]}
+        figures = e.as_dict()
+        row = {"outlet": other, "links": e.links, "kinds": figures["kinds"], "languages": figures["languages"],
+               "median_delay_hours": figures["median_lag_hours"], "inserted_share": figures["inserted_share"],
+               "persona_share": figures["persona_share"]}
         if side == "source":
             n = graph.outlets[domain].sources.get(other, 0)
             row["articles"], row["share"] = n, round(n / articles, 4) if articles else 0.0
@@ -98,6 +101,7 @@ def outlet_profile(store: Store, graph: OutletGraph, domain: str, recent: int = 
         raise OutletNotFound(f"No article from outlet {domain!r} in {store.path}")
     data = graph.data
     kinds: dict[str, int] = {}
+    derived_ids: set[str] = set()  # its articles derived from another outlet's
     links = []
     for link in data.links:
         so, do = data.outlet[link.source], data.outlet[link.derived]
@@ -105,13 +109,13 @@ def outlet_profile(store: Store, graph: OutletGraph, domain: str, recent: int = 
             continue
         if do == domain and link.directed:
             kinds[link.kind] = kinds.get(link.kind, 0) + 1
+            if so != domain:
+                derived_ids.add(data.ids[link.derived])
         if len(links) < 1000:
             lag = data.lag_hours(link)
             links.append({"derived": data.ids[link.derived], "source": data.ids[link.source], "kind": link.kind,
                           "direction": link.direction, "confidence": link.confidence, "source_outlet": so,
                           "derived_outlet": do, "delay_hours": round(lag, 2) if lag is not None else None})
-    derived_ids = {data.ids[link.derived] for link in data.links
-                   if link.directed and data.outlet[link.derived] == domain and data.outlet[link.source] != domain}
     articles = [dict(r) for r in store.db.execute(
         "SELECT id, title, lang, published, url FROM articles WHERE outlet = ?"
         " ORDER BY published IS NULL, published DESC, rowid DESC LIMIT ?", (domain, recent))]
@@ -142,6 +146,17 @@ def story_list(graph: OutletGraph, limit: int | None = 100, outlet: str | None =
     return out
 
 
+def article_meta(store: Store, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """``{id: (title, url)}`` of stored articles (the analysis holds neither)."""
+    meta = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for r in store.db.execute(f"SELECT id, title, url FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                                  chunk):
+            meta[r["id"]] = (r["title"], r["url"])
+    return meta
+
+
 def story_detail(store: Store, graph: OutletGraph, story_id: str) -> dict[str, Any]:
     """One story: its origin, every member with its source, kind, lag from the origin and depth,
     and how it spread (outlets, languages) over time. ``story_id`` may be any member's id."""
@@ -149,13 +164,7 @@ def story_detail(store: Store, graph: OutletGraph, story_id: str) -> dict[str, A
     story = story_of(graph.stories, data, story_id)
     if story is None:
         raise StoryNotFound(f"No story with the article {story_id!r} in {store.path}")
-    ids = [data.ids[m] for m in story.members]
-    meta = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for r in store.db.execute(f"SELECT id, title, url FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-                                  chunk):
-            meta[r["id"]] = (r["title"], r["url"])
+    meta = article_meta(store, [data.ids[m] for m in story.members])
     kind_of: dict[tuple[int, int], tuple[str, float]] = {}
     for i in story.links:
         link = data.links[i]

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 from ..article import Article, Sentence
 from ..changes import TYPES as CHANGE_TYPES
 from ..changes import count_types as change_counts  # noqa: F401 (the trace page's counts)
+from ..graph.views import hours_text
 from ..report.terminal import ROLE_STYLES
 
 ROLES = tuple(ROLE_STYLES)  # copied, translated, paraphrased, altered, inserted, omitted, furniture
@@ -26,19 +27,8 @@ ROLE_HELP = {
 
 
 def hours(value: float | None, compact: bool = False) -> str:
-    """A delay in words: "25 min", "3.6 h", "2.5 days" ("—" when unknown); ``compact`` for axis
-    ticks: "0", "3 h", "2 d"."""
-    if value is None:
-        return "—"
-    if compact and value == 0:
-        return "0"
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    if v < 1:
-        return f"{sign}{round(v * 60)} min"
-    if v < 48:
-        return f"{sign}{v:g} h" if compact else f"{sign}{v:.1f} h"
-    return f"{sign}{v / 24:g} d" if compact else f"{sign}{v / 24:.1f} days"
+    """A delay in words, as the reports write it (``graph.views.hours_text``); "—" when unknown."""
+    return hours_text(value, compact, unknown="—")
 
 
 def safe_href(url: str | None) -> str | None:

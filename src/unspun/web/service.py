@@ -444,10 +444,10 @@ def stories(store: Store, g: graph.OutletGraph, limit: int = 50, offset: int = 0
     article's title; ``outlet`` keeps the stories it has an article in."""
     rows = graph.story_list(g, limit=None if outlet else offset + limit, outlet=outlet or None)
     page = rows[offset:offset + limit]
-    titles = _titles(store, [r["id"] for r in page])
+    meta = graph.views.article_meta(store, [r["id"] for r in page])
     return {"filters": {**g.data.filters.as_dict(), "outlet": outlet or None},
             "total": len(rows) if outlet else len(g.stories), "limit": limit, "offset": offset,
-            "stories": [{**r, "title": titles.get(r["id"])} for r in page]}
+            "stories": [{**r, "title": meta.get(r["id"], (None, None))[0]} for r in page]}
 
 
 def story(store: Store, g: graph.OutletGraph, story_id: str) -> dict[str, Any]:
@@ -456,13 +456,6 @@ def story(store: Store, g: graph.OutletGraph, story_id: str) -> dict[str, Any]:
 
     Raises ``StoryNotFound``."""
     return graph.story_detail(store, g, story_id)
-
-
-def _titles(store: Store, ids: list[str]) -> dict[str, str | None]:
-    if not ids:
-        return {}
-    rows = store.db.execute(f"SELECT id, title FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
-    return {r["id"]: r["title"] for r in rows}
 
 
 def store_summary(store: Store) -> dict[str, Any]:
