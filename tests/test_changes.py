@@ -73,6 +73,61 @@ def test_changes_names_across_languages_need_the_person_written_recognisably():
                   "fr", "en") == []
 
 
+def _types(derived, source, dl, sl, dc="", sc=""):
+    return {c.type for c in find_changes(derived, source, dl, sl, dc, sc)}
+
+
+def test_changes_idioms_and_lexical_negation_are_no_polarity_change():
+    # "whether or not", "ne … plus qu'à", "Engu að síður" carry a negation word and no polarity
+    assert "negation" not in _types("We test whether or not we might get a loan.",
+                                    "Мы проверяем, можем ли мы получить кредит.", "en", "ru")
+    assert "negation" not in _types("« Nous n’avons plus qu’à appuyer sur le bouton »",
+                                    "„Wir müssen nur noch auf den Knopf drücken“", "fr", "de")
+    assert "negation" not in _types("Engu að síður hafa þau gert hana að hetju.",
+                                    "Yet they have made her a hero.", "is", "en")
+    # a translation that says with a word ("unsaid", "cessé") what the other says with "not"
+    assert "negation" not in _types("It is left unsaid whether he is from another time zone.",
+                                    "Ekki fylgir sögunni hvort hann kemur úr öðru tímabelti.", "en", "is")
+    assert "negation" not in _types("da die Banken sie nicht mehr decken.",
+                                    "puisque les banques ont cessé de les couvrir.", "de", "fr")
+    # and a real flip is still reported
+    assert "negation" in _types("Le ministère n'a pas confirmé l'attaque.",
+                                "The ministry confirmed the attack.", "fr", "en")
+
+
+def test_changes_conditional_rendered_by_a_conditional_keeps_its_doubt():
+    assert "hedge" not in _types("würde das „ChooseParis Institute“ gegründet werden",
+                                 "serait créé « l'institut ChooseParis »", "de", "fr")
+    assert "hedge" in _types("das „ChooseParis Institute“ wird gegründet",
+                             "serait créé « l'institut ChooseParis »", "de", "fr")
+
+
+def test_changes_name_put_where_the_source_has_none_in_one_language():
+    source = "Dem Werbevermarkter Ströer ist trotz der Corona-Krise nicht bange vor der Zukunft."
+    derived = "Peter Schneider ist trotz der Corona-Krise nicht bange vor der Zukunft."
+    assert "name" in _types(derived, source, "de", "de", derived, source)
+    # across languages a name without a counterpart is a translated one ("Kalten Krieg")
+    assert "name" not in _types("wie im Kalten Krieg fluchtartig verlassen", "dignes de la Guerre froide",
+                                "de", "fr")
+
+
+def test_changes_pronoun_of_the_other_gender_first():
+    assert "pronoun" in _types("She begged on her knees, gave his diamonds.",
+                               "Он пытался ползать на коленках, бриллианты дарить.", "en", "ru")
+    # a pronoun of the other gender after the first may be someone the source names
+    assert "pronoun" not in _types("He begged on his knees, gave her diamonds.",
+                                   "Он пытался ползать на коленках, бриллианты дарить.", "en", "ru")
+
+
+def test_changes_numbers_read_as_translators_write_them():
+    assert "number" not in _types("Tilkynnt var um eldinn rétt eftir klukkan 15.",
+                                  "The fire was reported just after 3 p.m.", "is", "en")
+    assert "number" not in _types("Bandaríkin (4.178.000 tilfelli)", "the United States (41.78 lakh cases)",
+                                  "is", "en")
+    assert "number" not in _types("more than 4000 military personnel", "более 4 тысяч военнослужащих", "en", "ru")
+    assert "number" in _types("more than 5000 military personnel", "более 4 тысяч военнослужащих", "en", "ru")
+
+
 def test_changes_carry_both_wordings_and_a_reason():
     (c,) = find_changes("Les prix ont augmenté de 7 % en mars.", "Prices rose 5% in March.", "fr", "en")
     assert (c.type, c.source, c.derived) == ("number", "5%", "7 %")
@@ -133,13 +188,14 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md): on the sample the word lists were written against, precision 0.97-1.0
-# for every type, recall 0.67 (name) to 1.0; on the held-out sample, precision 0.76 (negation) to
-# 1.0, recall 0.70 (name) to 1.0. Floors sit under the held-out figures.
+# Measured (docs/changes.md) on the held-out sample (seed 19, drawn after seeds 17 and 18 were read
+# to mend the lists): precision 0.70 (negation) to 1.0, recall 0.80 (pronoun) to 1.0; the code
+# before that mending scored 0.69 and 0.79 (negation precision, name recall) on the same sample.
+# Floors sit under the held-out figures.
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.93, 0.95), "date": (0.95, 0.95), "name": (0.93, 0.65), "quote": (0.90, 0.95),
-    "attribution": (0.95, 0.90), "negation": (0.72, 0.85), "hedge": (0.82, 0.90), "pronoun": (0.95, 0.70),
-    "evaluative": (0.95, 0.90),
+    "number": (0.85, 0.90), "date": (0.95, 0.95), "name": (0.95, 0.80), "quote": (0.95, 0.88),
+    "attribution": (0.80, 0.85), "negation": (0.65, 0.85), "hedge": (0.93, 0.93), "pronoun": (0.95, 0.75),
+    "evaluative": (0.93, 0.90),
 }
 
 

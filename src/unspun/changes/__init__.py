@@ -158,8 +158,19 @@ def _date_changes(ds: dict, ss: dict) -> list[Change]:
     return out
 
 
+_AFTERNOON = re.compile(r"\s*p\.?\s?m\b\.?", re.IGNORECASE)
+
+
+def _clock(text: str, value: str, end: int) -> str:
+    """An hour of the twelve-hour clock on the 24-hour one: "3 p.m." is the "15" (klukkan 15,
+    15 Uhr) of a translation."""
+    if _AFTERNOON.match(text, end) and value.isdigit() and 1 <= int(value) < 12:
+        return str(int(value) + 12)
+    return value
+
+
 def _numbers_outside(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
-    return [(raw, value) for raw, value, start, end in number_spans(text)
+    return [(raw, _clock(text, value, end)) for raw, value, start, end in number_spans(text)
             if not any(a <= start < b or a < end <= b for a, b in spans)]
 
 
@@ -177,8 +188,10 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
     dn, sn = _numbers_outside(d_text, d_spans), _numbers_outside(s_text, s_spans)
     if any(_measured(d_text, e) for *_, e in number_spans(d_text)) and any(_measured(s_text, e) for *_, e in number_spans(s_text)):
         # Measurements on both sides: a translation may convert them (80 feet, 24 metres).
-        dn = [(raw, v) for raw, v, _, e in number_spans(d_text) if not _measured(d_text, e) and (raw, v) in dn]
-        sn = [(raw, v) for raw, v, _, e in number_spans(s_text) if not _measured(s_text, e) and (raw, v) in sn]
+        dn = [(raw, _clock(d_text, v, e)) for raw, v, _, e in number_spans(d_text)
+              if not _measured(d_text, e) and (raw, _clock(d_text, v, e)) in dn]
+        sn = [(raw, _clock(s_text, v, e)) for raw, v, _, e in number_spans(s_text)
+              if not _measured(s_text, e) and (raw, _clock(s_text, v, e)) in sn]
     dc, sc = Counter(v for _, v in dn), Counter(v for _, v in sn)
     lost, gained = sc - dc, dc - sc
     if not (lost and gained):  # a number merely dropped is an omission, one added a detail
@@ -371,8 +384,10 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
     # Across languages a capitalised word opening a sentence may be any word of the other language.
     d_names = _name_spans(d_text, d_lang, d_lex, d_context, unknown_words=same_language)
     s_names = _name_spans(s_text, s_lang, s_lex, s_context)
-    if not d_names or not s_names:
+    if not d_names:
         return []
+    if not s_names:
+        return _name_added(d_names, d_text, s_text, s_lang, s_context) if same_language else []
     d_keys, s_keys = _keys(d_text), _keys(s_context or s_text)
     if not same_language:
         # Across languages many names are translated, not transliterated ("Warsaw", "Варшава";
@@ -389,9 +404,29 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
     # sentence (a loose alignment) or that a pronoun stands for is no change.
     lost = [n for n in s_names if not _any_word_present(n, d_keys) and n not in d_text]
     gained = [n for n in d_names if not _present(n, s_keys) and n not in (s_context or s_text)]
+    if not lost and gained and same_language:
+        # The source's names are all carried over and the derived passage names someone besides.
+        return _name_added(gained, d_text, s_text, s_lang, s_context)
     if not lost or not gained or len(lost) > 2 or len(gained) > 2:
         return []  # many unmatched names on both sides: an aligner's guess, not a replaced name
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
+
+
+def _name_added(d_names, d_text, s_text, s_lang, s_context) -> list[Change]:
+    """In one language: a full name (two capitalised words or more) in the derived passage none
+    of whose words the whole source article writes. The derived text puts a name where the
+    source has none ("Peter Schneider said" for "the spokesman said"). Across languages names
+    of institutions, days and places are translated ("Kalten Krieg", "Navy Day"), so a name
+    without a counterpart says nothing there; only a replaced one is reported."""
+    if (s_lang or "").split("-")[0] in _UNCASED:
+        return []
+    s_keys = _keys(s_context or s_text)
+    added = [n for n in d_names if _full_name(n) and not _any_word_present(n, s_keys)
+             and not any(_has_name(p, s_keys) for p in _keys(n))
+             and n not in (s_context or s_text)]
+    if not added or len(added) > 2:
+        return []
+    return [Change("name", "", _show(added), "the derived text names someone the source does not")]
 
 
 # --- quotations --------------------------------------------------------------------------------
@@ -507,9 +542,13 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
     def weak(lex: Lexicon, text: str) -> bool:
         return bool(_found(lex.get(kind + "_weak"), text))
 
-    if d_found and not weak(s_lex, s_text):
+    def conditional_kept(found: tuple[str, ...], lex: Lexicon, text: str) -> bool:
+        # A journalistic conditional rendered by the other language's conditional keeps its doubt.
+        return kind == "hedge" and all(_CONDITIONAL.match(m) for m in found) and bool(_found(lex.get("conditional"), text))
+
+    if d_found and not weak(s_lex, s_text) and not conditional_kept(d_found, s_lex, s_text):
         return [Change(kind, "", _show(d_found), reason_added)]
-    if s_found and not weak(d_lex, d_text):
+    if s_found and not weak(d_lex, d_text) and not conditional_kept(s_found, d_lex, d_text):
         return [Change(kind, _show(s_found), "", reason_removed)]
     return []
 
@@ -520,9 +559,13 @@ _SUBORDINATE = re.compile(r"(?:\bque\b|\bqu['’]|\bche\b|\bsi\b)[^.;:!?]*$", re
 
 @lru_cache(maxsize=_CACHE)
 def _markers(pattern: re.Pattern, text: str, lex: Lexicon, kind: str) -> tuple[str, ...]:
-    """Matches of a marker pattern; for ``hedge``, a Romance conditional inside a subordinate
+    """Matches of a marker pattern outside the language's idioms of that kind (``negation_idiom``:
+    "whether or not", "not only"; ``hedge_idiom``); for ``hedge``, a Romance conditional inside a subordinate
     clause ("a annoncé qu'un dispositif serait mis en place") is the future in the past of
     reported speech, not the journalistic conditional, and does not count."""
+    idiom = lex.get(kind + "_idiom")
+    if idiom is not None:  # "whether or not", "not only", "ne … que": no polarity of their own
+        text = idiom.sub(" ", text)
     out = []
     for m in pattern.finditer(text):
         if kind == "hedge" and _CONDITIONAL.match(m.group(0)) and _SUBORDINATE.search(text[max(0, m.start() - 80):m.start()]):
@@ -543,13 +586,31 @@ def _genders(text: str, lex: Lexicon) -> tuple[set[str], list[str]]:
     return found, words
 
 
+def _first_gender(text: str, lex: Lexicon) -> str | None:
+    """The gender of a text's first third-person pronoun (impersonal uses left out)."""
+    impersonal = lex.get("impersonal")
+    plain = impersonal.sub(" ", text) if impersonal else text
+    first = None
+    for gender, name in (("m", "masculine"), ("f", "feminine")):
+        pattern = lex.get(name)
+        m = pattern.search(plain) if pattern is not None else None
+        if m and (first is None or m.start() < first[1]):
+            first = (gender, m.start())
+    return first[0] if first else None
+
+
 def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
-    dg, d_words = _genders(_outside_quotes(d_text), d_lex)
-    sg, s_words = _genders(_outside_quotes(s_text), s_lex)
-    if len(dg) == 1 and len(sg) == 1 and dg != sg:
+    d_plain, s_plain = _outside_quotes(d_text), _outside_quotes(s_text)
+    dg, d_words = _genders(d_plain, d_lex)
+    sg, s_words = _genders(s_plain, s_lex)
+    # The source speaks of people of one gender only, and the derived text speaks of the other
+    # first: "She begged on her knees, gave his diamonds" for "Он пытался…". A pronoun of the
+    # other gender later on may be someone the source names ("his mother … herself").
+    first = _first_gender(d_plain, d_lex)
+    if len(sg) == 1 and first is not None and first not in sg:
         who = {"m": "a man", "f": "a woman"}
         return [Change("pronoun", _show(s_words), _show(d_words),
-                       f"the source speaks of {who[next(iter(sg))]}, the derived text of {who[next(iter(dg))]}")]
+                       f"the source speaks of {who[next(iter(sg))]}, the derived text of {who[first]}")]
     return []
 
 

@@ -313,9 +313,12 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 17
+TUNING_SEED, HELD_OUT_SEED = 14, 19
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
-READ_SEEDS = (15, 16)
+# Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
+# negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
+# scored once, then read in turn (docs/changes.md); seed 19 is the held-out sample now.
+READ_SEEDS = (15, 16, 17, 18)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
@@ -351,11 +354,24 @@ def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edit
                 if kind in ("negation",) and _has(kind, b["source"], b["source_lang"]):
                     continue  # a second negation in a negative sentence keeps its polarity
                 expected = set(real_differences.get(b["id"], [])) | {kind}
+                if same and kind not in ("quote", "number", "date", "name") and any(len(q.split()) >= 3 for q in _quoted(b["derived"])
+                                                     if q not in _quoted(new)):
+                    # A word changed inside a quotation of a copy alters the quotation too (a figure,
+                    # a date or a name there is reported as what it is).
+                    expected.add("quote")
                 items.append({**b, "id": f"{b['id']}+{kind}", "derived": new,
                               "derived_context": b["derived_context"].replace(b["derived"], new),
                               "changes": sorted(expected), "part": "edit", "edit": kind})
                 made += 1
     return items
+
+
+_QUOTED = re.compile(r"«([^»]+)»|“([^”]+)”|„([^“”]+)[“”]|\"([^\"]+)\"|「([^」]+)」")
+
+
+def _quoted(text: str) -> list[str]:
+    """The quotations of a text, as written (the labels' own reading, not the detector's)."""
+    return [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
 
 
 def held_out(dev: str | Path) -> list[dict]:

@@ -15,25 +15,28 @@ from anyascii import anyascii
 from ..article import Anchor, Article, Sentence
 
 # A number as written in news: digits with thousands groups (space, nbsp, thin space, comma, dot,
-# apostrophe) and an optional decimal part.
+# apostrophe), an optional decimal part, never a part of a longer number ("1" of "1,400人"), and a unit or multiplier that is a whole word ("4000
+# military" is not 4000 "mil").
 _NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f\u2009,.'’]\d{3})+|\d+)(?:([.,])(\d+))?(?!\w)"
-    r"(?:\s*(%|‰|percent|per cent|pour cent|prozent|por ciento|per cento|процент\w*|"
+    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f\u2009,.'’]\d{3})+|\d+)(?:([.,])(\d+))?(?!\w)(?![.,]\d)"
+    r"(?:\s*(%|‰|percent|per cent|pour cent|prozent|por ciento|per cento|prósent\w*|процент\w*|"
     r"million\w*|millón|millones|milion\w*|milió\w*|milljón\w*|mln|mio\.?|millionen|миллион\w*|мільйон\w*|млн\.?|"
     r"billion\w*|milliard\w*|miliard\w*|milljarð\w*|mrd\.?|млрд\.?|мільярд\w*|mil millones|"
-    r"thousand|mille|tausend|þúsund\w*|mil|тысяч\w*|тисяч\w*|тыс\.?|тис\.?|万|億|千))?",
+    r"thousand|mille|tausend|þúsund\w*|mil|тысяч\w*|тисяч\w*|тыс\.?|тис\.?|lakh|crore|万|億|千)(?![^\W\d_]))?",
     re.IGNORECASE,
 )
 _MULTIPLIERS = (
     (("thousand", "mille", "tausend", "þúsund", "mil", "тысяч", "тисяч", "тыс", "тис", "千"), 1_000),
     (("万",), 10_000),
+    (("lakh",), 100_000),
+    (("crore",), 10_000_000),
     (("million", "millón", "millones", "milion", "milió", "milljón", "mln", "mio", "миллион", "мільйон", "млн"), 1_000_000),
     (("億",), 100_000_000),
     (("billion", "milliard", "miliard", "milljarð", "mrd", "млрд", "мільярд", "mil millones"), 1_000_000_000),
 )
 # Longest first, so "millions" is not read as "mil" (thousand).
 _MULTIPLIER_WORDS = sorted(((w, f) for ws, f in _MULTIPLIERS for w in ws), key=lambda wf: -len(wf[0]))
-_PERCENT = ("%", "percent", "per cent", "pour cent", "prozent", "por ciento", "per cento", "процент")
+_PERCENT = ("%", "percent", "per cent", "pour cent", "prozent", "por ciento", "per cento", "prósent", "процент")
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _QUOTE = re.compile(r"«\s*([^»]{12,}?)\s*»|“([^”]{12,}?)”|„([^“”]{12,}?)[“”]|\"([^\"]{12,}?)\"|「([^」]{6,}?)」")
