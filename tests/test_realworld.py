@@ -254,3 +254,49 @@ def test_realworld_loader_joins_rebuilt_texts_with_the_labels(tmp_path):
     assert {frozenset((p["a"], p["b"])) for p in pairs} == {frozenset(k) for k in
                                                            (("P01", "P02"), ("P01", "P09"), ("P02", "P09"))}
     assert dropped == 918 - 3
+
+
+def test_realworld_two_copies_sharing_text_through_a_third_are_joined_as_common_source(tmp_path):
+    """link.families: a French page carrying a wire story's lead inside its own text, and a German
+    brief translating that lead from the page, share text with the wire story through the page.
+    The pair is joined (direction common-source, with the middle and the sentence triples as its
+    evidence) only while a middle's links carry the sentences they match."""
+    from datetime import datetime, timedelta
+
+    from unspun.embed import get_encoder
+    from unspun.link.families import join_families
+
+    source, translation = _wmt_pair(0, lang="de")
+    _, other = _wmt_pair(5, lang=source["lang"])
+    fr, de, filler = source["segments"], translation["segments"], other["segments"]
+    settings = Settings(family_min_probability=0.0)  # the probability floor is not what this tests
+    model = get_encoder(settings.encoder).model_id
+    t0 = datetime(2024, 2, 16, 8)
+    store = Store(tmp_path / "families.db")
+    try:
+        ingest([
+            Article(id="wire", text="\n\n".join(fr[:10]), lang=source["lang"], outlet="wire.example", published=t0),
+            Article(id="page", text="\n\n".join(filler[:5] + fr[:4] + filler[5:9]), lang=source["lang"],
+                    outlet="page.example", published=t0 + timedelta(hours=1)),
+            Article(id="brief", text="\n\n".join(de[:4]), lang=translation["lang"], outlet="brief.example",
+                    published=t0 + timedelta(hours=2)),
+        ], store, settings)
+        # The chain brief -> page -> wire, linked pair by pair as the linker would.
+        for d, s in (("page", "wire"), ("brief", "page")):
+            c = compare(store.get_article(d, model), store.get_article(s, model), settings, store)
+            assert c.linked and (c.derived.id, c.source.id) == (d, s), (d, s, c.probability)
+            store.put_link(c.link_row(), c.alignment, model, settings.as_dict())
+        assert join_families(store, ["brief"], settings, compare) == [("brief", "wire")]
+        joined = {(l["derived"], l["source"]): l for l in store.links()}[("brief", "wire")]
+        assert joined["direction"] == "common-source"
+        family = joined["features"]["family"]
+        assert family["through"] == "page" and len(family["shared"]) >= 2
+        # the sentence triples are real: each is aligned in the pair, and carried by both links
+        rows = store.alignment("brief", "wire")
+        assert all(any(i in r["derived"] and j in r["source"] for r in rows) for i, _k, j in family["shared"])
+        # without the middle's link to the wire story, nothing joins them
+        store.delete_link("brief", "wire")
+        store.delete_link("page", "wire")
+        assert join_families(store, ["brief"], settings, compare) == []
+    finally:
+        store.close()

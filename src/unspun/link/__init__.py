@@ -22,6 +22,7 @@ from .credits import common_agency
 from .decide import decision_inputs, load_model
 from .evidence import Evidence, local_evidence
 from .explain import roles
+from .families import join_families
 from .gate import worth_aligning
 from .graph import orient_compilations, prune_explained
 from .style import machine_style
@@ -50,6 +51,7 @@ class Comparison:
     evidence: Evidence | None = None
     inputs: list[float] | None = None  # the link model's inputs the decision was made with (link.decide)
     opinion_share: float = 0.0  # share of the derived text that is inserted opinion (changes.opinion)
+    probability: float = 0.0  # the link model's probability (link.decide), linked or not
 
     def link_row(self) -> dict:
         return {
@@ -179,13 +181,17 @@ def _align_text(va, vb, furniture_a: list[bool], furniture_b: list[bool], settin
     return out
 
 
-def compare(a: Article, b: Article, settings: Settings | None = None, store: Store | None = None) -> Comparison:
+def compare(a: Article, b: Article, settings: Settings | None = None, store: Store | None = None,
+            link_anyway: bool = False) -> Comparison:
     """Align two processed articles (with vectors) and decide whether one derives from the other.
 
     Args:
         a: the article being examined (the likely derived side, e.g. the one being traced).
         b: a candidate source.
         store: the store the articles come from; its word statistics weight the wording overlap.
+        link_anyway: orient the pair, find its changes and name its derived kind as for a link
+            whatever the decision (``linked`` still says what was decided; ``link.families``
+            links a pair on evidence beyond the pair itself).
     Returns:
         A Comparison oriented derived -> source (which may swap ``a`` and ``b``).
     """
@@ -230,7 +236,8 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     else:
         linked = probability >= threshold or (
             _whole_document_link(fa, document_probability, settings) and _rewritten_by_a_model(a, b, fa, settings))
-    if linked and direction == "uncertain" and not _artifacts_decide(a, b):
+    as_link = linked or link_anyway
+    if as_link and direction == "uncertain" and not _artifacts_decide(a, b):
         # The confidence stays the one the link was decided with; features, roles and kind
         # follow the final orientation.
         by_style = _by_style(a, b, settings)
@@ -239,7 +246,7 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
             fa = features_if(a_derived)
             evidence = evidence_if(a_derived)
     fa.values["document_probability"] = round(document_probability, 4)
-    if linked and common_agency(a.text, a.outlet, b.text, b.outlet):
+    if as_link and common_agency(a.text, a.outlet, b.text, b.outlet):
         # Both credit one wire agency and neither is its site: two copies of its text.
         direction = "common-source"
     derived, source = (a, b) if a_derived else (b, a)
@@ -247,20 +254,20 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     furniture_d, furniture_s = (furniture_a, furniture_b) if a_derived else (furniture_b, furniture_a)
     # Changes are looked for in linked pairs only: an unlinked pair's rows only name its kind.
     rows = roles(derived, source, oriented_beads, settings.align_min_score, settings.verbatim_overlap, strong,
-                 furniture=(furniture_d, furniture_s), with_changes=linked)
+                 furniture=(furniture_d, furniture_s), with_changes=as_link)
     counts: dict[str, int] = {}
     for r in rows:  # the kind follows how sentences were carried over, whatever was changed in them
         counts[r["aligned_as"]] = counts.get(r["aligned_as"], 0) + 1
-    share = mark_opinion(derived, rows, furniture_d) if linked else 0.0
-    if linked:
+    share = mark_opinion(derived, rows, furniture_d) if as_link else 0.0
+    if as_link:
         kind = kind_of(fa, counts, settings, spun=_artifact_score(derived) >= SPUN_SCORE)
     else:
         kind = "same-event" if fa.strong_share > 0.1 or fa.mean_score > 0 else "unrelated"
     return Comparison(
         derived=derived, source=source, linked=linked, kind=kind,
-        confidence=probability if linked else 1 - probability, direction=direction,
+        confidence=probability if as_link else 1 - probability, direction=direction,
         derived_coverage=fa.derived_coverage, source_coverage=fa.source_coverage, features=fa, alignment=rows,
-        evidence=evidence, inputs=inputs, opinion_share=share,
+        evidence=evidence, inputs=inputs, opinion_share=share, probability=probability,
     )
 
 
@@ -324,12 +331,23 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
         store.mark_linked([article_id], pending=True)
         if progress:
             progress(number, len(todo))
-    settle = todo + pending
-    orient_compilations(store, settle)
-    pruned = prune_explained(store, settle, settings) if settings.prune_siblings else []
-    store.mark_linked(settle)
-    return {"examined": len(todo), "compared": compared, "links": links, "pruned": len(pruned),
-            "embedded": embedded, "gated": gated}
+    settled = settle(store, todo + pending, settings)
+    return {"examined": len(todo), "compared": compared, "links": links + settled["joined"],
+            "pruned": settled["pruned"], "joined": settled["joined"], "embedded": embedded, "gated": gated}
+
+
+def settle(store: Store, article_ids: list[str], settings: Settings | None = None) -> dict:
+    """The graph rules that run once the given articles' pairs are compared and their links
+    stored (by ``link_store`` or by another engine's import): partial links of compilations are
+    turned round (``orient_compilations``), links another article explains are removed
+    (``prune_explained``), pairs that share text through a third article are joined
+    (``link.families``), and the articles are marked linked. Returns ``{"pruned", "joined"}``."""
+    settings = settings or Settings()
+    orient_compilations(store, article_ids)
+    pruned = prune_explained(store, article_ids, settings) if settings.prune_siblings else []
+    joined = join_families(store, article_ids, settings, compare)
+    store.mark_linked(article_ids)
+    return {"pruned": len(pruned), "joined": len(joined)}
 
 
 def _doc_vector_of(article: Article):
