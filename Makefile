@@ -25,9 +25,11 @@ demo: $(STAMP)
 	$(BIN)/unspun links --db demo/demo.db
 	$(BIN)/unspun trace demo/corpus/fr-spun.txt --db demo/demo.db
 
-# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here);
+# the Spark tests need Java (pyspark 3.5 runs on Java 17).
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; }
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)

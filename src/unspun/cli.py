@@ -303,12 +303,34 @@ def rejected(db, as_json):
 @json_option
 @set_option
 @click.option("--all", "relink_all", is_flag=True, help="Re-examine every article, not only those not linked yet.")
-def link(db, as_json, overrides, relink_all):
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: in this process; spark: export, the Spark job, import (docs/spark.md).")
+@click.option("--master", default=None, help="With --engine spark: the Spark master URL (default: local[*]).")
+@click.option("--work", default=None, type=click.Path(file_okay=False),
+              help="With --engine spark: folder for the dataset and the job's output; run again with the same"
+                   " folder, a killed job resumes (default: a temporary folder).")
+def link(db, as_json, overrides, relink_all, engine, master, work):
     """Find, for every new article, the stored articles it derives from, and write links."""
-    from .link import link_store
-
     settings = Settings.from_pairs(list(overrides))
     store = _store(db)
+    if engine == "spark":
+        from .spark import link_with_spark
+
+        def log(message: str) -> None:
+            if not as_json:
+                err_console.print(f"[dim]spark: {escape(message)}[/dim]", highlight=False)
+
+        with _progress(as_json) as progress:
+            result = link_with_spark(store, settings, only_new=not relink_all, master=master, work=work,
+                                     progress=_staged(progress, "spark"), log=log)
+        if as_json:
+            _dump(result)
+        else:
+            console.print(f"examined {result['examined']} articles, {result['compared']} comparisons (Spark), "
+                          f"{result['links']} links written{_pruned_note(result)} → {db}")
+        return
+    from .link import link_store
+
     with _progress(as_json) as progress:
         task = progress.add_task("link", total=None)
         result = link_store(store, settings, only_new=not relink_all,
@@ -318,6 +340,26 @@ def link(db, as_json, overrides, relink_all):
     else:
         console.print(f"examined {result['examined']} articles, {result['compared']} comparisons, "
                       f"{result['links']} links written{_pruned_note(result)} → {db}")
+
+
+@main.command(name="import-links")
+@click.argument("out", type=click.Path())
+@db_option
+@json_option
+@set_option
+def import_links_cmd(out, db, as_json, overrides):
+    """Load the links of a finished Spark job (its OUT folder) into the store, and settle them."""
+    from .spark.load import import_links
+
+    settings = Settings.from_pairs(list(overrides))
+    store = _store(db)
+    with _progress(as_json) as progress:
+        result = import_links(store, out, settings, progress=_staged(progress, "import"))
+    if as_json:
+        _dump(result)
+    else:
+        console.print(f"imported {result['links']} links for {result['examined']} examined articles"
+                      f"{_pruned_note(result)} → {db}")
 
 
 @main.command()
@@ -695,15 +737,35 @@ def report(db, as_json, story_id, outlet_name, since, until, out_dir):
 @click.option("--format", "fmt", required=True, type=click.Choice(["gexf", "graphml", "csv", "parquet", "jsonl"]),
               help="gexf and graphml open in Gephi; parquet for data tools; csv for spreadsheets.")
 @click.option("--what", default="links", show_default=True,
-              type=click.Choice(["links", "articles", "outlets", "graph", "all"]),
-              help="links, articles or outlets as tables; graph: outlets and their edges; all: every one, into a folder.")
+              type=click.Choice(["links", "articles", "outlets", "graph", "all", "spark"]),
+              help="links, articles or outlets as tables; graph: outlets and their edges; all: every one, into a folder;"
+                   " spark (--format parquet): the dataset of the Spark job, into a folder (docs/spark.md).")
 @click.option("--out", required=True, help="File to write (- for standard output, csv and jsonl; a folder for --what all).")
-def export(db, as_json, since, until, langs, kinds, fmt, what, out):
-    """Export links, articles, outlets or the outlet graph (schema: docs/propagation.md)."""
+@set_option
+@click.option("--all", "relink_all", is_flag=True, help="With --what spark: the job examines every article, not only those not linked yet.")
+def export(db, as_json, since, until, langs, kinds, fmt, what, out, overrides, relink_all):
+    """Export links, articles, outlets or the outlet graph (schema: docs/propagation.md), or the
+    Spark job's dataset (docs/spark.md)."""
     from .graph import Filters
     from .graph.export import export as run_export
 
     store = _store(db)
+    if what == "spark":
+        from .errors import ExportError
+        from .spark.dataset import export_dataset
+
+        if fmt != "parquet":
+            raise ExportError("--what spark writes Parquet: use --format parquet")
+        with _progress(as_json) as progress:
+            result = export_dataset(store, out, Settings.from_pairs(list(overrides)), only_new=not relink_all,
+                                    progress=_staged(progress, "export"))
+        if as_json:
+            _dump(result)
+        else:
+            rows = ", ".join(f"{n} {t}" for t, n in result["rows"].items())
+            err_console.print(f"Spark dataset written to {escape(result['out'])} ({rows}; {result['examine']} to examine)",
+                              highlight=False)
+        return
     with _progress(as_json or out == "-") as progress:
         result = run_export(store, fmt, what, out, Filters.of(since, until, langs, kinds), _staged(progress, "export"))
     if as_json and out != "-":

@@ -65,7 +65,7 @@ def run_job(dataset: str, out: str, master: str | None = None, log: Callable[[st
     from ..errors import SparkJobFailed, UnspunError
     from .job import Job
 
-    own = spark is None
+    own = spark is None and not _active()  # a session this call starts is stopped at the end
     spark = spark or session(master, conf=conf)
     try:
         return Job(spark, dataset, out, log).run()
@@ -74,7 +74,7 @@ def run_job(dataset: str, out: str, master: str | None = None, log: Callable[[st
     except Exception as exc:
         raise SparkJobFailed(f"The Spark job stopped: {_reason(exc)}") from exc
     finally:
-        if own and os.environ.get("UNSPUN_SPARK_KEEP_SESSION") != "1":
+        if own:
             spark.stop()
 
 
@@ -121,6 +121,14 @@ def _exported(dataset: str, store: Store, settings: Settings, only_new: bool) ->
     return (manifest.get("store", {}).get("last") == (list(last) if last else None)
             and manifest.get("store", {}).get("articles") == store.count("articles")
             and manifest.get("fingerprint") == settings.fingerprint and manifest.get("only_new") == only_new)
+
+
+def _active() -> bool:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return False
+    return SparkSession.getActiveSession() is not None
 
 
 def _reason(exc: BaseException) -> str:

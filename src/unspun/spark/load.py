@@ -1,9 +1,11 @@
 """``unspun import-links``: the Spark job's links into the store, settled as the local engine does.
 
 The links of one job are written in one transaction, with the articles it examined marked as
-compared but not settled (``Store.mark_linked(pending=True)``); then the sibling rules run as at
-the end of ``link_store`` (``orient_compilations``, ``prune_explained``, ``mark_linked``), so the
-store ends with the links the local engine would have left. Importing the same output again gives
+compared but not settled (``Store.mark_linked(pending=True)``); then ``link.settle`` runs, the
+graph rules that end ``link_store`` (compilations turned round, links another article explains
+pruned, families joined, articles marked linked), so the store ends with the links the local
+engine would have left. A process killed between the two leaves the articles pending: the next
+``unspun link`` settles them. Importing the same output again gives
 the same store: each pair's links (either direction) are replaced, then settled again.
 """
 from __future__ import annotations
@@ -57,7 +59,7 @@ def import_links(store: Store, out: str, settings: Settings | None = None,
     Raises:
         LinksDatasetError: a wrong or unfinished folder, or links naming articles the store lacks.
     """
-    from ..link.graph import orient_compilations, prune_explained
+    from ..link import settle
 
     report = progress or (lambda stage, done, total: None)
     summary, links, examined = read_output(out)
@@ -89,11 +91,8 @@ def import_links(store: Store, out: str, settings: Settings | None = None,
                 report("import", n, len(links))
         store.mark_linked(todo, pending=True)
     report("import", len(links), len(links))
-    settle = todo + [i for i in pending if i not in set(todo)]
     report("settle", 0, 1)
-    orient_compilations(store, settle)
-    pruned = prune_explained(store, settle, settings) if settings.prune_siblings else []
-    store.mark_linked(settle)
+    settled = settle(store, todo + [i for i in pending if i not in set(todo)], settings)
     report("settle", 1, 1)
-    return {"examined": len(todo), "links": len(links), "pruned": len(pruned), "imported": len(links),
-            "compared": summary.get("pairs"), "engine": "spark"}
+    return {"examined": len(todo), "compared": summary.get("pairs"), "links": len(links) + settled["joined"],
+            "imported": len(links), "pruned": settled["pruned"], "joined": settled["joined"], "engine": "spark"}
