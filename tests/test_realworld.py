@@ -294,6 +294,15 @@ def test_realworld_two_copies_sharing_text_through_a_third_are_joined_as_common_
         # the sentence triples are real: each is aligned in the pair, and carried by both links
         rows = store.alignment("brief", "wire")
         assert all(any(i in r["derived"] and j in r["source"] for r in rows) for i, _k, j in family["shared"])
+        # and `unspun links --json` shows a reader why the two were linked
+        from click.testing import CliRunner
+
+        from unspun.cli import main
+
+        listed = json.loads(CliRunner().invoke(main, ["links", "--db", str(tmp_path / "families.db"), "--json"],
+                                               catch_exceptions=False).output)
+        row = next(r for r in listed if (r["derived"], r["source"]) == ("brief", "wire"))
+        assert row["evidence"]["family"]["through"] == "page" and "run" in row["evidence"]
         # without the middle's link to the wire story, nothing joins them
         store.delete_link("brief", "wire")
         store.delete_link("page", "wire")

@@ -398,8 +398,14 @@ def links(db, as_json, article_id):
     """List links: derived, source, kind, confidence, direction."""
     rows = _store(db).links(article_id)
     if as_json:
-        _dump([{k: r[k] for k in ("derived", "source", "kind", "confidence", "direction", "derived_coverage",
-                                  "source_coverage", "model", "created_at")} for r in rows])
+        # "evidence": what decided each link (link.evidence, the whole-document probability and,
+        # for a pair joined through a third article, link.families' middle and sentence triples)
+        _dump([{**{k: r[k] for k in ("derived", "source", "kind", "confidence", "direction", "derived_coverage",
+                                     "source_coverage", "model", "created_at")},
+                "evidence": {**(r["features"].get("evidence") or {}),
+                             "document_probability": r["features"].get("document_probability"),
+                             **({"family": r["features"]["family"]} if r["features"].get("family") else {})}}
+               for r in rows])
     else:
         from .report.terminal import render_rows
 
