@@ -32,6 +32,7 @@ from ..embed import encoder_model_id
 from ..settings import Settings
 from ..store import Store
 from .decide import load_model
+from .graph import neighbourhood
 
 _UNALIGNED = ("inserted", "omitted", "furniture")
 
@@ -64,22 +65,7 @@ def join_families(store: Store, article_ids: Iterable[str], settings: Settings |
     floor = getattr(settings, "family_min_probability", FAMILY_MIN_PROBABILITY)
     if floor < 0:
         return []
-    edges: dict[frozenset, dict] = {}
-    neighbours: dict[str, set[str]] = {}
-
-    def load(article_id: str) -> None:
-        if article_id in neighbours:
-            return
-        neighbours[article_id] = set()
-        for link in store.links(article_id):
-            edges[frozenset((link["derived"], link["source"]))] = link
-            neighbours[article_id].add(link["source"] if link["derived"] == article_id else link["derived"])
-
-    seeds = list(dict.fromkeys(article_ids))
-    for a in seeds:
-        load(a)
-        for b in list(neighbours[a]):
-            load(b)
+    edges, neighbours = neighbourhood(store, article_ids)
     # Pairs joined through a confident middle, each with the middles that join it.
     through: dict[tuple[str, str], list[str]] = defaultdict(list)
     for c in sorted(neighbours):

@@ -103,14 +103,10 @@ def _common_source(edges: dict[frozenset, dict], c: str, a: str, b: str) -> bool
     return bool(ac and bc and ac["source"] == c and bc["source"] == c)
 
 
-def prune_explained(store: Store, article_ids: Iterable[str],
-                    settings: Settings | None = None) -> list[tuple[str, str]]:
-    """Remove links of the given articles' neighbourhoods that another article explains (rules
-    1 and 2 of the module docstring).
-
-    Only triangles touching ``article_ids`` are examined (incremental linking passes the articles
-    it just linked). Returns the removed ``(derived, source)`` pairs."""
-    settings = settings or Settings()
+def neighbourhood(store: Store, article_ids: Iterable[str]) -> tuple[dict[frozenset, dict], dict[str, set[str]]]:
+    """The links of the given articles and of their partners: ``(edges, neighbours)``, edges by
+    their pair of ids, and each loaded article's linked partners (the partners of partners are
+    in ``edges`` without being loaded themselves)."""
     edges: dict[frozenset, dict] = {}
     neighbours: dict[str, set[str]] = {}
 
@@ -119,16 +115,25 @@ def prune_explained(store: Store, article_ids: Iterable[str],
             return
         neighbours[article_id] = set()
         for link in store.links(article_id):
-            key = frozenset((link["derived"], link["source"]))
-            edges[key] = link
-            other = link["source"] if link["derived"] == article_id else link["derived"]
-            neighbours[article_id].add(other)
+            edges[frozenset((link["derived"], link["source"]))] = link
+            neighbours[article_id].add(link["source"] if link["derived"] == article_id else link["derived"])
 
-    seeds = list(dict.fromkeys(article_ids))
-    for a in seeds:
+    for a in list(dict.fromkeys(article_ids)):
         load(a)
         for b in list(neighbours[a]):
             load(b)
+    return edges, neighbours
+
+
+def prune_explained(store: Store, article_ids: Iterable[str],
+                    settings: Settings | None = None) -> list[tuple[str, str]]:
+    """Remove links of the given articles' neighbourhoods that another article explains (rules
+    1 and 2 of the module docstring).
+
+    Only triangles touching ``article_ids`` are examined (incremental linking passes the articles
+    it just linked). Returns the removed ``(derived, source)`` pairs."""
+    settings = settings or Settings()
+    edges, neighbours = neighbourhood(store, article_ids)
     removed: list[tuple[str, str]] = []
     gone: set[frozenset] = set()
 
