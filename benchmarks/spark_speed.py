@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-fill", action="store_true")
     ap.add_argument("--local", action="store_true", help="also run `unspun link` and compare the links")
     ap.add_argument("--masters", default="local[1],local[2]")
+    ap.add_argument("--nice", type=int, default=0, help="niceness of the job runs")
+    ap.add_argument("--skip-export", action="store_true", help="reuse the dataset of an earlier run")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     work = args.work / str(args.size)
@@ -64,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
                     "--traces", "0", "--out", str(work / "fill.json")])
         result["fill_s"] = round(t, 1)
     dataset = work / "dataset"
-    t, _ = run([UNSPUN, "export", "--db", str(db), "--format", "parquet", "--what", "spark", "--out", str(dataset), "--json"])
-    result["export_s"] = round(t, 1)
+    t, _ = (0.0, "") if args.skip_export else run([UNSPUN, "export", "--db", str(db), "--format", "parquet", "--what", "spark", "--out", str(dataset), "--json"])
+    if not args.skip_export:
+        result["export_s"] = round(t, 1)
     manifest = json.loads((dataset / "manifest.json").read_text())
     result["dataset_rows"] = manifest["counts"]
     result["dataset_bytes"] = sum(p.stat().st_size for p in dataset.rglob("*.parquet"))
@@ -75,11 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         out = work / f"out-{master.replace('[', '').replace(']', '')}"
         shutil.rmtree(out, ignore_errors=True)
         before = load()
-        t, stdout = run(["nice", "-n", "10", PY, "-m", "unspun.spark", str(dataset), str(out), "--master", master,
-                         "--json", "--conf", "spark.driver.memory=4g"])
+        t, stdout = run(["nice", "-n", str(args.nice), PY, "-m", "unspun.spark", str(dataset), str(out), "--master",
+                         master, "--json", "--conf", "spark.driver.memory=4g"])
         summary = json.loads(stdout)
         runs[master] = {"wall_s": round(t, 1), "stages_s": summary["seconds"], "links": summary["links"],
-                        "pairs": summary["pairs"], "tasks": summary["tasks"], "load_before": before, "load_after": load()}
+                        "pairs": summary["pairs"], "tasks": summary["tasks"], "partitions": summary.get("partitions"),
+                        "load_before": before, "load_after": load()}
         print(master, json.dumps(runs[master]), file=sys.stderr, flush=True)
     result["runs"] = runs
     masters = args.masters.split(",")

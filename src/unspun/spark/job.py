@@ -80,6 +80,8 @@ class Job:
         self.timings: dict[str, float] = {}
         self.reused: list[str] = []
         self.task_stats: dict[str, dict] = {}
+        # per-partition costs measured inside the tasks: (stage, items, cpu seconds, wall seconds)
+        self.costs = self.sc.accumulator([], _ListParam())
 
     # -- file system ------------------------------------------------------------------------
     def _fs(self, url: str):
@@ -141,6 +143,7 @@ class Job:
         summary["seconds"] = {**self.timings, "total": round(time.perf_counter() - started, 2)}
         summary["reused_stages"] = self.reused
         summary["tasks"] = self.task_stats
+        summary["partitions"] = _cost_summary(self.costs.value)
         self.write_text(self.out + "/summary.json", json.dumps(summary, indent=1, sort_keys=True))
         self.write_text(self.out + "/_SUCCESS", "")
         return summary
@@ -177,7 +180,9 @@ class Job:
         base = self._read("articles").drop("published").join(sentences, F.col("id") == F.col("article_id"), "left") \
             .drop("article_id").join(anchors, F.col("id") == F.col("article_id"), "left").drop("article_id")
         # Document frequencies of each article's words in its language (Store.term_weights).
-        words = self.spark.createDataFrame(base.select("id", "lang", "text", "sentences").rdd.flatMap(_article_words),
+        spans = base.select("id", "lang", "text", F.expr("transform(sentences, s -> struct(s.start AS start, s.`end` AS `end`))")
+                            .alias("sentences"))  # no vectors: only what the words need crosses to Python
+        words = self.spark.createDataFrame(spans.rdd.flatMap(_article_words),
                                            "word_article string, word_lang string, word string")
         terms = self._read("terms")
         dfs = words.join(terms, (words.word_lang == terms.lang) & (words.word == terms.term)) \
@@ -239,8 +244,11 @@ class Job:
         (rules.merge_top)."""
         window = self.window
         slice_of = (lambda t: -1 if t is None else int(t // window)) if window else (lambda t: 0)
-        q_blocks = _blocks(queries.map(lambda q: (slice_of(q[2]), q)), QUERY_BLOCK).cache()
-        i_blocks = _blocks(index.map(lambda r: (slice_of(r[1]), r)), INDEX_BLOCK).cache()
+        from pyspark import StorageLevel
+
+        keep = StorageLevel.MEMORY_AND_DISK
+        q_blocks = _blocks(queries.map(lambda q: (slice_of(q[2]), q)).persist(keep), QUERY_BLOCK).persist(keep)
+        i_blocks = _blocks(index.map(lambda r: (slice_of(r[1]), r)).persist(keep), INDEX_BLOCK).persist(keep)
         q_keys, i_keys = sorted(q_blocks.keys().collect()), sorted(i_blocks.keys().collect())
 
         def meets(qslice, islice):
@@ -258,7 +266,8 @@ class Job:
         sent = q_blocks.flatMap(lambda kv: [(n, (0, kv[1])) for n in bq.value.get(kv[0], ())]).union(
             i_blocks.flatMap(lambda kv: [(n, (1, kv[1])) for n in bi.value.get(kv[0], ())]))
         grouped = sent.groupByKey(numPartitions=max(1, min(len(tasks), 4 * self.sc.defaultParallelism * 8)))
-        partial = grouped.flatMap(lambda kv: _knn_task(kv[1], count, window))
+        costs = self.costs
+        partial = grouped.flatMap(lambda kv: _knn_task(kv[1], count, window, costs, name))
         self.task_stats[name] = {"query_blocks": len(q_keys), "index_blocks": len(i_keys), "tasks": len(tasks)}
         return partial.reduceByKey(lambda a, b: rules.merge_top([a, b], count))
 
@@ -266,7 +275,7 @@ class Job:
         """``(article_id, other, count)``: how many rare anchors an examined article shares with each
         other article (rules.anchor_counts; the article itself included, as locally)."""
         max_df = self.settings.anchor_max_df
-        held = articles.select("id", "anchors", "sentences", "examine").rdd.flatMap(_anchor_postings)
+        held = articles.select("id", "anchors", F_size_sentences(), "examine").rdd.flatMap(_anchor_postings)
         # (bucket, (id, is_member, is_query)): every holder is a member; it queries with the anchor
         # only when examined and the anchor is in a sentence it keeps
         # (bucket, (id, is_query)): every holder; queries only where the anchor is in a sentence it keeps
@@ -325,12 +334,16 @@ class Job:
         self.task_stats["compared"] = {"pairs": n_pairs}
         cols = ["id", "rowid", "url", "outlet", "lang", "published_stored", "title", "text", "source_path", "meta",
                 "sentences", "anchors", "term_df"]
-        rows = articles.select(*cols).rdd.map(lambda r: (r["id"], r.asDict(recursive=True)))
         parts = max(2, -(-n_pairs // PAIRS_PER_TASK), self.sc.defaultParallelism)
-        joined = pairs.join(rows).map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(rows) \
-            .map(lambda kv: (kv[1][0][0], kv[1][0][1], kv[1][1])).repartition(parts)
+        # Joined in the JVM, so that only the articles of some pair cross to Python.
+        frame = self.spark.createDataFrame(pairs, "a string, b string")
+        side_a = articles.select(*[F.col(c).alias("a_" + c) for c in cols])
+        side_b = articles.select(*[F.col(c).alias("b_" + c) for c in cols])
+        joined = frame.join(side_a, frame.a == side_a.a_id).join(side_b, frame.b == side_b.b_id) \
+            .repartition(parts).rdd.map(lambda r: (r["a"], {c: r["a_" + c] for c in cols}, {c: r["b_" + c] for c in cols}))
         settings, term_docs, model = self.manifest["settings"], self.manifest["term_docs"], self.manifest["model"]
-        results = joined.mapPartitions(lambda it: _compare_partition(it, settings, term_docs, model))
+        costs = self.costs
+        results = joined.mapPartitions(lambda it: _compare_partition(it, settings, term_docs, model, costs))
         return results.toDF("derived string, source string, kind string, confidence double, direction string,"
                             " derived_coverage double, source_coverage double, features string, model string,"
                             " settings string, alignment string, examined string, other string")
@@ -442,8 +455,9 @@ def _salt(ident: str, n: int) -> int:
     return int.from_bytes(hashlib.blake2b(ident.encode("utf-8"), digest_size=8).digest(), "little") % n
 
 
-def _knn_task(sides, count, window):
+def _knn_task(sides, count, window, costs=None, name="knn"):
     """One task: a block of queries against a block of index rows; the top ``count`` of each."""
+    cpu, wall = time.process_time(), time.perf_counter()
     sides = dict(sides)
     queries, index = sides.get(0), sides.get(1)
     if not queries or not index:
@@ -453,6 +467,8 @@ def _knn_task(sides, count, window):
     when = rules.epochs([r[1] for r in index])
     found = rules.search_block(ids, matrix, rules.norms(matrix), when, np.vstack([q[3] for q in queries]), count,
                                [q[2] for q in queries], window, block=COSINE_ROWS)
+    if costs is not None:  # items: query x index rows compared
+        costs.add([(name, len(queries) * len(index), time.process_time() - cpu, time.perf_counter() - wall)])
     return [(q[0], hits) for q, hits in zip(queries, found)]
 
 
@@ -460,7 +476,7 @@ def _anchor_postings(row):
     """``((kind, value), (id, is_query))`` for each distinctive anchor an article holds (each once):
     every holder counts towards the anchor's frequency; the article queries with it only when
     it is in one of its sentences (Store.get_article drops anchors past the last sentence)."""
-    n = len(row["sentences"] or [])
+    n = row["n_sentences"]
     held: dict[tuple, bool] = {}
     for a in row["anchors"] or []:
         if not rules.distinctive(a["kind"], a["value"]):
@@ -596,14 +612,16 @@ def article_of(row: dict):
     return article
 
 
-def _compare_partition(rows: Iterator, settings_values: dict, term_docs: dict, model: str):
+def _compare_partition(rows: Iterator, settings_values: dict, term_docs: dict, model: str, costs=None):
     """compare() of each pair of a partition; the linked ones as link rows."""
     from ..link import compare
     from ..settings import Settings
 
+    cpu, wall, pairs = time.process_time(), time.perf_counter(), 0
     settings = Settings(**settings_values)
     settings_json = json.dumps(settings.as_dict(), sort_keys=True)
     for examined_id, a_row, b_row in rows:
+        pairs += 1
         a, b = article_of(a_row), article_of(b_row)
         if a.vectors is None or b.vectors is None:
             continue
@@ -614,6 +632,38 @@ def _compare_partition(rows: Iterator, settings_values: dict, term_docs: dict, m
         yield (link["derived"], link["source"], link["kind"], link["confidence"], link["direction"],
                link["derived_coverage"], link["source_coverage"], json.dumps(link["features"], sort_keys=True),
                model, settings_json, json.dumps(result.alignment, ensure_ascii=False), a.id, b.id)
+    if costs is not None and pairs:  # items: pairs compared
+        costs.add([("compared", pairs, time.process_time() - cpu, time.perf_counter() - wall)])
+
+
+class _ListParam:
+    """An accumulator of lists (per-partition cost records)."""
+
+    def zero(self, value):
+        return []
+
+    def addInPlace(self, a, b):
+        a.extend(b)
+        return a
+
+
+def _cost_summary(records: list) -> dict:
+    """Per stage: partitions, items, CPU and wall seconds (total, largest partition), CPU per item."""
+    out: dict[str, dict] = {}
+    for stage, items, cpu, wall in records:
+        e = out.setdefault(stage, {"partitions": 0, "items": 0, "cpu_s": 0.0, "wall_s": 0.0,
+                                   "max_partition_cpu_s": 0.0, "max_partition_wall_s": 0.0})
+        e["partitions"] += 1
+        e["items"] += items
+        e["cpu_s"] += cpu
+        e["wall_s"] += wall
+        e["max_partition_cpu_s"] = max(e["max_partition_cpu_s"], cpu)
+        e["max_partition_wall_s"] = max(e["max_partition_wall_s"], wall)
+    for e in out.values():
+        e["cpu_s_per_item"] = e["cpu_s"] / e["items"] if e["items"] else None
+        for k in ("cpu_s", "wall_s", "max_partition_cpu_s", "max_partition_wall_s"):
+            e[k] = round(e[k], 3)
+    return out
 
 
 def _alignment_rows(row):
