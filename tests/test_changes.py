@@ -73,59 +73,72 @@ def test_changes_names_across_languages_need_the_person_written_recognisably():
                   "fr", "en") == []
 
 
-def _types(derived, source, dl, sl, dc="", sc=""):
+def _claimed(derived, source, dl, sl, dc="", sc=""):
     return {c.type for c in find_changes(derived, source, dl, sl, dc, sc)}
 
 
 def test_changes_idioms_and_lexical_negation_are_no_polarity_change():
     # "whether or not", "ne … plus qu'à", "Engu að síður" carry a negation word and no polarity
-    assert "negation" not in _types("We test whether or not we might get a loan.",
+    assert "negation" not in _claimed("We test whether or not we might get a loan.",
                                     "Мы проверяем, можем ли мы получить кредит.", "en", "ru")
-    assert "negation" not in _types("« Nous n’avons plus qu’à appuyer sur le bouton »",
+    assert "negation" not in _claimed("« Nous n’avons plus qu’à appuyer sur le bouton »",
                                     "„Wir müssen nur noch auf den Knopf drücken“", "fr", "de")
-    assert "negation" not in _types("Engu að síður hafa þau gert hana að hetju.",
+    assert "negation" not in _claimed("Engu að síður hafa þau gert hana að hetju.",
                                     "Yet they have made her a hero.", "is", "en")
     # a translation that says with a word ("unsaid", "cessé") what the other says with "not"
-    assert "negation" not in _types("It is left unsaid whether he is from another time zone.",
+    assert "negation" not in _claimed("It is left unsaid whether he is from another time zone.",
                                     "Ekki fylgir sögunni hvort hann kemur úr öðru tímabelti.", "en", "is")
-    assert "negation" not in _types("da die Banken sie nicht mehr decken.",
+    assert "negation" not in _claimed("da die Banken sie nicht mehr decken.",
                                     "puisque les banques ont cessé de les couvrir.", "de", "fr")
     # and a real flip is still reported
-    assert "negation" in _types("Le ministère n'a pas confirmé l'attaque.",
+    assert "negation" in _claimed("Le ministère n'a pas confirmé l'attaque.",
                                 "The ministry confirmed the attack.", "fr", "en")
 
 
+def test_changes_a_negation_that_translates_other_words_is_no_flip():
+    # "n'est pas pour tout de suite" for "dauert es noch eine Weile": without its negation the
+    # French sentence reads no closer to the German one (the encoder's check, NEGATION_GAP_SHARE)
+    source = ("Bis zur Kartoffelernte dauert es zwar noch eine Weile, aber in manchen Teilen des Landkreises machen "
+              "sich die Landwirte bereits Sorgen.")
+    derived = ("La récolte des pommes de terre n’est pas pour tout de suite, mais en certains endroits du district, "
+               "les agriculteurs sont déjà préoccupés.")
+    assert "negation" not in _claimed(derived, source, "fr", "de")
+    flipped = "Police said a protester did not fire a weapon, striking at least one person who was taken to a hospital."
+    assert "negation" in _claimed(flipped, "Lögreglan sagði mótmælanda hafa skotið af skotvopni og hæft að minnsta "
+                                  "kosti eina manneskju sem var færð á sjúkrahúsi.", "en", "is")
+
+
 def test_changes_conditional_rendered_by_a_conditional_keeps_its_doubt():
-    assert "hedge" not in _types("würde das „ChooseParis Institute“ gegründet werden",
+    assert "hedge" not in _claimed("würde das „ChooseParis Institute“ gegründet werden",
                                  "serait créé « l'institut ChooseParis »", "de", "fr")
-    assert "hedge" in _types("das „ChooseParis Institute“ wird gegründet",
+    assert "hedge" in _claimed("das „ChooseParis Institute“ wird gegründet",
                              "serait créé « l'institut ChooseParis »", "de", "fr")
 
 
 def test_changes_name_put_where_the_source_has_none_in_one_language():
     source = "Dem Werbevermarkter Ströer ist trotz der Corona-Krise nicht bange vor der Zukunft."
     derived = "Peter Schneider ist trotz der Corona-Krise nicht bange vor der Zukunft."
-    assert "name" in _types(derived, source, "de", "de", derived, source)
+    assert "name" in _claimed(derived, source, "de", "de", derived, source)
     # across languages a name without a counterpart is a translated one ("Kalten Krieg")
-    assert "name" not in _types("wie im Kalten Krieg fluchtartig verlassen", "dignes de la Guerre froide",
+    assert "name" not in _claimed("wie im Kalten Krieg fluchtartig verlassen", "dignes de la Guerre froide",
                                 "de", "fr")
 
 
 def test_changes_pronoun_of_the_other_gender_first():
-    assert "pronoun" in _types("She begged on her knees, gave his diamonds.",
+    assert "pronoun" in _claimed("She begged on her knees, gave his diamonds.",
                                "Он пытался ползать на коленках, бриллианты дарить.", "en", "ru")
     # a pronoun of the other gender after the first may be someone the source names
-    assert "pronoun" not in _types("He begged on his knees, gave her diamonds.",
+    assert "pronoun" not in _claimed("He begged on his knees, gave her diamonds.",
                                    "Он пытался ползать на коленках, бриллианты дарить.", "en", "ru")
 
 
 def test_changes_numbers_read_as_translators_write_them():
-    assert "number" not in _types("Tilkynnt var um eldinn rétt eftir klukkan 15.",
+    assert "number" not in _claimed("Tilkynnt var um eldinn rétt eftir klukkan 15.",
                                   "The fire was reported just after 3 p.m.", "is", "en")
-    assert "number" not in _types("Bandaríkin (4.178.000 tilfelli)", "the United States (41.78 lakh cases)",
+    assert "number" not in _claimed("Bandaríkin (4.178.000 tilfelli)", "the United States (41.78 lakh cases)",
                                   "is", "en")
-    assert "number" not in _types("more than 4000 military personnel", "более 4 тысяч военнослужащих", "en", "ru")
-    assert "number" in _types("more than 5000 military personnel", "более 4 тысяч военнослужащих", "en", "ru")
+    assert "number" not in _claimed("more than 4000 military personnel", "более 4 тысяч военнослужащих", "en", "ru")
+    assert "number" in _claimed("more than 5000 military personnel", "более 4 тысяч военнослужащих", "en", "ru")
 
 
 def test_changes_carry_both_wordings_and_a_reason():
@@ -189,12 +202,13 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
 
 
 # Measured (docs/changes.md) on the held-out sample (seed 19, drawn after seeds 17 and 18 were read
-# to mend the lists): precision 0.70 (negation) to 1.0, recall 0.80 (pronoun) to 1.0; the code
-# before that mending scored 0.69 and 0.79 (negation precision, name recall) on the same sample.
+# to mend the lists): precision 0.83 (attribution) to 1.0, negation 0.875 with the encoder's check
+# of cross-language negations (0.70 without), recall 0.80 (pronoun) to 1.0; the code before that
+# mending scored 0.69 and 0.79 (negation precision, name recall) on the same sample.
 # Floors sit under the held-out figures.
 FRESH_FLOORS = {  # type: (precision, recall)
     "number": (0.85, 0.90), "date": (0.95, 0.95), "name": (0.95, 0.80), "quote": (0.95, 0.88),
-    "attribution": (0.80, 0.85), "negation": (0.65, 0.85), "hedge": (0.93, 0.93), "pronoun": (0.95, 0.75),
+    "attribution": (0.80, 0.85), "negation": (0.83, 0.80), "hedge": (0.93, 0.93), "pronoun": (0.95, 0.75),
     "evaluative": (0.93, 0.90),
 }
 
