@@ -5,15 +5,16 @@ decides where each piece of work runs. Stages, each written under ``OUT/stages/N
 ``_SUCCESS`` marker, so a killed job run again with the same ``--out`` starts at the first stage
 that did not finish:
 
-``articles``    one row per article with its sentences, vectors, anchors and the document
-                frequencies of its words (the store's word statistics compare reads)
+``articles``    one row per article with its sentences, vectors and anchors
 ``vectors``     nearest document vectors of each examined article (exact, 8-bit, blockwise)
 ``passages``    nearest passages of each examined article's passages (same)
 ``anchors``     articles sharing rare anchors (anchor buckets, split when large)
 ``minhash``     articles colliding in MinHash LSH bands (band buckets, split when large)
 ``candidates``  the signals merged by ``rules.ranked``; the pairs ``link_store`` would compare,
                 each oriented as it would be (``rules.examined_pairs``, distributed)
-``compared``    ``compare(a, b)`` of each pair, in the executors; the linked ones kept
+``compared``    ``compare(a, b)`` of each pair, in the executors, with the document frequencies of
+                the two articles' words (the store's word statistics compare reads, joined for
+                the articles of some pair only); the linked ones kept
 
 then ``OUT/links`` (one row per link, its alignment as JSON), ``OUT/alignments`` (one row per
 alignment row), ``OUT/examined`` (the articles this run examined, for ``import-links``),
@@ -177,17 +178,21 @@ class Job:
             "idx", "start", "end", "paragraph", "quoted", "vector"))).alias("sentences"))
         anchors = self._read("anchors").groupBy("article_id").agg(F.sort_array(F.collect_list(F.struct(
             "pos", "sentence_idx", "kind", "value"))).alias("anchors"))
-        base = self._read("articles").drop("published").join(sentences, F.col("id") == F.col("article_id"), "left") \
+        return self._read("articles").drop("published").join(sentences, F.col("id") == F.col("article_id"), "left") \
             .drop("article_id").join(anchors, F.col("id") == F.col("article_id"), "left").drop("article_id")
-        # Document frequencies of each article's words in its language (Store.term_weights).
-        spans = base.select("id", "lang", "text", F.expr("transform(sentences, s -> struct(s.start AS start, s.`end` AS `end`))")
-                            .alias("sentences"))  # no vectors: only what the words need crosses to Python
-        words = self.spark.createDataFrame(spans.rdd.flatMap(_article_words),
+
+    def _term_df(self, articles):
+        """``(id, term_df)``: the document frequency of each word of the given articles in their
+        language (what Store.term_weights reads), for the articles of some pair only."""
+        from pyspark.sql import functions as F
+
+        spans = articles.select("id", "lang", "text", F.expr(
+            "transform(sentences, s -> struct(s.start AS start, s.`end` AS `end`))").alias("sentences"))
+        words = self.spark.createDataFrame(spans.rdd.flatMap(_article_words),  # no vectors cross to Python
                                            "word_article string, word_lang string, word string")
         terms = self._read("terms")
-        dfs = words.join(terms, (words.word_lang == terms.lang) & (words.word == terms.term)) \
+        return words.join(terms, (words.word_lang == terms.lang) & (words.word == terms.term)) \
             .groupBy("word_article").agg(F.map_from_entries(F.collect_list(F.struct(terms.term, "df"))).alias("term_df"))
-        return base.join(dfs, F.col("id") == F.col("word_article"), "left").drop("word_article")
 
     def _queries(self, articles):
         """The examined articles that have sentences (link_store skips the others)."""
@@ -336,9 +341,13 @@ class Job:
                 "sentences", "anchors", "term_df"]
         parts = max(2, -(-n_pairs // PAIRS_PER_TASK), self.sc.defaultParallelism)
         # Joined in the JVM, so that only the articles of some pair cross to Python.
-        frame = self.spark.createDataFrame(pairs, "a string, b string")
-        side_a = articles.select(*[F.col(c).alias("a_" + c) for c in cols])
-        side_b = articles.select(*[F.col(c).alias("b_" + c) for c in cols])
+        frame = self.spark.createDataFrame(pairs, "a string, b string").cache()
+        ids = frame.select(F.col("a").alias("pid")).union(frame.select(F.col("b").alias("pid"))).distinct()
+        paired = articles.join(ids, articles.id == ids.pid).drop("pid")
+        paired = paired.join(self._term_df(paired), F.col("id") == F.col("word_article"), "left").drop("word_article")
+        paired = paired.persist()
+        side_a = paired.select(*[F.col(c).alias("a_" + c) for c in cols])
+        side_b = paired.select(*[F.col(c).alias("b_" + c) for c in cols])
         joined = frame.join(side_a, frame.a == side_a.a_id).join(side_b, frame.b == side_b.b_id) \
             .repartition(parts).rdd.map(lambda r: (r["a"], {c: r["a_" + c] for c in cols}, {c: r["b_" + c] for c in cols}))
         settings, term_docs, model = self.manifest["settings"], self.manifest["term_docs"], self.manifest["model"]
