@@ -158,12 +158,12 @@ def _date_changes(ds: dict, ss: dict) -> list[Change]:
     return out
 
 
-_AFTERNOON = re.compile(r"\s*p\.?\s?m\b\.?", re.IGNORECASE)
+_AFTERNOON = re.compile(r"(?::\d\d)?\s*p\.?\s?m\b\.?", re.IGNORECASE)
 
 
 def _clock(text: str, value: str, end: int) -> str:
-    """An hour of the twelve-hour clock on the 24-hour one: "3 p.m." is the "15" (klukkan 15,
-    15 Uhr) of a translation."""
+    """An hour of the twelve-hour clock on the 24-hour one: "3 p.m." and the 11 of "11:30 p.m."
+    are the "15" and "23" (klukkan 15, 23:30 Uhr) of a translation."""
     if _AFTERNOON.match(text, end) and value.isdigit() and 1 <= int(value) < 12:
         return str(int(value) + 12)
     return value
@@ -194,6 +194,13 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
               if not _measured(s_text, e) and (raw, _clock(s_text, v, e)) in sn]
     dc, sc = Counter(v for _, v in dn), Counter(v for _, v in sn)
     lost, gained = sc - dc, dc - sc
+    for v in list(lost):  # "3,7-4,2 %" for "3.7%-4.2%", "30-prozentige" for "30%": one figure
+        for w in (v + "%", v[:-1] if v.endswith("%") else None):
+            if w and gained.get(w) and lost.get(v):
+                n = min(lost[v], gained[w])
+                lost[v] -= n
+                gained[w] -= n
+    lost, gained = +lost, +gained
     if not (lost and gained):  # a number merely dropped is an omission, one added a detail
         return []
     return [Change("number", _show(raw for raw, v in sn if v in lost), _show(raw for raw, v in dn if v in gained),
@@ -320,8 +327,12 @@ def _key(word: str) -> str:
 
 @lru_cache(maxsize=256)
 def _keys(text: str) -> tuple[str, ...]:
-    """The name keys of a text's words (cached: an article's context is read once per bead)."""
-    return tuple(k for k in (_key(t) for t in _TOKEN.findall(text)) if len(k) >= 3)
+    """The name keys of a text's words (cached: an article's context is read once per bead); an
+    elided article is not part of the word ("d'euros", "l'Union")."""
+    return tuple(k for k in (_key(_ELIDED.sub("", t)) for t in _TOKEN.findall(text)) if len(k) >= 3)
+
+
+_ELIDED = re.compile(r"^(?:[dlnjcsmt]|qu)['’]", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
