@@ -84,20 +84,29 @@ def _copy(path: Path, dest: Path) -> Path:
 
 
 def test_spark_links_identical_to_local_on_dev_corpora(spark, dev_store, tmp_path):
-    """Default settings: the Spark engine leaves the same links as `unspun link` (derived, source,
-    kind, direction, confidence to 4 decimals) and the same alignments."""
+    """Default settings: `unspun link --engine spark` (export, job, import; the module's Spark
+    session) leaves the same links as `unspun link` (derived, source, kind, direction, confidence
+    to 4 decimals) and the same alignments."""
+    from click.testing import CliRunner
+
+    from unspun.cli import main
     from unspun.link import link_store
     from unspun.settings import Settings
-    from unspun.spark import link_with_spark
     from unspun.store import Store
 
     path, corpora = dev_store
-    local, remote = Store(_copy(path, tmp_path / "local.db")), Store(_copy(path, tmp_path / "spark.db"))
+    local = Store(_copy(path, tmp_path / "local.db"))
+    remote_path = _copy(path, tmp_path / "spark.db")
     counts = link_store(local, Settings())
-    result = link_with_spark(remote, Settings(), spark=spark, work=str(tmp_path / "work"))
+    run = CliRunner().invoke(main, ["link", "--db", str(remote_path), "--engine", "spark", "--json",
+                                    "--work", str(tmp_path / "work")])
+    assert run.exit_code == 0, run.output
+    result = json.loads(run.stdout)
     print(json.dumps(result["job"]["seconds"]))
+    assert result["engine"] == "spark"
     assert result["examined"] == counts["examined"] >= 30
     assert result["compared"] == counts["compared"]
+    remote = Store(remote_path)
     links = _link_set(local)
     assert len(links) >= 10 and {c for c in corpora} >= {d.split("/")[0] for d, *_ in links}
     assert _link_set(remote) == links
@@ -157,30 +166,19 @@ def test_spark_import_refuses_wrong_or_partial_folders(spark, dev_store, tmp_pat
     assert store.count("links") == 0
 
 
-def test_spark_cli_link_engine_spark_and_import_errors(spark, dev_store, tmp_path):
-    """`unspun link --engine spark` end to end (export, job, import; the module's Spark session),
-    and the exact message for a folder that is not a job output."""
-    from click.testing import CliRunner
+def test_spark_cli_import_links_names_a_wrong_folder(dev_store, tmp_path):
+    """The exact message for a folder that is not a job output, exit status 1, nothing written."""
+    import subprocess
 
-    from unspun.cli import main
     from unspun.store import Store
 
     path, _ = dev_store
     db = _copy(path, tmp_path / "cli.db")
-    # a few articles only, to keep the run short: the rest marked linked
-    con = sqlite3.connect(db)
-    con.execute("UPDATE articles SET linked_at = '2026-01-01' WHERE rowid > 8")
-    con.commit()
-    con.close()
-    run = CliRunner().invoke(main, ["link", "--db", str(db), "--engine", "spark", "--json"])
-    assert run.exit_code == 0, run.output
-    result = json.loads(run.stdout)
-    assert result["engine"] == "spark" and result["examined"] == 8
-    store = Store(db)
-    assert store.db.execute("SELECT COUNT(*) FROM articles WHERE linked_at IS NULL").fetchone()[0] == 0
-    bad = CliRunner().invoke(main, ["import-links", str(tmp_path), "--db", str(db)])
-    assert bad.exit_code == 1
-    assert "is not an output of the unspun Spark job (no summary.json)" in bad.output
+    bad = subprocess.run([UNSPUN, "import-links", str(tmp_path), "--db", str(db)], capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 1
+    assert "is not an output of the unspun Spark job (no summary.json)" in " ".join(bad.stderr.split())
+    assert Store(db).count("links") == 0
 
 
 def _synthetic_story(path: Path, copies: int, examined: int):
