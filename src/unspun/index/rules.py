@@ -31,14 +31,18 @@ EXACT_F32_DIM = (1 << 24) // (127 * 127)
 def quantise(vectors: np.ndarray) -> np.ndarray:
     """Unit vectors (rows) as int8: ``clip(rint(127 * x))``. The same input gives the same bytes
     in every engine."""
-    v = np.asarray(vectors, dtype=np.float32)
-    return np.clip(np.rint(v * np.float32(127.0)), -127, 127).astype(np.int8)
+    t = np.asarray(vectors, dtype=np.float32) * np.float32(127.0)  # one temporary, rounded in place
+    np.rint(t, out=t)
+    np.clip(t, -127, 127, out=t)
+    return t.astype(np.int8)
 
 
 def norms(q: np.ndarray) -> np.ndarray:
     """Euclidean norms of int8 rows, exact (float64 square root of an integer)."""
-    q64 = np.asarray(q, dtype=np.int64)
-    return np.sqrt((q64 * q64).sum(axis=-1).astype(np.float64))
+    q = np.asarray(q)
+    dtype = np.float32 if q.shape[-1] <= EXACT_F32_DIM else np.float64  # exact sums of squares, as in cosines
+    f = q.astype(dtype)
+    return np.sqrt(np.einsum("...i,...i->...", f, f).astype(np.float64))
 
 
 def cosines(queries: np.ndarray, matrix: np.ndarray, query_norms: np.ndarray | None = None,

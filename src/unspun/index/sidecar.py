@@ -244,9 +244,7 @@ class Sidecar:
             if not rows:
                 return
             cursor = rows[-1][0]
-            yield ([r[1] for r in rows], [r[2] for r in rows],
-                   np.vstack([np.frombuffer(r[3], dtype=np.float16) for r in rows]).astype(np.float32),
-                   [r[4] for r in rows])
+            yield ([r[1] for r in rows], [r[2] for r in rows], _f16_rows([r[3] for r in rows]), [r[4] for r in rows])
 
     def put_passages(self, rows: list[tuple[int, np.ndarray]]) -> None:
         """Persist ``(passage key, vector)`` rows (float16, uncentred)."""
@@ -276,9 +274,7 @@ class Sidecar:
             if not rows:
                 return
             cursor = rows[-1][0]
-            yield ([r[1] for r in rows], [r[2] for r in rows],
-                   np.vstack([np.frombuffer(r[3], dtype=np.float16) for r in rows]).astype(np.float32),
-                   [r[4] for r in rows])
+            yield ([r[1] for r in rows], [r[2] for r in rows], _f16_rows([r[3] for r in rows]), [r[4] for r in rows])
 
     def vector_count(self, upto: int) -> int:
         return self.db.execute(
@@ -300,6 +296,11 @@ class Sidecar:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _f16_rows(blobs: list[bytes]) -> np.ndarray:
+    """float16 BLOBs of one length as a float32 matrix (one read, not one array per row)."""
+    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1).astype(np.float32)
 
 
 def remove_files(paths: tuple[str, str] | None) -> None:
