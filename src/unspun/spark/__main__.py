@@ -1,6 +1,6 @@
 """``python -m unspun.spark DATASET OUT``: the link job, for spark-submit.
 
-    spark-submit --master spark://host:7077 --py-files unspun.zip -m unspun.spark DATASET OUT
+    spark-submit --master spark://host:7077 .../site-packages/unspun/spark/__main__.py DATASET OUT
     python -m unspun.spark s3a://bucket/unspun/dataset s3a://bucket/unspun/out --master local[8]
 
 DATASET is an ``unspun export --format parquet --what spark`` folder, OUT the job's output folder
@@ -15,8 +15,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..errors import UnspunError
-    from . import run_job
+    # Absolute imports: spark-submit runs this file as a script, outside its package.
+    from unspun.errors import UnspunError
+    from unspun.spark import run_job
 
     parser = argparse.ArgumentParser(prog="python -m unspun.spark", description=__doc__.split("\n\n")[0])
     parser.add_argument("dataset", help="the exported dataset (local path or Hadoop FS URL)")
