@@ -576,6 +576,15 @@ NEGATION_GAP_SHARE = 0.03
 _NE = re.compile(r"\bne\b|\bn['’]", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _encoded(text: str):
+    """One sentence's vector by the multilingual encoder, kept: a pair's sentences come back when
+    the pair is compared again (a trace after linking, a sibling triangle)."""
+    from ..embed import get_encoder
+
+    return get_encoder("e5").encode([text])[0]
+
+
 @lru_cache(maxsize=_CACHE)
 def _negation_explains(negated: str, other: str, lex: Lexicon) -> bool:
     """Across languages, whether the negation found on one side is what sets it apart from the
@@ -591,9 +600,7 @@ def _negation_explains(negated: str, other: str, lex: Lexicon) -> bool:
     if not stripped or stripped == negated:
         return True
     try:
-        from ..embed import get_encoder
-
-        v = get_encoder("e5").encode([other, negated, stripped])
+        v = [_encoded(t) for t in (other, negated, stripped)]
     except Exception:  # no encoder here: the lexical claim stands, as before this check
         return True
     before, after = float(v[0] @ v[1]), float(v[0] @ v[2])

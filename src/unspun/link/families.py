@@ -17,6 +17,9 @@ This module links such a pair, with direction ``common-source``, when
 * at least one of its aligned sentence pairs is carried through C: A's sentence is aligned to a
   sentence of C in the A-C link and B's sentence to that same sentence of C in the B-C link.
 
+Each middle offers its ``MIDDLE_PARTNERS`` most confident partners, so the comparisons stay
+linear in the number of links however many copies a story has.
+
 Independent reports of one event match one or two salient sentences of each other, but a third
 article whose confident links carry the same sentence to both is what copies have. The link
 records its family evidence (``features.family``: the article it was found through and the
@@ -38,6 +41,11 @@ _UNALIGNED = ("inserted", "omitted", "furniture")
 
 # Defaults of the settings this module reads with getattr, so it works before they are declared.
 FAMILY_MIN_PROBABILITY = 0.5
+
+# Partners of one middle considered, its most confident links first: a hub linked to thousands of
+# copies (a breaking story) would otherwise ask for millions of comparisons; pairs of its other
+# partners are joined through their own middles, if at all.
+MIDDLE_PARTNERS = 12
 
 
 def _carried(store: Store, link: dict, side: str) -> dict[int, set[int]]:
@@ -69,8 +77,9 @@ def join_families(store: Store, article_ids: Iterable[str], settings: Settings |
     # Pairs joined through a confident middle, each with the middles that join it.
     through: dict[tuple[str, str], list[str]] = defaultdict(list)
     for c in sorted(neighbours):
-        confident = sorted(x for x in neighbours[c] if edges[frozenset((x, c))]["confidence"] >= threshold)
-        for a, b in combinations(confident, 2):
+        confident = sorted((x for x in neighbours[c] if edges[frozenset((x, c))]["confidence"] >= threshold),
+                           key=lambda x: (-edges[frozenset((x, c))]["confidence"], x))[:MIDDLE_PARTNERS]
+        for a, b in combinations(sorted(confident), 2):
             if frozenset((a, b)) in edges:
                 continue
             if a not in neighbours and b not in neighbours:
