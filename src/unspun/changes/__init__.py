@@ -576,13 +576,29 @@ NEGATION_GAP_SHARE = 0.03
 _NE = re.compile(r"\bne\b|\bn['’]", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
+_VECTORS: dict[str, object] = {}  # sentence text -> its vector by the multilingual encoder
+_VECTORS_MAX = 20000
+
+
+def remember_vectors(texts: list[str], vectors) -> None:
+    """Vectors the caller already has for these sentences (an aligned pair's stored sentence
+    vectors), so that the negation check encodes only what it makes itself."""
+    if len(_VECTORS) + len(texts) > _VECTORS_MAX:
+        _VECTORS.clear()
+    for text, vector in zip(texts, vectors):
+        _VECTORS[text] = vector
+
+
 def _encoded(text: str):
     """One sentence's vector by the multilingual encoder, kept: a pair's sentences come back when
     the pair is compared again (a trace after linking, a sibling triangle)."""
-    from ..embed import get_encoder
+    vector = _VECTORS.get(text)
+    if vector is None:
+        from ..embed import get_encoder
 
-    return get_encoder("e5").encode([text])[0]
+        vector = get_encoder("e5").encode([text])[0]
+        remember_vectors([text], [vector])
+    return vector
 
 
 @lru_cache(maxsize=_CACHE)

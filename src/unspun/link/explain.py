@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..article import Article
-from ..changes import find_changes
+from ..changes import find_changes, remember_vectors
 from ..text.terms import words
 from .align import Bead
 
@@ -81,6 +81,10 @@ def roles(derived: Article, source: Article, beads: list[Bead], min_score: float
         sure = role in ("copied", "translated") or bead.score >= translation_score
         near = [j for j in (min(bead.source) - 1, max(bead.source) + 1) if 0 <= j < len(source.sentences)] \
             if bead.source else []
+        if with_changes and sure and not same_language and len(bead.derived) == len(bead.source) == 1 \
+                and derived.vectors is not None and source.vectors is not None:
+            # the negation check across languages (changes._negation_explains) reads these
+            remember_vectors([d_text, s_text], [derived.vectors[bead.derived[0]], source.vectors[bead.source[0]]])
         changes = find_changes(d_text, s_text, derived.lang, source.lang, derived.text, source.text,
                                facts_only=not sure, source_nearby=_text(source, near)) if with_changes else []
         detail = None
