@@ -644,39 +644,29 @@ def _markers(pattern: re.Pattern, text: str, lex: Lexicon, kind: str) -> tuple[s
     return tuple(out)
 
 
-def _genders(text: str, lex: Lexicon) -> tuple[set[str], list[str]]:
-    found, words = set(), []
+def _genders(text: str, lex: Lexicon) -> tuple[set[str], list[str], str | None]:
+    """The genders of a text's third-person pronouns (impersonal uses left out), the pronouns,
+    and the gender of the first one."""
+    found, words, first = set(), [], None
     impersonal = lex.get("impersonal")
     plain = impersonal.sub(" ", text) if impersonal else text
-    for gender, name in (("m", "masculine"), ("f", "feminine")):
-        hits = _found(lex.get(name), plain)
-        if hits:
-            found.add(gender)
-            words += hits
-    return found, words
-
-
-def _first_gender(text: str, lex: Lexicon) -> str | None:
-    """The gender of a text's first third-person pronoun (impersonal uses left out)."""
-    impersonal = lex.get("impersonal")
-    plain = impersonal.sub(" ", text) if impersonal else text
-    first = None
     for gender, name in (("m", "masculine"), ("f", "feminine")):
         pattern = lex.get(name)
-        m = pattern.search(plain) if pattern is not None else None
-        if m and (first is None or m.start() < first[1]):
-            first = (gender, m.start())
-    return first[0] if first else None
+        hits = list(pattern.finditer(plain)) if pattern is not None else []
+        if hits:
+            found.add(gender)
+            words += [m.group(0) for m in hits]
+            if first is None or hits[0].start() < first[1]:
+                first = (gender, hits[0].start())
+    return found, words, first[0] if first else None
 
 
 def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
-    d_plain, s_plain = _outside_quotes(d_text), _outside_quotes(s_text)
-    dg, d_words = _genders(d_plain, d_lex)
-    sg, s_words = _genders(s_plain, s_lex)
+    _dg, d_words, first = _genders(_outside_quotes(d_text), d_lex)
+    sg, s_words, _first = _genders(_outside_quotes(s_text), s_lex)
     # The source speaks of people of one gender only, and the derived text speaks of the other
     # first: "She begged on her knees, gave his diamonds" for "Он пытался…". A pronoun of the
     # other gender later on may be someone the source names ("his mother … herself").
-    first = _first_gender(d_plain, d_lex)
     if len(sg) == 1 and first is not None and first not in sg:
         who = {"m": "a man", "f": "a woman"}
         return [Change("pronoun", _show(s_words), _show(d_words),

@@ -19,7 +19,7 @@ from ..store import Store
 from .align import Bead, align, margin_matrix, pair_score
 from .classify import Features, derivation_probability, features, kind_of
 from .credits import common_agency
-from .decide import decision_inputs, load_model
+from .decide import decision_inputs, link_threshold, load_model
 from .evidence import Evidence, local_evidence
 from .explain import roles
 from .families import join_families
@@ -227,7 +227,7 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     model = load_model(settings.link_model)
     inputs = decision_inputs(fa, evidence, document_probability)
     probability = model.probability(inputs)
-    threshold = model.threshold if settings.link_threshold < 0 else settings.link_threshold
+    threshold = link_threshold(settings)
     if _chat_output(a) or _chat_output(b):
         # Chat-model output (assistant artifacts: "Certainly!", "I cannot provide a news
         # article…"): texts generated from one prompt repeat its wording and the model's stock

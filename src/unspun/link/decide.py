@@ -93,6 +93,12 @@ def load_model(path: str = "") -> LinkModel:
         return LinkModel.from_json(json.load(f))
 
 
+def link_threshold(settings) -> float:
+    """The probability from which a pair is linked: ``settings.link_threshold``, or the one the
+    link model was fitted with when that is -1."""
+    return load_model(settings.link_model).threshold if settings.link_threshold < 0 else settings.link_threshold
+
+
 def decision_inputs(f: Features, e: Evidence, document_probability: float) -> list[float]:
     """The model's inputs for one pair, in ``INPUTS`` order."""
     p = min(max(document_probability, 1e-4), 1 - 1e-4)

@@ -34,13 +34,10 @@ from typing import Callable, Iterable
 from ..embed import encoder_model_id
 from ..settings import Settings
 from ..store import Store
-from .decide import load_model
+from .decide import link_threshold
 from .graph import neighbourhood
 
 _UNALIGNED = ("inserted", "omitted", "furniture")
-
-# Defaults of the settings this module reads with getattr, so it works before they are declared.
-FAMILY_MIN_PROBABILITY = 0.5
 
 # Partners of one middle considered, its most confident links first: a hub linked to thousands of
 # copies (a breaking story) would otherwise ask for millions of comparisons; pairs of its other
@@ -68,9 +65,8 @@ def join_families(store: Store, article_ids: Iterable[str], settings: Settings |
     linked."""
     settings = settings or Settings()
     model_id = encoder_model_id(settings.encoder)
-    link_model = load_model(settings.link_model)
-    threshold = link_model.threshold if settings.link_threshold < 0 else settings.link_threshold
-    floor = getattr(settings, "family_min_probability", FAMILY_MIN_PROBABILITY)
+    threshold = link_threshold(settings)
+    floor = settings.family_min_probability
     if floor < 0:
         return []
     edges, neighbours = neighbourhood(store, article_ids)
@@ -90,6 +86,13 @@ def join_families(store: Store, article_ids: Iterable[str], settings: Settings |
             through[(a, b)].append(c)
     joined: list[tuple[str, str]] = []
     articles: dict[str, object] = {}
+    carried: dict[tuple[str, str], dict[int, set[int]]] = {}
+
+    def carried_from(x: str, c: str) -> dict[int, set[int]]:
+        # each link's alignment is read once, however many pairs it joins
+        if (x, c) not in carried:
+            carried[(x, c)] = _carried(store, edges[frozenset((x, c))], x)
+        return carried[(x, c)]
 
     def article(i: str):
         if i not in articles:
@@ -107,8 +110,7 @@ def join_families(store: Store, article_ids: Iterable[str], settings: Settings |
         rows = [r for r in result.alignment if r["role"] not in _UNALIGNED]
         best = None
         for c in middles:
-            d_to_c = _carried(store, edges[frozenset((d, c))], d)
-            s_to_c = _carried(store, edges[frozenset((s, c))], s)
+            d_to_c, s_to_c = carried_from(d, c), carried_from(s, c)
             triples = [[i, k, j] for r in rows for i in r["derived"] for j in r["source"]
                        for k in sorted(d_to_c.get(i, set()) & s_to_c.get(j, set()))]
             if triples and (best is None or len(triples) > len(best[1])):
