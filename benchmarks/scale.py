@@ -64,10 +64,10 @@ def _generator(size: int, seed: int) -> Generator:
     return Generator(size, seed)
 
 
-def _settings(args):
+def _settings(args, **overrides):
     from unspun.settings import Settings
 
-    return Settings(embed_on_ingest=args.tiers == "one")
+    return Settings(embed_on_ingest=args.tiers == "one", passage_candidates=args.passages == "on", **overrides)
 
 
 def _patch_encoder(enc) -> None:
@@ -192,37 +192,148 @@ def phase_link(args) -> dict:
     t0, c0 = time.perf_counter(), cpu_s()
     result = link_store(store, settings)
     link_s, link_cpu = time.perf_counter() - t0, cpu_s() - c0
-    # Candidate recall over the labelled pairs whose derived side was just linked.
-    all_ids = store.article_ids()
-    new, stored = set(all_ids[-args.new:]), set(all_ids)
-    labelled = [(d, s) for d, s in json.loads((Path(args.db).parent / "labelled.json").read_text())
-                if d in new and s in stored]
-    labelled = labelled[: args.recall_pairs]
-    index = CandidateIndex(store, enc.model_id, settings)
-    cache: dict[str, set] = {}
-
-    def cands(i):
-        if i not in cache:
-            cache[i] = {o for o, _ev in index.candidates(store.get_article(i, enc.model_id))}
-        return cache[i]
-
-    missed: dict[str, int] = {}
-    for d, s in labelled:
-        if not (s in cands(d) or d in cands(s)):
-            kind = d.split("-", 1)[1].rstrip("0123456789")
-            missed[kind] = missed.get(kind, 0) + 1
-    reached = len(labelled) - sum(missed.values())
-    index.close()
+    recall = _recall(args, store, settings, enc.model_id)
     sidecar = sum(p.stat().st_size for p in Path(args.db).parent.glob(Path(args.db).name + ".*")
-                  if p.suffix in (".candidates", ".usearch"))
+                  if p.suffix in (".candidates", ".usearch", ".passages"))
     return {"index_build_s": round(index_s, 1), "index_peak_rss_gib": round(rss_index, 3),
             "linked": result["examined"], "compared": result["compared"], "links": result["links"],
             "embedded": result.get("embedded"), "gated": result.get("gated"),
             "link_s": round(link_s, 1), "link_cpu_s": round(link_cpu, 1),
             "link_articles_per_s": round(result["examined"] / link_s, 2),
             "link_articles_per_cpu_s": round(result["examined"] / link_cpu, 2),
-            "recall_pairs": len(labelled), "candidate_recall": round(reached / len(labelled), 4) if labelled else None, "missed_by_kind": missed,
-            "index_bytes": sidecar, "link_peak_rss_gib": round(rss_gib(), 3)}
+            **recall, "index_bytes": sidecar, "link_peak_rss_gib": round(rss_gib(), 3)}
+
+
+def phase_recall(args) -> dict:
+    """Candidate recall alone, on a store (and index) an earlier link phase left: nothing is
+    linked, so it can be repeated on one filled store."""
+    from unspun.embed import E5Encoder
+    from unspun.store import Store
+
+    enc = GeneratedEncoder(E5Encoder.model_id)
+    if args.mode != "real":
+        _patch_encoder(enc)
+    out = _recall(args, Store(args.db), _settings(args), enc.model_id)
+    return {**out, "recall_peak_rss_gib": round(rss_gib(), 3)}
+
+
+def _kind(derived_id: str) -> str:
+    return derived_id.split("-", 1)[1].rstrip("0123456789")
+
+
+def _recall(args, store, settings, model: str) -> dict:
+    """Candidate recall over the labelled pairs whose derived side is among the new articles
+    (the rule of ``index.rules``: exact nearest neighbours), the same with the vector signal read
+    from the HNSW graph as before (``candidate_recall_hnsw``), and why each pair is missed."""
+    from unspun.index.candidates import CandidateIndex
+
+    all_ids = store.article_ids()
+    new, stored = set(all_ids[-args.new:]), set(all_ids)
+    labelled = [(d, s) for d, s in json.loads((Path(args.db).parent / "labelled.json").read_text())
+                if d in new and s in stored]
+    labelled = labelled[: args.recall_pairs]
+    index = CandidateIndex(store, model, settings)
+    articles: dict[str, object] = {}
+
+    def article(i):
+        if i not in articles:
+            articles[i] = store.get_article(i, model)
+        return articles[i]
+
+    def reached_with(nearest=None):
+        saved = index._nearest
+        if nearest is not None:
+            index._nearest = nearest
+        cache: dict[str, set] = {}
+
+        def cands(i):
+            if i not in cache:
+                cache[i] = {o for o, _ev in index.candidates(article(i))}
+            return cache[i]
+
+        t0 = time.perf_counter()
+        missed = [(d, s) for d, s in labelled if not (s in cands(d) or d in cands(s))]
+        index._nearest = saved
+        return missed, (time.perf_counter() - t0) / max(1, len(cache))
+
+    def hnsw_nearest(vector, wanted, when=None, window=0.0):  # the rule before: the graph beyond 200,000
+        hits = index.vectors.search(vector, wanted)
+        names = index.sidecar.ids_of([k for k, _sim in hits])
+        return [(names[k], sim) for k, sim in hits if k in names]
+
+    missed, per_query = reached_with()
+    missed_hnsw, _ = reached_with(hnsw_nearest) if index.vectors is not None and len(index.vectors) else ([], 0)
+
+    def by_kind(pairs):
+        out: dict[str, int] = {}
+        for d, _s in pairs:
+            out[_kind(d)] = out.get(_kind(d), 0) + 1
+        return out
+
+    labelled_kinds = by_kind(labelled)
+    why = [_why_missed(index, store, article, d, s, settings) for d, s in missed]
+    why_hnsw = [_why_missed(index, store, article, d, s, settings) for d, s in missed_hnsw if (d, s) not in set(missed)]
+    index.close()
+    n = len(labelled)
+    return {"recall_pairs": n, "pairs_by_kind": labelled_kinds,
+            "candidate_recall": round((n - len(missed)) / n, 4) if n else None,
+            "missed_by_kind": by_kind(missed),
+            "recall_by_kind": {k: round(1 - by_kind(missed).get(k, 0) / c, 4) for k, c in labelled_kinds.items()},
+            "candidate_recall_hnsw": round((n - len(missed_hnsw)) / n, 4) if n else None,
+            "missed_by_kind_hnsw": by_kind(missed_hnsw),
+            "candidates_s_per_query": round(per_query, 4),
+            "missed": why, "missed_only_by_hnsw": why_hnsw[:100]}
+
+
+def _why_missed(index, store, article, d: str, s: str, settings) -> dict:
+    """What each signal says about a missed pair: the exact vector rank of each side among all
+    indexed articles, shared anchors (and how many are rare enough), shared MinHash bands, and
+    where the pair ranks before the cut to ``candidates_per_article``."""
+    import numpy as np
+
+    from unspun.index import rules
+    from unspun.index.candidates import article_anchor_set
+    from unspun.settings import Settings
+
+    out: dict = {"derived": d, "source": s, "kind": _kind(d),
+                 "langs": [article(d).lang, article(s).lang]}
+    exact = index._exact_vectors()
+    where = {i: np.nonzero(exact.ids == i)[0] for i in (d, s)}
+    if all(len(w) for w in where.values()):
+        rd, rs = int(where[d][0]), int(where[s][0])
+        for name, a, b in (("derived", rd, rs), ("source", rs, rd)):
+            sims = rules.cosines(exact.q[a:a + 1], exact.q, exact.norms[a:a + 1], exact.norms)[0]
+            sims[a] = -2.0
+            out[f"vector_rank_from_{name}"] = int(np.count_nonzero(sims > sims[b]))
+        out["centred_cosine"] = round(float(sims[rd]), 4)
+    ad, as_ = article_anchor_set(article(d)), article_anchor_set(article(s))
+    shared = ad & as_
+    df = {}
+    for kind, value in shared:
+        df[f"{kind}:{value}"] = store.db.execute(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT article_id FROM anchors WHERE kind = ? AND value = ? LIMIT ?)",
+            (kind, value, settings.anchor_max_df + 2)).fetchone()[0]
+    out["shared_anchors"] = len(shared)
+    out["rare_shared_anchors"] = sum(1 for v in df.values() if v <= settings.anchor_max_df)
+    keys = dict(index.sidecar.db.execute("SELECT article_id, key FROM items WHERE article_id IN (?, ?)", (d, s)).fetchall())
+    if len(keys) == 2:
+        bd = {r[0] for r in index.sidecar.db.execute("SELECT bucket FROM lsh WHERE key = ?", (keys[d],))}
+        bs = {r[0] for r in index.sidecar.db.execute("SELECT bucket FROM lsh WHERE key = ?", (keys[s],))}
+        out["shared_bands"] = len(bd & bs)
+        out["shared_band_sizes"] = [index.sidecar.db.execute("SELECT COUNT(*) FROM lsh WHERE bucket = ?", (b,)).fetchone()[0]
+                                    for b in sorted(bd & bs)][:5]
+    saved = index.settings
+    index.settings = Settings(**{**saved.as_dict(), "candidates_per_article": 100_000})
+    try:
+        for name, a, b in (("derived", d, s), ("source", s, d)):
+            full = index.candidates(article(a))
+            pos = next((n for n, (o, _ev) in enumerate(full) if o == b), None)
+            out[f"uncut_rank_from_{name}"] = pos
+            if pos is not None:
+                out[f"evidence_from_{name}"] = full[pos][1]
+    finally:
+        index.settings = saved
+    return out
 
 
 def phase_trace(args) -> dict:
@@ -281,6 +392,7 @@ def phase_trace(args) -> dict:
         real.encode(texts, batch=settings.embed_batch)
         sentences += len(texts)
     real_s, real_cpu = time.perf_counter() - t0, cpu_s() - c0
+    first = times[0] if times else None  # opens the candidate index (its exact vectors are read once)
     times.sort()
     derived = sum(s in stored for s in sources)
     return {"traces": len(times), "traces_with_sources": found,
@@ -288,6 +400,8 @@ def phase_trace(args) -> dict:
             "trace_p50_s": round(float(np.percentile(times, 50)), 4),
             "trace_p95_s": round(float(np.percentile(times, 95)), 4),
             "trace_embed_p50_s": round(float(np.percentile(embed_times, 50)), 4),
+            "trace_first_s": round(first, 4) if first is not None else None,
+            "trace_max_s": round(times[-1], 4) if times else None,
             "real_sample_articles": len(sample),
             "real_ingest_articles_per_s": round(len(sample) / real_s, 2),
             "real_e5_sentences_per_s": round(sentences / real_s, 1),
@@ -295,7 +409,7 @@ def phase_trace(args) -> dict:
             "trace_peak_rss_gib": round(rss_gib(), 3)}
 
 
-PHASES = {"fill": phase_fill, "link": phase_link, "trace": phase_trace}
+PHASES = {"fill": phase_fill, "link": phase_link, "recall": phase_recall, "trace": phase_trace}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,6 +426,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--real-sample", type=int, default=100)
     ap.add_argument("--recall-pairs", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--passages", choices=("on", "off"), default="on",
+                    help="off: no passage candidates (passage_candidates false), for sizes whose passage index "
+                         "(about ten passages an article) would take hours to build")
     ap.add_argument("--db", help="store path (default: /tmp/unspun-bench/<size>/bench.db)")
     ap.add_argument("--phase", choices=tuple(PHASES), help=argparse.SUPPRESS)
     ap.add_argument("--skip-fill", action="store_true", help="reuse the store of an earlier run")
@@ -331,15 +448,16 @@ def main(argv: list[str] | None = None) -> int:
               "machine": {"load_avg_at_start": os.getloadavg()[0]}, "new_articles_linked": args.new}
     passthrough = [f"--size={args.size}", f"--mode={args.mode}", f"--new={args.new}", f"--traces={args.traces}",
                    f"--real-sample={args.real_sample}", f"--tail={args.tail}", f"--recall-pairs={args.recall_pairs}",
-                   f"--seed={args.seed}", f"--db={args.db}", f"--tiers={args.tiers}"]
+                   f"--seed={args.seed}", f"--db={args.db}", f"--tiers={args.tiers}", f"--passages={args.passages}"]
     phases = [p for p in args.phases.split(",") if p in PHASES]
+    result["passage_candidates"] = args.passages == "on"
     if args.skip_fill and "fill" in phases:
         phases.remove("fill")
     out = args.out or HERE / "results" / f"{args.size}.json"
     if len(phases) < len(PHASES) and out.exists():
         earlier = json.loads(out.read_text())
         if earlier.get("size") == args.size:
-            result.update({k: earlier[k] for k in ("fill", "link", "trace", "machine") if k in earlier})
+            result.update({k: earlier[k] for k in ("fill", "link", "recall", "trace", "machine") if k in earlier})
             result["machine"] = {**earlier.get("machine", {}), **{f"load_avg_at_{'+'.join(phases)}": os.getloadavg()[0]}}
     for phase in phases:
         t0 = time.perf_counter()
@@ -356,13 +474,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote the phases run so far to {out}; run the rest with --phases", file=sys.stderr)
         return 0
     fill, link, tr = result.get("fill", {}), result["link"], result["trace"]
+    recall = result.get("recall", link)  # a later recall phase on the same store supersedes the link phase's
     result.update({
         "ingest_articles_per_s": fill.get("ingest_articles_per_s"),
         "ingest_real_model_articles_per_s": tr["real_ingest_articles_per_s"],
         "link_articles_per_s": link["link_articles_per_s"],
         "trace_p50_s": tr["trace_p50_s"], "trace_p95_s": tr["trace_p95_s"],
         "peak_rss_gib": max(link["link_peak_rss_gib"], tr["trace_peak_rss_gib"]),
-        "candidate_recall": link["candidate_recall"],
+        "candidate_recall": recall["candidate_recall"],
     })
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")

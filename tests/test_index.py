@@ -252,3 +252,52 @@ def test_index_proposes_an_in_memory_article_by_its_passages_on_an_empty_store(t
         index.add(traced, v)
         ev = dict(index.candidates(later))
     assert "passage_rank" in ev["a400"]
+
+
+def test_index_searches_document_vectors_exactly_beyond_exact_search_max(tmp_path):
+    # The graph is never asked for document vectors: at any size the nearest are the rule's
+    # (index.rules: 8-bit centred vectors, integer dot products, ties by id), as in Spark.
+    from unspun.index import rules
+
+    store = Store(tmp_path / "s.db")
+    articles = _fill(store, 120)
+    with CandidateIndex(store, MODEL, Settings(neighbours=7, exact_search_max=1)) as index:
+        exact = index._exact_vectors()
+        for a in articles[:30]:
+            q = rules.quantise(index._query_vector(a, None)[None, :])
+            truth = rules.top(exact.ids, rules.cosines(q, exact.q)[0], 8)
+            assert index._nearest(index._query_vector(a, None), 8) == truth
+
+
+def test_index_windowed_exact_search_reads_only_the_window_and_equals_the_rule():
+    from unspun.index import rules
+    from unspun.index.candidates import ExactVectors
+
+    rng = np.random.default_rng(3)
+    n = 3000
+    q = rng.integers(-127, 128, size=(n, 24), dtype=np.int8)
+    q[10:20] = q[9]  # copies of one text: ties broken by id
+    when = rng.uniform(0, 365 * 86400, size=n).round()
+    when[::17] = np.nan  # undated rows meet every query
+    ids = np.asarray([f"x{i:05d}" for i in range(n)], dtype=str)
+    index = ExactVectors(ids, q, when)
+    window = 3 * 86400.0
+    queries = np.vstack([q[9], rng.integers(-127, 128, size=(5, 24), dtype=np.int8)])
+    times = [float(when[9]) if not np.isnan(when[9]) else 1e6, None, 40 * 86400.0, 0.0, 200 * 86400.0,
+             float(np.nanmax(when)) + window]  # the last query meets rows exactly at the window's edge
+    assert len(index._window_rows(40 * 86400.0, window)) < n // 10
+    got = index.search(queries, 12, times, window)
+    everything = rules.search_block(ids, q, rules.norms(q), when, queries, 12, times, window, block=n)
+    assert got == everything
+    assert index.search(queries, 12) == rules.search_block(ids, q, rules.norms(q), when, queries, 12, block=977)
+
+
+def test_index_rules_dots_are_the_exact_integer_products():
+    from unspun.index import rules
+
+    rng = np.random.default_rng(5)
+    a = rng.integers(-127, 128, size=(7, 384), dtype=np.int8)
+    b = rng.integers(-127, 128, size=(500, 384), dtype=np.int8)
+    b[0] = 127
+    a[0] = 127  # the largest sum: 384 * 127**2
+    assert np.array_equal(rules.dots(a, b), (a.astype(np.int64) @ b.astype(np.int64).T).astype(np.float64))
