@@ -233,6 +233,9 @@ def _recall(args, store, settings, model: str) -> dict:
                 if d in new and s in stored]
     labelled = labelled[: args.recall_pairs]
     index = CandidateIndex(store, model, settings)
+    t0 = time.perf_counter()
+    exact_rows = len(index._exact_vectors()) if index.vectors is not None else 0  # what a fresh process reads once
+    exact_load_s = time.perf_counter() - t0
     articles: dict[str, object] = {}
 
     def article(i):
@@ -282,6 +285,7 @@ def _recall(args, store, settings, model: str) -> dict:
             "candidate_recall_hnsw": round((n - len(missed_hnsw)) / n, 4) if n else None,
             "missed_by_kind_hnsw": by_kind(missed_hnsw),
             "candidates_s_per_query": round(per_query, 4),
+            "exact_vectors": exact_rows, "exact_vectors_load_s": round(exact_load_s, 1),
             "missed": why, "missed_only_by_hnsw": why_hnsw[:100]}
 
 

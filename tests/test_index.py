@@ -301,3 +301,25 @@ def test_index_rules_dots_are_the_exact_integer_products():
     b[0] = 127
     a[0] = 127  # the largest sum: 384 * 127**2
     assert np.array_equal(rules.dots(a, b), (a.astype(np.int64) @ b.astype(np.int64).T).astype(np.float64))
+
+
+def test_index_exact_vectors_are_saved_for_the_next_process_and_extended(tmp_path, monkeypatch):
+    import unspun.index.candidates as candidates
+
+    monkeypatch.setattr(candidates, "EXACT_FILE_MIN", 0)
+    store = Store(tmp_path / "s.db")
+    articles = _fill(store, 60)
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        before = [_ids(index, a) for a in articles[:10]]
+    assert os.path.isfile(tmp_path / "s.db.exact.q.npy")
+    with CandidateIndex(store, MODEL, Settings()) as index:  # the next process maps the file
+        loaded = index._load_exact((index.generation, index.centers.fingerprint()))
+        assert loaded is not None and len(loaded) == 60 and isinstance(loaded.q, np.memmap)
+        assert [_ids(index, a) for a in articles[:10]] == before
+    more = _fill(store, 5, start=60)
+    with CandidateIndex(store, MODEL, Settings()) as index:  # 5 more than the file: read and added
+        assert len(index._exact_vectors()) == 65
+        extended = [_ids(index, a) for a in articles[:10] + more]
+    with CandidateIndex(store, MODEL, Settings(), rebuild=True) as index:  # a new generation: not the file
+        assert index._load_exact((index.generation, index.centers.fingerprint())) is None
+        assert [_ids(index, a) for a in articles[:10] + more] == extended

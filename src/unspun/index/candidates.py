@@ -23,6 +23,7 @@ stored since the last run, so linking new articles never rebuilds or rereads the
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sqlite3
 from collections import Counter, defaultdict
@@ -60,6 +61,10 @@ EXPANSION_SEARCH = 64
 
 # Store articles read, given their vectors and appended to the index at a time.
 CATCH_UP_BATCH = 5000
+
+# Exact vectors are written for the next process once this many rows (or a tenth of what the file
+# holds) are not in the file: small indexes are read from the sidecar in milliseconds.
+EXACT_FILE_MIN = 20_000
 
 # Nearest passages taken for each passage of a query article.
 PASSAGE_HITS = 8
@@ -189,12 +194,15 @@ class CandidateIndex:
             if rebuild or self._stale():
                 self.rebuilt = True
                 self.sidecar.reset()
-                remove_files((self.usearch_path, self.passages_path) if self.usearch_path else None)
+                remove_files((self.usearch_path, self.passages_path, *(self._exact_files() or {}).values())
+                             if self.usearch_path else None)
             if self.sidecar.get("params") != self.params:
                 self.sidecar.put("params", self.params)
             # What a process killed while writing a .usearch file left (none is being written:
             # that needs the lock).
-            remove_files((self.usearch_path + ".tmp", self.passages_path + ".tmp") if self.usearch_path else None)
+            remove_files((self.usearch_path + ".tmp", self.passages_path + ".tmp",
+                          *(f.removesuffix(".npy") + ".tmp.npy" for f in (self._exact_files() or {}).values()))
+                         if self.usearch_path else None)
             self._load()
         self.catch_up()
         if self.dirty or self.passages_dirty:
@@ -647,13 +655,72 @@ class CandidateIndex:
         cached = getattr(self, "_exact", None)
         if cached is not None and cached.stamp == stamp and cached.upto == self.upto:
             return cached
-        start = cached.upto if cached is not None and cached.stamp == stamp else -1
+        if cached is None or cached.stamp != stamp:
+            cached = self._load_exact(stamp)
+        start = cached.upto if cached is not None else -1
         parts = [ExactVectors.build(i, lang, v, self.centers, t)
                  for i, lang, v, t in self.sidecar.items_after(start, upto=self.upto)]
         fresh = ExactVectors.concat(parts)
-        self._exact = cached.extended(fresh) if start >= 0 else fresh
-        self._exact.stamp, self._exact.upto = stamp, self.upto
+        saved = cached.saved_rows if cached is not None else 0
+        self._exact = cached.extended(fresh) if cached is not None else fresh
+        self._exact.stamp, self._exact.upto, self._exact.saved_rows = stamp, self.upto, saved
+        if len(self._exact) - saved >= max(EXACT_FILE_MIN, saved // 10):
+            self._save_exact()
         return self._exact
+
+    def _exact_files(self) -> dict[str, str] | None:
+        """``<db>.exact.{q,ids,when,norms}.npy``: the exact search's 8-bit vectors, memory-mapped
+        by the next process (a trace opens a million articles' vectors at once instead of
+        reading and centring them from the sidecar)."""
+        if not self.sidecar_path:
+            return None
+        base = self.sidecar_path.removesuffix(".candidates")
+        return {part: f"{base}.exact.{part}.npy" for part in ("q", "ids", "when", "norms")}
+
+    def _load_exact(self, stamp: tuple) -> "ExactVectors | None":
+        """The saved exact vectors when they were centred with these centres in this index
+        generation and cover no more than this index holds; None otherwise."""
+        files = self._exact_files()
+        meta = self.sidecar.get("exact_file")
+        if not files or not meta or meta.get("stamp") != json.loads(json.dumps(stamp)) or meta.get("upto", 1 << 62) > self.upto:
+            return None
+        try:
+            arrays = {part: np.load(path, mmap_mode="r") for part, path in files.items()}
+        except (OSError, ValueError):
+            return None
+        if any(len(a) != meta.get("rows") for a in arrays.values()):
+            return None  # written by another process after this meta, or cut off: rebuilt
+        found = ExactVectors(arrays["ids"], arrays["q"], arrays["when"], arrays["norms"])
+        found.stamp, found.upto, found.saved_rows = stamp, meta["upto"], len(found)
+        return found
+
+    def _save_exact(self) -> None:
+        """Write the exact vectors for the next process (a cache: any failure leaves none)."""
+        files = self._exact_files()
+        exact = self._exact
+        if not files or getattr(self.store, "read_only", False):
+            return
+        with self.lock:
+            if self.sidecar.get("generation") != self.generation:
+                return
+            arrays = {"q": exact.q, "ids": exact.ids, "when": exact.when, "norms": exact.norms}
+            written = []
+            try:
+                for part, path in files.items():
+                    tmp = path.removesuffix(".npy") + ".tmp.npy"
+                    written.append(tmp)
+                    np.save(tmp, np.asarray(arrays[part]))
+                for part, path in files.items():
+                    os.replace(path.removesuffix(".npy") + ".tmp.npy", path)
+                self.sidecar.put("exact_file", {"stamp": json.loads(json.dumps(exact.stamp)),
+                                                "upto": exact.upto, "rows": len(exact)})
+                exact.saved_rows = len(exact)
+            except OSError:
+                for tmp in written:
+                    try:
+                        os.remove(tmp)
+                    except FileNotFoundError:
+                        pass
 
     def _exact_passages(self) -> "ExactVectors":
         """The 8-bit centred passage vectors of the indexed articles (``index.passages``),
@@ -704,7 +771,7 @@ class ExactVectors:
         self.ids, self.q = ids, q
         self.when = np.full(len(ids), np.nan) if when is None else np.asarray(when, dtype=np.float64)
         self.norms = norms if norms is not None else (rules.norms(q) if len(q) else np.zeros(0))
-        self.stamp, self.upto = None, -1
+        self.stamp, self.upto, self.saved_rows = None, -1, 0
         # Rows by publication time, undated last: a window is a slice of this order.
         self.by_time = np.argsort(self.when, kind="stable")
         self.sorted_when = self.when[self.by_time]
