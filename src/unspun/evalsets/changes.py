@@ -61,8 +61,9 @@ CLAIM = {
 # A negation added: (pattern, replacement); the first that applies.
 NEGATE = {
     "en": [(r"\b(is|was|are|were|will|has|have|had|can|could|would|should)\b(?!\s+(?:only|not)\b)", r"\1 not")],
-    "fr": [(r"\best\b", "n'est pas"), (r"\bsont\b", "ne sont pas"), (r"\bétait\b", "n'était pas"),
-           (r"\bva\b", "ne va pas"), (r"\bpeut\b", "ne peut pas")],
+    # (not the "est" of "c'est": "c'n'est pas" is no French; "ce n'est pas" is)
+    "fr": [(r"(?<![’'])\best\b", "n'est pas"), (r"\bsont\b", "ne sont pas"), (r"\bétait\b", "n'était pas"),
+           (r"\bva\b", "ne va pas"), (r"\bpeut\b", "ne peut pas"), (r"\b([Cc])['’]est\b", r"\1e n'est pas")],
     "de": [(r"\b(ist|sind|war|waren|wird|werden|hat|haben|kann|können)\b", r"\1 nicht")],
     "ru": [(r"\b(будет|будут|был|была|были|является|может|могут|есть)\b", r"не \1")],
     "uk": [(r"\b(буде|будуть|був|була|були|є|може|можуть)\b", r"не \1")],
@@ -70,7 +71,9 @@ NEGATE = {
     "ar": [(r"(?<!\w)كان(?!\w)", "لم يكن"), (r"(?<!\w)يمكن(?!\w)", "لا يمكن"), (r"(?<!\w)هناك(?!\w)", "ليس هناك"),
            (r"(?<!\w)سيتم(?!\w)", "لن يتم")],
     "is": [(r"\b(er|var|eru|voru|hefur|hafa|mun|getur)\b", r"\1 ekki")],
-    "ja": [(r"しました。", "しませんでした。"), (r"した。", "しなかった。"), (r"する。", "しない。"), (r"である。", "ではない。"),
+    # (the plain "した" -> "しなかった" of a noun + suru verb, 発表した; 話した is 話さなかった)
+    "ja": [(r"しました。", "しませんでした。"), (r"(?<=[\u4e00-\u9fff\u30a0-\u30ff]{2})した。", "しなかった。"),
+           (r"(?<=[\u4e00-\u9fff\u30a0-\u30ff]{2})する。", "しない。"), (r"である。", "ではない。"),
            (r"います。", "いません。"), (r"ます。", "ません。")],
 }
 # Doubt added in front of the sentence.
@@ -201,6 +204,18 @@ def _edit_quote(src: str, der: str, lang: str, rng, same_language: bool) -> str 
     return der.rstrip() + INVENTED_QUOTE[lang]
 
 
+def _hedged(der: str, lang: str, der_context: str) -> str | None:
+    """Doubt put in front of the sentence; its first word loses its capital where the article
+    writes that word in lower case ("Angeblich während", not "Angeblich Während", which reads
+    as a name)."""
+    if lang not in HEDGE:
+        return None
+    first = re.match(r"[^\W\d_]+", der)
+    if first and first.group(0)[0].isupper() and re.search(rf"(?<!\w){re.escape(first.group(0).lower())}(?!\w)", der_context):
+        der = der[0].lower() + der[1:]
+    return HEDGE[lang] + der
+
+
 def _edit_flip(src: str, der: str, lang: str, rng) -> str | None:
     table = FLIP.get(lang)
     if not table:
@@ -237,7 +252,7 @@ def _apply(kind: str, src: str, der: str, lang: str, same_language: bool, rng, s
     if kind == "negation":
         return _sub_first(NEGATE.get(lang, []), der)
     if kind == "hedge":
-        return HEDGE[lang] + der if lang in HEDGE else None
+        return _hedged(der, lang, der_context)
     if kind == "pronoun":
         return _edit_flip(src, der, lang, rng)
     if kind == "evaluative":
@@ -352,6 +367,8 @@ def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edit
                     continue
                 if kind == "pronoun" and not _has_pronoun(b["source"], b["source_lang"]):
                     continue  # a flip contradicts the source only where the source has a pronoun
+                if kind == "pronoun" and "pronoun" in real_differences.get(b["id"], []):
+                    continue  # a flip of a translator's gender slip puts the source's gender back
                 if kind in ("negation",) and _has(kind, b["source"], b["source_lang"]):
                     continue  # a second negation in a negative sentence keeps its polarity
                 expected = set(real_differences.get(b["id"], [])) | {kind}
@@ -367,7 +384,9 @@ def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edit
     return items
 
 
-_QUOTED = re.compile(r"«([^»]+)»|“([^”]+)”|„([^“”]+)[“”]|\"([^\"]+)\"|「([^」]+)」")
+# (a straight quotation mark after a letter closes a quotation: 'ФИФА", - заявил Дюков' is no
+# quotation of "заявил")
+_QUOTED = re.compile(r"«([^»]+)»|“([^”]+)”|„([^“”]+)[“”]|(?<!\w)\"([^\"]+)\"|「([^」]+)」")
 
 
 def _quoted(text: str) -> list[str]:
