@@ -201,13 +201,13 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 21, drawn after seeds 17-20 were read to
-# mend the lists, each scored once as the held-out sample of its round): precision 0.88 (negation)
-# to 1.0, recall 0.71 (negation) to 1.0. Floors sit under the held-out figures.
+# Measured (docs/changes.md) on the held-out sample (seed 22, drawn after seeds 17-21 were read to
+# mend the lists, each scored once as the held-out sample of its round): precision 0.92 (negation)
+# to 1.0, recall 0.70 (pronoun, 10 items) to 1.0. Floors sit under the held-out figures.
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.93), "date": (0.95, 0.95), "name": (0.90, 0.78), "quote": (0.95, 0.90),
-    "attribution": (0.95, 0.88), "negation": (0.83, 0.68), "hedge": (0.95, 0.90), "pronoun": (0.90, 0.80),
-    "evaluative": (0.95, 0.93),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.95, 0.85), "quote": (0.95, 0.95),
+    "attribution": (0.90, 0.95), "negation": (0.88, 0.82), "hedge": (0.92, 0.92), "pronoun": (0.95, 0.65),
+    "evaluative": (0.92, 0.95),
 }
 
 
