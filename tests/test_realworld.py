@@ -46,10 +46,11 @@ def cases(vector_cache):
 
 
 # Measured on the test half (72 labelled pairs, 132 articles; docs/linking.md): excerpt 0.750,
-# furniture 1.0, partial 0.750, short 0.750, several 0.625, precision 1.0. Floors sit just under
-# the measured figures; the target is 0.90 for each, met by furniture only (what stays hard:
+# furniture 1.0, partial 0.750, short 0.750, several 0.542, precision 1.0 (several was 0.625 with
+# the threshold of 0.90 chosen in sample; the out-of-fold choice, 0.95, costs it two pairs).
+# Floors sit just under the measured figures; the target is 0.90 for each, met by furniture only (what stays hard:
 # short passages of Icelandic and Japanese, which the encoder scores low sentence by sentence).
-PHENOMENON_FLOORS = {"excerpt": 0.70, "furniture": 0.90, "partial": 0.70, "short": 0.70, "several": 0.58}
+PHENOMENON_FLOORS = {"excerpt": 0.70, "furniture": 0.90, "partial": 0.70, "short": 0.70, "several": 0.50}
 
 
 @pytest.mark.parametrize("phenomenon", sorted(PHENOMENON_FLOORS))

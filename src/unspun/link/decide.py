@@ -49,6 +49,12 @@ INPUTS = (
     "run_length_gap",  # mean |log length ratio| of the run's matched sentences
     "run_numbers",  # share of the run's numbers found on both sides
     "copied_clause",  # 0 below a shared unquoted sequence of COPIED_FROM words, 1 from COPIED_FULL
+    # Across languages a run means something else: a translation is the only way to get one, and
+    # it keeps each sentence's length, where two reports of one event in two languages that match
+    # on meaning say it at other lengths. A same-language rewrite reshapes its sentences freely.
+    "cross_run",  # run, for a pair in two languages
+    "cross_lead_x_run",  # lead_x_run, for a pair in two languages
+    "cross_length_gap",  # run_length_gap, for a pair in two languages
 )
 
 # A shared unquoted word sequence this long is copying, not two reports of one fact: on the real
@@ -113,6 +119,7 @@ def decision_inputs(f: Features, e: Evidence, document_probability: float) -> li
         math.log1p(min(e.shared_longest, 100)), e.shared_share, same * chance, (1 - same) * chance,
         e.run_mutual, e.run_lead, e.run_lead * run, min(2.0, e.run_length_gap), e.run_numbers,
         min(1.0, max(0.0, (e.shared_longest - COPIED_FROM) / (COPIED_FULL - COPIED_FROM))),
+        (1 - same) * run, (1 - same) * e.run_lead * run, (1 - same) * min(2.0, e.run_length_gap),
     ]
 
 
@@ -176,11 +183,13 @@ def training_rows(store, labels: dict[frozenset, int], settings=None) -> list[tu
 
 
 def choose_threshold(probabilities: np.ndarray, y: np.ndarray, min_precision: float = 0.95) -> float:
-    """The lowest threshold (of 0.50, 0.55, ..., 0.95) at which the pairs reach ``min_precision``
-    (the highest one if none does): the operating point is chosen on the data the model was
-    fitted on, never on the data it is measured on."""
-    for t in np.arange(0.5, 0.951, 0.05):
+    """The lowest threshold (of 0.50, 0.51, ..., 0.99) at which the pairs reach ``min_precision``
+    (the highest one if none does). ``probabilities`` should be out-of-sample (each pair scored by
+    a model fitted without its cluster, ``benchmarks/fit_link_model.py``): a model's probabilities
+    of the pairs it was fitted on are over-confident, and a threshold chosen on them is too low for
+    new data. Never chosen on the data it is measured on."""
+    for t in np.round(np.arange(0.5, 0.9951, 0.01), 2):
         linked = probabilities >= t
         if linked.sum() and (y[linked] == 1).mean() >= min_precision:
-            return round(float(t), 2)
-    return 0.95
+            return float(t)
+    return 0.99

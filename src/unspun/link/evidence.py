@@ -113,6 +113,13 @@ def _quoting(sentence) -> bool:
     return sentence.quoted or quoted_share(sentence.text) >= QUOTING_SHARE
 
 
+# Two sentences that both carry a quotation of at least this share match on the quotation and its
+# speaker however little of either it is ("«totalement fausses» et relèvent de la «pure fiction», a
+# rétorqué Adrienne Watson, porte-parole du Conseil..." and its English counterpart): independent
+# reports of one statement, above all across languages, where the words cannot tell copy from report.
+QUOTED_BOTH = 0.15
+
+
 def _headline(article: Article, sentence) -> bool:
     """A headline among the sentences: the title repeated, or a first line without a sentence's
     closing punctuation."""
@@ -170,6 +177,11 @@ def local_evidence(derived: Article, source: Article, beads: list[Bead], score: 
     # a headline: two reports of one event have headlines that say the same thing.
     skip_d = {s.index for s, f in zip(derived.sentences, fd) if f or _quoting(s) or _headline(derived, s)}
     skip_s = {s.index for s, f in zip(source.sentences, fs) if f or _quoting(s) or _headline(source, s)}
+    for b in beads:
+        if any(quoted_share(derived.sentences[i].text) >= QUOTED_BOTH for i in b.derived) and \
+                any(quoted_share(source.sentences[j].text) >= QUOTED_BOTH for j in b.source):
+            skip_d.update(b.derived)
+            skip_s.update(b.source)
     run = _clear_run(beads, clear, skip_d, skip_s, floor)
     if run and score is not None and score.size:
         keep_d = [i for i in range(score.shape[0]) if not fd[i]]
