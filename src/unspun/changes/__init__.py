@@ -412,10 +412,10 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         # "White House", "Hvíta húsið"): a source name counts only where the derived article
         # writes it recognisably somewhere, so its absence from this passage means something.
         whole = _keys(d_context or d_text)
-        # Or, for a person's full name (two words or more), where another name of the passage
-        # is carried over recognisably: names are transliterated here, not translated.
-        carried = any(_present(n, d_keys) for n in s_names)
-        s_names = [n for n in s_names if _present(n, whole) or (carried and _full_name(n))]
+        # Or a person's full name (two capitalised words or more): people's names are
+        # transliterated, not translated; a full name that is an institution's, translated
+        # ("Russian Cup"), is told apart by the encoder below (``_translated_name``).
+        s_names = [n for n in s_names if _present(n, whole) or _full_name(n)]
         d_names = [n for n in d_names if _full_name(n)]
     # A name is replaced when the derived passage lacks one of the source passage's names and has
     # one the whole source article never mentions: a name that belongs to a neighbouring
@@ -527,8 +527,15 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
             out.append(Change("quote", "", q, "a quotation the source passage does not have"))
         return out
     pool = sq + [q for q in _quotes(s_context) if q not in sq]
+    # A word or two the source puts in quotation marks is a term, not someone's words: the same
+    # term with a word or two more inside the marks is that term, and the words added are
+    # reported by their type (a loaded word, a name).
+    terms = [_quote_words(body) for body in (next(g for g in m.groups() if g) for m in _QUOTE.finditer(s_text))
+             if _word_count(body) < 3]
     for q in dq:
         words = _quote_words(q)
+        if any(tw and set(tw) <= set(words) and len(words) - len(tw) <= 2 for tw in terms):
+            continue
         best, best_overlap = None, 0.0
         for s in pool:
             sw = _quote_words(s)
@@ -562,7 +569,10 @@ def _attribution_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list
     d_plain, s_plain = _outside_quotes(d_text), _outside_quotes(s_text)
     s_speech = _found(s_lex.get("speech"), s_plain)
     d_claim, s_claim = _found(d_lex.get("claim"), d_plain), _found(s_lex.get("claim"), s_plain)
-    if d_claim and not s_claim and s_speech and d_lex.get("claim") and s_lex.get("claim"):
+    # Across languages a source that argues its case ("argued") may be rendered by a verb that also
+    # means "claimed" (主張した): only in one language is the choice of the doubting verb a change.
+    s_assertive = d_lex.lang != s_lex.lang and _found(s_lex.get("assertive"), s_plain)
+    if d_claim and not s_claim and not s_assertive and s_speech and d_lex.get("claim") and s_lex.get("claim"):
         out.append(Change("attribution", _show(s_speech), _show(d_claim),
                           "a neutral speech verb became one that doubts the speaker"))
     d_vague, s_vague = _found(d_lex.get("vague"), d_plain), _found(s_lex.get("vague"), s_plain)
@@ -705,6 +715,11 @@ def _genders(text: str, lex: Lexicon) -> tuple[set[str], list[str], str | None]:
 def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
     _dg, d_words, first = _genders(_outside_quotes(d_text), d_lex)
     sg, s_words, _first = _genders(_outside_quotes(s_text), s_lex)
+    if not sg and first is None:
+        # A passage that is someone's words on both sides ("What she's proposing" rendered
+        # „Það sem hann leggur til“): the quotation's pronouns are the only ones to compare.
+        _dg, d_words, first = _genders(d_text, d_lex)
+        sg, s_words, _first = _genders(s_text, s_lex)
     # The source speaks of people of one gender only, and the derived text speaks of the other
     # first: "She begged on her knees, gave his diamonds" for "Он пытался…". A pronoun of the
     # other gender later on may be someone the source names ("his mother … herself").

@@ -11,7 +11,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 
 # Patterns for one purpose; each is optional per language.
 SINGLE = ("negation", "negation_weak", "negation_idiom", "hedge", "hedge_weak", "hedge_idiom", "conditional", "claim",
-          "speech", "vague", "masculine", "feminine", "impersonal")
+          "assertive", "speech", "vague", "masculine", "feminine", "impersonal")
 SEQUENCES = {"weekdays": 7, "months": 12, "relative": 3}
 
 
