@@ -132,6 +132,38 @@ def test_changes_pronoun_of_the_other_gender_first():
                                    "Он пытался ползать на коленках, бриллианты дарить.", "en", "ru")
 
 
+def test_changes_assertive_verb_across_languages_is_no_attribution():
+    # 主張した says both "argued" and "claimed": across languages the source's "argued" accounts for it
+    assert "attribution" not in _claimed("「増税は誤りだ」と議員は主張した。",
+                                       'The lawmaker argued, "the tax rise is a mistake."', "ja", "en")
+    # in one language the doubting verb is a choice, and a change
+    assert "attribution" in _claimed("The lawmaker claimed the tax rise was a mistake.",
+                                   "The lawmaker argued the tax rise was a mistake.", "en", "en")
+
+
+def test_changes_negation_said_in_other_words_in_english():
+    assert "negation" not in _claimed("Le vaccin n'a pas encore été testé à grande échelle.",
+                                    "The vaccine has yet to be tested on a large scale.", "fr", "en")
+    assert "negation" not in _claimed("L'équipe n'a pas atteint la finale.", "The team fell short of the final.",
+                                    "fr", "en")
+
+
+def test_changes_quoted_term_with_a_loaded_word_is_no_quote_change():
+    assert _claimed('Officials called it a "so-called peace plan" on Monday.',
+                    'Officials called it a "peace plan" on Monday.', "en", "en") == {"evaluative"}
+
+
+def test_changes_pronoun_inside_a_passage_quoted_on_both_sides():
+    assert "pronoun" in _claimed("« Ce qu'il propose est une erreur. »", '"What she is proposing is a mistake."',
+                                 "fr", "en")
+
+
+def test_changes_person_replaced_across_languages_without_other_names():
+    (c,) = find_changes("Peter Schneider a déclaré que les négociations continueraient.",
+                        "Horst Seehofer said the talks would continue.", "fr", "en")
+    assert c.type == "name" and c.source == "Horst Seehofer" and c.derived == "Peter Schneider"
+
+
 def test_changes_numbers_read_as_translators_write_them():
     assert "number" not in _claimed("Tilkynnt var um eldinn rétt eftir klukkan 15.",
                                   "The fire was reported just after 3 p.m.", "is", "en")
@@ -201,13 +233,13 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 22, drawn after seeds 17-21 were read to
-# mend the lists, each scored once as the held-out sample of its round): precision 0.92 (negation)
-# to 1.0, recall 0.70 (pronoun, 10 items) to 1.0. Floors sit under the held-out figures.
+# Measured (docs/changes.md) on the held-out sample (seed 23, drawn after seeds 17-22 were read to
+# mend the lists, each scored once as the held-out sample of its round): precision 0.86 (negation)
+# to 1.0, recall 0.86 (negation) to 1.0. Floors sit a little under the held-out figures.
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.95, 0.85), "quote": (0.95, 0.95),
-    "attribution": (0.90, 0.95), "negation": (0.88, 0.82), "hedge": (0.92, 0.92), "pronoun": (0.95, 0.65),
-    "evaluative": (0.92, 0.95),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.95, 0.90), "quote": (0.93, 0.90),
+    "attribution": (0.95, 0.85), "negation": (0.83, 0.83), "hedge": (0.88, 0.92), "pronoun": (0.95, 0.90),
+    "evaluative": (0.95, 0.95),
 }
 
 

@@ -61,9 +61,10 @@ CLAIM = {
 # A negation added: (pattern, replacement); the first that applies.
 NEGATE = {
     "en": [(r"\b(is|was|are|were|will|has|have|had|can|could|would|should)\b(?!\s+(?:only|not)\b)", r"\1 not")],
-    # (not the "est" of "c'est": "c'n'est pas" is no French; "ce n'est pas" is)
-    "fr": [(r"(?<![’'])\best\b", "n'est pas"), (r"\bsont\b", "ne sont pas"), (r"\bétait\b", "n'était pas"),
-           (r"\bva\b", "ne va pas"), (r"\bpeut\b", "ne peut pas"), (r"\b([Cc])['’]est\b", r"\1e n'est pas")],
+    # (not the "est" of "c'est": "c'n'est pas" is no French; "ce n'est pas" is; nor a verb that
+    # already has its "ne": "ne peut … qu'avec" is "can only", and "ne ne peut pas" is no French)
+    "fr": [(r"(?<![’'])\best\b", "n'est pas"), (r"(?<!\bne\s)\bsont\b", "ne sont pas"), (r"\bétait\b", "n'était pas"),
+           (r"(?<!\bne\s)\bva\b", "ne va pas"), (r"(?<!\bne\s)\bpeut\b", "ne peut pas"), (r"\b([Cc])['’]est\b", r"\1e n'est pas")],
     "de": [(r"\b(ist|sind|war|waren|wird|werden|hat|haben|kann|können)\b", r"\1 nicht")],
     "ru": [(r"\b(будет|будут|был|была|были|является|может|могут|есть)\b", r"не \1")],
     "uk": [(r"\b(буде|будуть|був|була|були|є|може|можуть)\b", r"не \1")],
@@ -222,7 +223,8 @@ def _edit_flip(src: str, der: str, lang: str, rng) -> str | None:
         return None
     keys = sorted(table, key=len, reverse=True)
     if lang == "ja":
-        pattern = "|".join(re.escape(k) for k in keys)
+        # (not the plural 彼ら: "they" in the source has no gender for it to contradict)
+        pattern = "(?:" + "|".join(re.escape(k) for k in keys) + ")(?!ら)"
     else:
         pattern = r"(?<!\w)(" + "|".join(re.escape(k) for k in keys) + r")(?!\w)"
     found = list(re.finditer(pattern, der, flags=re.IGNORECASE))
@@ -328,14 +330,16 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 22
+TUNING_SEED, HELD_OUT_SEED = 14, 23
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
 # scored once, then read in turn (docs/changes.md), and so were seed 19 (scored before and after
 # the encoder's check of negations across languages), seed 20 and seed 21 (weak words counted on
-# both sides, translated names, quotations without a speaker); seed 22 is the held-out sample now.
-READ_SEEDS = (15, 16, 17, 18, 19, 20, 21)
+# both sides, translated names, quotations without a speaker) and seed 22 (assertive verbs across
+# languages, "has yet to", quoted terms, a passage quoted on both sides, a lone full name);
+# seed 23 is the held-out sample now.
+READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
