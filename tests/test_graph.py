@@ -219,3 +219,18 @@ def test_partial_links_sharing_one_passage_are_not_turned(store):
         store.put_link(row, [{"derived": [0], "source": [3], "role": "copied", "score": 0.9, "detail": None},
                              {"derived": [1], "source": [4], "role": "copied", "score": 0.9, "detail": None}], "m", {})
     assert orient_compilations(store, ["S", "B", "A"]) == []
+
+
+def test_a_family_link_never_explains_a_link_away(store):
+    # A derives from S, S from B (an undated pair, oriented either way); an earlier run joined
+    # A-B as common-source through S (link.families). Running the rules again (a later link run,
+    # a second import of one Spark output) must not read A-S as explained by B through the family
+    # link: it prunes what the first run did, and a family link is a conclusion, not evidence.
+    _link(store, "A", "S", 0.80)
+    _link(store, "S", "B", 0.99)
+    row = {"derived": "A", "source": "B", "kind": "partial", "confidence": 0.97, "direction": "common-source",
+           "derived_coverage": 0.9, "source_coverage": 0.9,
+           "features": {"mean_score": 0.9, "family": {"through": "S", "shared": [[0, 0, 0]], "probability": 0.97}}}
+    store.put_link(row, [{"derived": [0], "source": [0], "role": "paraphrased", "score": 0.5, "detail": None}], "m", {})
+    assert prune_explained(store, ["A", "B"]) == []
+    assert _pairs(store) == {frozenset("AS"), frozenset("BS"), frozenset("AB")}

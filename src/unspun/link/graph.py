@@ -103,10 +103,13 @@ def _common_source(edges: dict[frozenset, dict], c: str, a: str, b: str) -> bool
     return bool(ac and bc and ac["source"] == c and bc["source"] == c)
 
 
-def neighbourhood(store: Store, article_ids: Iterable[str]) -> tuple[dict[frozenset, dict], dict[str, set[str]]]:
+def neighbourhood(store: Store, article_ids: Iterable[str],
+                  joined: bool = True) -> tuple[dict[frozenset, dict], dict[str, set[str]]]:
     """The links of the given articles and of their partners: ``(edges, neighbours)``, edges by
     their pair of ids, and each loaded article's linked partners (the partners of partners are
-    in ``edges`` without being loaded themselves)."""
+    in ``edges`` without being loaded themselves). ``joined=False`` leaves out the links that
+    ``link.families`` joined through a third article: conclusions drawn from other links, which
+    must never explain one of those links away."""
     edges: dict[frozenset, dict] = {}
     neighbours: dict[str, set[str]] = {}
 
@@ -115,6 +118,8 @@ def neighbourhood(store: Store, article_ids: Iterable[str]) -> tuple[dict[frozen
             return
         neighbours[article_id] = set()
         for link in store.links(article_id):
+            if not joined and link["features"].get("family"):
+                continue
             edges[frozenset((link["derived"], link["source"]))] = link
             neighbours[article_id].add(link["source"] if link["derived"] == article_id else link["derived"])
 
@@ -133,7 +138,9 @@ def prune_explained(store: Store, article_ids: Iterable[str],
     Only triangles touching ``article_ids`` are examined (incremental linking passes the articles
     it just linked). Returns the removed ``(derived, source)`` pairs."""
     settings = settings or Settings()
-    edges, neighbours = neighbourhood(store, article_ids)
+    # Family links (an earlier run's) neither explain nor are explained: a later run, or an
+    # import of the same output again, must prune what the first one pruned.
+    edges, neighbours = neighbourhood(store, article_ids, joined=False)
     removed: list[tuple[str, str]] = []
     gone: set[frozenset] = set()
 
