@@ -58,22 +58,27 @@ def measure(records: list[dict], cache: str, traces: int) -> dict:
         with Store(cache) as c:
             _copy_vectors(c, store, model)
         ingest([article_from_record(r, settings, "speed") for r in records], store, settings)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         counts = link_store(store, settings)
-        link_s = time.perf_counter() - t0
+        link_s, link_cpu = time.perf_counter() - t0, time.process_time() - c0
         ids = store.article_ids()[:traces]
-        latencies = []
+        latencies, cpu = [], []
         for article_id in ids:
             article = store.get_article(article_id, model)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             trace(store, article, settings)
             latencies.append(time.perf_counter() - t1)
+            cpu.append(time.process_time() - c1)
         store.close()
     latencies.sort()
+    cpu.sort()
     return {"articles": len(records), "links": counts["links"], "compared": counts["compared"],
             "link_s": round(link_s, 2), "link_per_article_s": round(link_s / max(1, len(records)), 4),
             "trace_p50_s": round(statistics.median(latencies), 4) if latencies else None,
-            "trace_p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 4) if latencies else None}
+            "trace_p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 4) if latencies else None,
+            # CPU seconds of this process (all its threads): steadier than wall time on a shared machine.
+            "link_cpu_per_article_s": round(link_cpu / max(1, len(records)), 4),
+            "trace_cpu_p50_s": round(statistics.median(cpu), 4) if cpu else None}
 
 
 def main() -> int:
@@ -95,7 +100,8 @@ def main() -> int:
     from unspun.embed import get_encoder
 
     get_encoder("e5").encode(["warm-up"])
-    result = {"unspun": str(Path(unspun.__file__).resolve().parent), "cores": os.cpu_count(), "corpora": {}}
+    result = {"unspun": str(Path(unspun.__file__).resolve().parent), "cores": os.cpu_count(),
+              "load_at_start": [round(x, 2) for x in os.getloadavg()], "corpora": {}}
     for name in names:
         records = corpus_records(name, Path(args.dev), Path(args.real), Path(args.texts))
         result["corpora"][name] = measure(records, args.cache, args.traces)
