@@ -86,6 +86,11 @@ class Pools:
         self.parallel: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
         self.mono: dict[str, list[tuple[str, int]]] = {}
         meaning = 0
+        # One meaning per text, as a real encoder gives one text one vector: a WMT segment that
+        # is also drawn as a monolingual sentence (every dev corpus feeds the pools) keeps its
+        # parallel meaning. Otherwise the store, which keeps the first vector of a text, and the
+        # article that drew the text under the other meaning disagree about its vector.
+        meaning_of: dict[str, int] = {}
         for corpus in ("wmt21-human",):
             arts = {}
             for line in (data / corpus / "articles.jsonl").open(encoding="utf-8"):
@@ -96,8 +101,13 @@ class Pools:
                 src, ref = arts[p["source"]], arts[p["derived"]]
                 for a, b in zip(src["segments"][1:], ref["segments"][1:]):
                     if 20 <= len(a) <= 400 and 10 <= len(b) <= 400:
-                        self.parallel.setdefault((src["lang"], ref["lang"]), []).append((a, b, meaning))
-                        meaning += 1
+                        m = meaning_of.get(a, meaning_of.get(b))
+                        if m is None:
+                            m, meaning = meaning, meaning + 1
+                        elif meaning_of.setdefault(a, m) != m or meaning_of.setdefault(b, m) != m:
+                            continue  # both sides already mean different things elsewhere
+                        meaning_of[a] = meaning_of[b] = m
+                        self.parallel.setdefault((src["lang"], ref["lang"]), []).append((a, b, m))
         seen = set()
         for corpus in sorted(p.name for p in data.iterdir() if p.is_dir()):
             for line in (data / corpus / "articles.jsonl").open(encoding="utf-8"):
@@ -107,8 +117,10 @@ class Pools:
                         s = s.strip()
                         if 30 <= len(s) <= 300 and s not in seen and not s.lower().startswith("title:"):
                             seen.add(s)
-                            self.mono.setdefault(r["lang"], []).append((s, meaning))
-                            meaning += 1
+                            m = meaning_of.get(s)
+                            if m is None:
+                                m, meaning = meaning, meaning + 1
+                            self.mono.setdefault(r["lang"], []).append((s, m))
         self.mono = {k: v for k, v in self.mono.items() if len(v) >= 200}
         self.langs = sorted(self.mono)
         self.directions = sorted(self.parallel)
