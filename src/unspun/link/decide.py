@@ -49,9 +49,10 @@ INPUTS = (
     "run_length_gap",  # mean |log length ratio| of the run's matched sentences
     "run_numbers",  # share of the run's numbers found on both sides
     "copied_clause",  # 0 below a shared unquoted sequence of COPIED_FROM words, 1 from COPIED_FULL
-    # Across languages a run means something else: a translation is the only way to get one, and
-    # it keeps each sentence's length, where two reports of one event in two languages that match
-    # on meaning say it at other lengths. A same-language rewrite reshapes its sentences freely.
+    # Across languages a run means something else: it is what a translation leaves, and a
+    # translation keeps each sentence's length, where two reports of one event in two languages
+    # that match on meaning say it at other lengths. A same-language rewrite reshapes its
+    # sentences freely, so one weight for both mixed two things.
     "cross_run",  # run, for a pair in two languages
     "cross_lead_x_run",  # lead_x_run, for a pair in two languages
     "cross_length_gap",  # run_length_gap, for a pair in two languages
