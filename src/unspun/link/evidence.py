@@ -109,8 +109,8 @@ def shared_wording(a: Article, b: Article, fa: list[bool], fb: list[bool],
 QUOTING_SHARE = 0.3
 
 
-def _quoting(sentence) -> bool:
-    return sentence.quoted or quoted_share(sentence.text) >= QUOTING_SHARE
+def _quoting(sentence, share: float) -> bool:
+    return sentence.quoted or share >= QUOTING_SHARE
 
 
 # Two sentences that both carry a quotation of at least this share match on the quotation and its
@@ -175,11 +175,14 @@ def local_evidence(derived: Article, source: Article, beads: list[Bead], score: 
     ev = Evidence()
     # Quotations say nothing: independent reports quote the same people. Nor does furniture, nor
     # a headline: two reports of one event have headlines that say the same thing.
-    skip_d = {s.index for s, f in zip(derived.sentences, fd) if f or _quoting(s) or _headline(derived, s)}
-    skip_s = {s.index for s, f in zip(source.sentences, fs) if f or _quoting(s) or _headline(source, s)}
+    share_d = [quoted_share(s.text) for s in derived.sentences]  # once per sentence, for both rules
+    share_s = [quoted_share(s.text) for s in source.sentences]
+    skip_d = {s.index for s, f in zip(derived.sentences, fd)
+              if f or _quoting(s, share_d[s.index]) or _headline(derived, s)}
+    skip_s = {s.index for s, f in zip(source.sentences, fs)
+              if f or _quoting(s, share_s[s.index]) or _headline(source, s)}
     for b in beads:
-        if any(quoted_share(derived.sentences[i].text) >= QUOTED_BOTH for i in b.derived) and \
-                any(quoted_share(source.sentences[j].text) >= QUOTED_BOTH for j in b.source):
+        if any(share_d[i] >= QUOTED_BOTH for i in b.derived) and any(share_s[j] >= QUOTED_BOTH for j in b.source):
             skip_d.update(b.derived)
             skip_s.update(b.source)
     run = _clear_run(beads, clear, skip_d, skip_s, floor)
