@@ -68,7 +68,8 @@ class Comparison:
 
 
 def _swap(beads: list[Bead]) -> list[Bead]:
-    return [Bead(b.source, b.derived, b.score, b.cosine, b.reordered) for b in beads]
+    """The beads read from the other side (a merged bead keeps its members' own scores)."""
+    return [Bead(b.source, b.derived, b.score, b.cosine, b.reordered, b.members) for b in beads]
 
 
 def _artifact_score(article: Article) -> float:
@@ -200,9 +201,16 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
         raise ValueError("compare() needs articles with vectors; run unspun.pipeline.process first")
     furniture_a = boilerplate_mask(a.sentences, a.lang)
     furniture_b = boilerplate_mask(b.sentences, b.lang)
-    beads = _align_text(a.vectors, b.vectors, furniture_a, furniture_b, settings)
+    # One reading order for a pair, whichever side the caller names first: the aligner breaks
+    # ties by position, so compare(a, b) and compare(b, a) would otherwise store different
+    # alignments for one link (a run killed and resumed meets some pairs from the other side).
+    if (a.id or "") <= (b.id or ""):
+        beads = _align_text(a.vectors, b.vectors, furniture_a, furniture_b, settings)
+        cos, margin = margin_matrix(a.vectors, b.vectors, settings.margin_k)
+    else:
+        beads = _swap(_align_text(b.vectors, a.vectors, furniture_b, furniture_a, settings))
+        cos, margin = (m.T for m in margin_matrix(b.vectors, a.vectors, settings.margin_k))
     strong = settings.align_min_score + STRONG_OFFSET
-    cos, margin = margin_matrix(a.vectors, b.vectors, settings.margin_k)
     score = pair_score(cos, margin)
     oriented = {True: features(a, b, beads, strong, score, store, cos, (furniture_a, furniture_b))}
 
