@@ -494,6 +494,27 @@ def _quotes(text: str) -> list[str]:
     return out
 
 
+_TAG_WORDS = 8  # words between two quotations that make them one, interrupted by its speaker
+
+
+def _resumed_quotes(text: str, lex: Lexicon | None) -> list[str]:
+    """Quotations of three words or more (``_quotes``), a quotation resumed after a short
+    speaker's tag ("„…,“ bætti hún við. „…“", "'…,' she said. '…'") joined to the one before it."""
+    speech = lex.get("speech") if lex is not None else None
+    out, previous_end = [], None
+    for m in _QUOTE.finditer(text):
+        body = " ".join(next(g for g in m.groups() if g).split())
+        if _word_count(body) < 3:
+            continue
+        gap = text[previous_end:m.start()] if previous_end is not None else ""
+        if out and speech is not None and _word_count(gap) <= _TAG_WORDS and speech.search(gap):
+            out[-1] += " " + body
+        else:
+            out.append(body)
+        previous_end = m.end()
+    return out
+
+
 def _quote_words(text: str) -> list[str]:
     """A quotation's words without its numbers and capitalised words (a changed figure is a
     ``number`` change, a changed name a ``name`` change)."""
@@ -519,6 +540,9 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # on the derived side: every quotation mark of the source passage counts)
         # The source passage's quotations, and its neighbours': a translation often moves a
         # quotation into the sentence before or after.
+        # A quotation the derived text interrupts with its speaker ("„…,“ bætti hún við. „…“")
+        # is one quotation, as the source's may be.
+        dq = _resumed_quotes(d_text, d_lex)
         around = s_text + " " + s_nearby
         # (a straight mark between two letters is a typing slip, "s"équiper", not a quotation)
         marks = len(re.findall(r"(?<![^\W\d_])\"|\"(?![^\W\d_])|[«»“”„「」]", around))
@@ -608,7 +632,14 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
         # A journalistic conditional rendered by the other language's conditional keeps its doubt.
         return kind == "hedge" and all(_CONDITIONAL.match(m) for m in found) and bool(_found(lex.get("conditional"), text))
 
+    def accusation_kept(lex: Lexicon, text: str, other_lex: Lexicon, other_text: str) -> bool:
+        # "charges for allegedly using" rendered "ákærum fyrir að nota": the charge carries the doubt.
+        return kind == "hedge" and _accused(text, lex) and bool(_found(other_lex.get("accusation"), other_text))
+
     across = d_lex.lang != s_lex.lang
+    if d_found and accusation_kept(d_lex, d_text, s_lex, s_text) or \
+            s_found and accusation_kept(s_lex, s_text, d_lex, d_text):
+        return []
     if d_found and not weak(s_lex, s_text) and not conditional_kept(d_found, s_lex, s_text):
         if kind != "negation" or not across or _negation_explains(d_text, s_text, d_lex):
             return [Change(kind, "", _show(d_found), reason_added)]
@@ -672,6 +703,29 @@ def _negation_explains(negated: str, other: str, lex: Lexicon) -> bool:
         return True
     before, after = float(v[0] @ v[1]), float(v[0] @ v[2])
     return after - before >= NEGATION_GAP_SHARE * max(1e-6, 1.0 - before)
+
+
+_CLAUSE_END = re.compile(r"[.!?;。！？]")
+_ACCUSATION_REACH = 160  # characters back from a hedge to the accusation whose clause it is in
+
+
+@lru_cache(maxsize=_CACHE)
+def _accused(text: str, lex: Lexicon) -> bool:
+    """Whether every hedge of a text belongs to an accusation: is an accusation's word itself
+    (容疑で) or follows one in its sentence ("faces charges for allegedly using … and allegedly
+    lying"). Such a hedge is the charge's wording, not the writer's doubt: a translation that
+    states the charge keeps it."""
+    accusation, hedge = lex.get("accusation"), lex.get("hedge")
+    if accusation is None or hedge is None:
+        return False
+    hits = list(hedge.finditer(text))
+    for m in hits:
+        if accusation.search(m.group(0)):
+            continue
+        before = _CLAUSE_END.split(text[max(0, m.start() - _ACCUSATION_REACH):m.start()])[-1]
+        if not accusation.search(before):
+            return False
+    return bool(hits)
 
 
 _CONDITIONAL = re.compile(r"^(?:aurai|serai|habría|teria|avrebbe|sarebbe)", re.IGNORECASE)

@@ -10,8 +10,8 @@ from pathlib import Path
 LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 
 # Patterns for one purpose; each is optional per language.
-SINGLE = ("negation", "negation_weak", "negation_idiom", "hedge", "hedge_weak", "hedge_idiom", "conditional", "claim",
-          "assertive", "speech", "vague", "masculine", "feminine", "impersonal")
+SINGLE = ("negation", "negation_weak", "negation_idiom", "hedge", "hedge_weak", "hedge_idiom", "accusation",
+          "conditional", "claim", "assertive", "speech", "vague", "masculine", "feminine", "impersonal")
 SEQUENCES = {"weekdays": 7, "months": 12, "relative": 3}
 
 
