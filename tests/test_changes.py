@@ -211,6 +211,96 @@ def test_changes_quotation_interrupted_by_its_speaker_is_one_quotation():
     assert "quote" not in _claimed(derived, source, "fr", "en")
 
 
+def test_changes_japanese_polite_negative_in_an_idiom_is_no_negation():
+    # かもしれません is the polite かもしれない ("may"), as 違いありません is 違いない
+    neg = lexicon("ja").get("negation")
+    for text in ("発表があるかもしれません", "彼が来たに違いありません", "行かなければなりません"):
+        assert not neg.search(text), text
+    assert neg.search("彼は来ません") and neg.search("発表はありませんでした")
+    assert "negation" not in _claimed("The end of the rainy season may be announced as early as the 28th.",
+                                    "早ければ28日ごろ梅雨明けの発表があるかもしれません。", "en", "ja")
+
+
+def test_changes_german_sollte_is_should_not_hearsay():
+    # "sollte … Priorität haben" renders "devrait rester la priorité": no doubt added
+    hedge = lexicon("de").get("hedge")
+    assert not hedge.search("Die Verbesserung sollte weiterhin Priorität haben.")
+    assert hedge.search("Er soll das Geld gestohlen haben.")
+    assert "hedge" not in _claimed("Im Hinblick auf die Energiewende sollte die Energieeffizienz weiterhin Priorität haben.",
+                                 "En matière de transition énergétique, l'efficacité énergétique devrait rester la priorité.",
+                                 "de", "fr")
+
+
+def test_changes_a_season_is_two_years_however_written():
+    source = "В сезоне-2019/20 Миранчук провел 32 матча."
+    assert _claimed("During the 2019/2020 season, Miranchuk played in 32 matches.", source, "en", "ru") == set()
+    assert _claimed("During the 2018/2020 season, Miranchuk played in 32 matches.", source, "en", "ru") == {"date"}
+    assert "number" not in _claimed("In the 2019-20 season he scored 16 goals.",
+                                  "In the 2019/2020 season he scored 16 goals.", "en", "en")
+
+
+def test_changes_one_unit_in_two_languages_compares_its_figures():
+    # "Kilogramm" and "kilogrammes" are one unit: a changed figure is a change, not a conversion
+    assert "number" in _claimed("La production génère jusqu’à 37 kilogrammes de déchets.",
+                              "Bei der Produktion fielen bis zu 30 Kilogramm Abfälle an.", "fr", "de")
+    assert "number" not in _claimed("La production génère jusqu’à 30 kilogrammes de déchets.",
+                                  "Bei der Produktion fielen bis zu 30 Kilogramm Abfälle an.", "fr", "de")
+    # other units on each side may be a conversion
+    assert "number" not in _claimed("The wave was 80 feet high.", "Die Welle war 24 Meter hoch.", "en", "de")
+
+
+def test_changes_surnames_sharing_only_an_ending_are_two_names():
+    from unspun.changes import _same_name
+
+    assert not _same_name("kusminov", "smirnov")
+    assert _same_name("oleksandr", "aleksandr") and _same_name("ievheni", "evheni")
+    assert "name" in _claimed("Игорь Смирнов одержал вторую подряд победу.",
+                            "Павел Кузьминов одержал вторую подряд победу.", "ru", "ru",
+                            sc="Павел Кузьминов одержал вторую подряд победу. Кузьминов выиграл.")
+
+
+def test_changes_quotation_left_open_then_another_one():
+    # The source passage opens a quotation it does not close; the derived one opens the same
+    # quotation and then adds one with a speaker of its own.
+    source = '"Offensichtlich sind die Granden nun doch aufgewacht und haben unseren Vorschlag abgekupfert.'
+    derived = ("« Apparemment, les grands viennent de se réveiller et ont repris notre proposition. "
+               "« C’est un moment décisif pour nous tous », a ajouté un responsable.")
+    quotes = [c for c in find_changes(derived, source, "fr", "de") if c.type == "quote"]
+    assert [c.derived for c in quotes] == ["C’est un moment décisif pour nous tous"]
+    assert "quote" not in _claimed("« Apparemment, les grands viennent de se réveiller et ont repris notre proposition.",
+                                 source, "fr", "de")
+
+
+def test_changes_revealed_and_impersonal_speech_are_attributions():
+    assert "attribution" in _claimed("Rapparinn fullyrti á viðburði að parið hefði íhugað þungunarrof.",
+                                   "The rapper revealed during an event that the couple had considered aborting.",
+                                   "is", "en")
+    assert "attribution" in _claimed("Un discours a prétendu que les jeunes sortiraient renforcés de la crise.",
+                                   "In einer Rede hieß es, die jungen Leute gingen gestärkt aus der Krise hervor.",
+                                   "fr", "de")
+    # information "is revealed" is no one's speech
+    assert not lexicon("en").get("speech").search("hardly any new information is revealed at the briefings")
+
+
+def test_changes_claim_verb_added_beside_the_source_s_own():
+    source = ("HSBC took to social media to say it was not, as Chinese media claimed, fabricating evidence "
+              "against Huawei.")
+    derived = "HSBCはSNSで、中国メディアが主張しているように、ファーウェイに対する証拠の捏造はしていないと主張した。"
+    assert "attribution" in _claimed(derived, source, "ja", "en")
+    assert "attribution" not in _claimed("HSBCはSNSで、中国メディアが主張しているように、ファーウェイに対する証拠の捏造はしていないと述べた。",
+                                       source, "ja", "en")
+
+
+def test_changes_adjective_negated_by_its_prefix_is_negation_in_other_words():
+    # "introuvable" says what "nicht auffindbar" says with "nicht"
+    for lang, word in (("fr", "introuvable"), ("en", "irreversible"), ("es", "inaceptable"), ("pt", "inaceitável"),
+                       ("it", "inaccettabile"), ("is", "ófinnanlegur")):
+        assert lexicon(lang).get("negation_weak").search(word), (lang, word)
+    assert "negation" not in _claimed("Wegen der nicht auffindbaren Summe hatte EY die Bescheinigung verweigert.",
+                                    "En raison de la somme introuvable, EY avait refusé de certifier les comptes.",
+                                    "de", "fr")
+
+
 def test_changes_numbers_read_as_translators_write_them():
     assert "number" not in _claimed("Tilkynnt var um eldinn rétt eftir klukkan 15.",
                                   "The fire was reported just after 3 p.m.", "is", "en")
@@ -280,16 +370,18 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 24, drawn after seeds 17-23 were read to
+# Measured (docs/changes.md) on the held-out sample (seed 25, drawn after seeds 17-24 were read to
 # mend the lists, each scored once as the held-out sample of its round), scored once: precision /
-# recall number 0.951/0.975, date 1.0/1.0, name 1.0/0.927, quote 1.0/0.930, attribution
-# 0.875/0.778, negation 0.921/0.875, hedge 0.977/1.0, pronoun 1.0/1.0 (15 items), evaluative
-# 1.0/1.0. Floors sit a little under the held-out figures (attribution and negation precision and
-# attribution recall are under the target: docs/changes.md).
+# recall number 0.950/1.0, date 1.0/1.0, name 0.949/0.974, quote 0.957/0.978, attribution
+# 0.778/0.933, negation 0.971/0.850, hedge 0.872/0.976, pronoun 0.929/0.813 (16 items), evaluative
+# 1.0/0.976. Floors sit a little under the held-out figures (name, attribution, hedge and pronoun
+# precision are under the target: docs/changes.md); negation's sit lower, since the encoder's check
+# moves a borderline claim between machines (seed 24's negation precision read 0.921 when it was
+# scored, 0.946 with the same code here).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.97), "date": (0.95, 0.95), "name": (0.95, 0.92), "quote": (0.95, 0.92),
-    "attribution": (0.87, 0.77), "negation": (0.92, 0.87), "hedge": (0.97, 0.95), "pronoun": (0.95, 0.93),
-    "evaluative": (0.95, 0.95),
+    "number": (0.94, 0.97), "date": (0.95, 0.95), "name": (0.94, 0.97), "quote": (0.95, 0.97),
+    "attribution": (0.77, 0.93), "negation": (0.94, 0.82), "hedge": (0.87, 0.97), "pronoun": (0.92, 0.81),
+    "evaluative": (0.95, 0.97),
 }
 
 

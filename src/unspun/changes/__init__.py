@@ -81,6 +81,9 @@ def _show(words) -> str:
 _YEAR = re.compile(r"(?<![\d.,/])(1[89]\d\d|20\d\d)(?![\d.,]?\d)")
 # 05/05/2016, 05.05.2016, 2016-05-05: one date however written.
 _NUMERIC_DATE = re.compile(r"(?<![\d.,/])(?:(\d{1,2})[./](\d{1,2})[./]((?:19|20)?\d\d)|((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))(?![\d])")
+# A season or a span of years, "2019/20", "2019-2020", "1998–99": both years, however written (the
+# short form's two digits are the later year, not a count).
+_YEAR_RANGE = re.compile(r"(?<![\d.,/])(1[89]\d\d|20\d\d)(?:[/–-](\d\d)|\s?[/–-]\s?(1[89]\d\d|20\d\d))(?![\d.,]?\d)")
 _DAY_NEAR = 6  # characters between a month's name and its day number ("6 juin", "June 6,", "6月7日")
 
 
@@ -94,6 +97,15 @@ def _date_facts(text: str, lex: Lexicon | None) -> tuple[dict[str, set], list[tu
         d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
         if 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
             facts["numeric"].add((int(d), int(mo), int(y) % 100))
+            spans.append(m.span())
+    for m in _YEAR_RANGE.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        first = int(m.group(1))
+        last = int(m.group(3)) if m.group(3) else first // 100 * 100 + int(m.group(2))
+        if first < last <= first + 10:
+            facts["year"][str(first)] += 1
+            facts["year"][str(last)] += 1
             spans.append(m.span())
     for m in _YEAR.finditer(text):
         if not any(a <= m.start() < b for a, b in spans):
@@ -184,9 +196,25 @@ def _measured(text: str, end: int) -> bool:
     return _UNIT.match(text, end) is not None
 
 
+# One unit however a language writes or inflects it ("Kilogramm", "kilogrammes", "kg"; "metres",
+# "метров", "m"): first match wins, so kilometres come before kilograms and metres.
+_UNIT_KEYS = (("km", r"km|kilomet|километр"), ("kg", r"kg|kilo|кг|килограм"), ("cm", r"cm|centim|сантим"),
+              ("mm", r"mm|millim|миллим"), ("m", r"m$|met|metr|метр|メートル"), ("ft", r"f[eo]{2}t|ft|fet|фут"),
+              ("mi", r"mile|míl|мил"), ("in", r"inch"), ("yd", r"yard"), ("lb", r"pound|lb|pund|фунт"),
+              ("oz", r"ounce"), ("gal", r"gallon"), ("acre", r"acre"), ("F", r"°\s?f|fahrenheit"),
+              ("C", r"°\s?c|celsius"), ("deg", r"degree"), ("ha", r"hect|hekt"), ("l", r"lit|lítr"))
+
+
+def _unit_key(unit: str) -> str:
+    for key, pattern in _UNIT_KEYS:
+        if re.match(pattern, unit):
+            return key
+    return unit
+
+
 def _units(text: str) -> Counter:
-    """The units written after a text's numbers, as written ("mm", "feet")."""
-    return Counter(m.group(0).strip().lower() for *_, e in number_spans(text) if (m := _UNIT.match(text, e)))
+    """The units written after a text's numbers, one key per unit ("mm"; "ft" for "feet")."""
+    return Counter(_unit_key(m.group(0).strip().lower()) for *_, e in number_spans(text) if (m := _UNIT.match(text, e)))
 
 
 def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
@@ -355,7 +383,12 @@ def _same_name(a: str, b: str) -> bool:
         return True
     if a[0] != b[0] and a[-1] != b[-1]:
         return False  # spellings of one name keep its first or its last letter
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if a[0] != b[0] and matcher.find_longest_match(0, len(a), 0, len(b)).size < len(short) - 2:
+        # A spelling that differs at the start keeps the rest in one piece ("Oleksandr",
+        # "Aleksandr"); two surnames that share only their ending do not ("Kuzminov", "Smirnov").
+        return False
+    return matcher.ratio() >= 0.75
 
 
 @lru_cache(maxsize=512)
@@ -470,7 +503,9 @@ def _name_added(d_names, d_text, s_text, s_lang, s_context) -> list[Change]:
 
 # --- quotations --------------------------------------------------------------------------------
 
-_QUOTE = re.compile(r"«\s*([^»]{3,}?)\s*»|“([^”]{3,}?)”|„([^“”]{3,}?)[“”]|(?<!\w)\"([^\"]{3,}?)\"|「([^」]{2,}?)」|‘([^’]{8,}?)’(?!\w)")
+# (a quotation mark of the same kind opening inside a quotation starts another one: the first was
+# opened and not closed in this passage, « Il a dit … « Ceci est … », a-t-il ajouté)
+_QUOTE = re.compile(r"«\s*([^«»]{3,}?)\s*»|“([^“”]{3,}?)”|„([^„“”]{3,}?)[“”]|(?<!\w)\"([^\"]{3,}?)\"|「([^「」]{2,}?)」|‘([^’]{8,}?)’(?!\w)")
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
 
@@ -515,6 +550,11 @@ def _resumed_quotes(text: str, lex: Lexicon | None) -> list[str]:
     return out
 
 
+def _unclosed(text: str) -> int:
+    """How many quotations a text opens and does not close (« or 「 without its closing mark)."""
+    return sum(max(0, text.count(a) - text.count(b)) for a, b in (("«", "»"), ("「", "」")))
+
+
 def _quote_words(text: str) -> list[str]:
     """A quotation's words without its numbers and capitalised words (a changed figure is a
     ``number`` change, a changed name a ``name`` change)."""
@@ -543,11 +583,14 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # A quotation the derived text interrupts with its speaker ("„…,“ bætti hún við. „…“")
         # is one quotation, as the source's may be.
         dq = _resumed_quotes(d_text, d_lex)
+        # A quotation the derived passage opens and does not close (it runs on past the sentence)
+        # is one of its quotations too, as the source's cut quotations are below.
+        unclosed = _unclosed(d_text)
         around = s_text + " " + s_nearby
         # (a straight mark between two letters is a typing slip, "s"équiper", not a quotation)
         marks = len(re.findall(r"(?<![^\W\d_])\"|\"(?![^\W\d_])|[«»“”„「」]", around))
         quoted_s = max(len(_QUOTE.findall(around)), (marks + 1) // 2)  # a quotation cut by the passage counts
-        for q in dq[quoted_s:]:
+        for q in dq[max(0, quoted_s - unclosed):]:
             out.append(Change("quote", "", q, "a quotation the source passage does not have"))
         return out
     pool = sq + [q for q in _quotes(s_context) if q not in sq]
@@ -596,7 +639,8 @@ def _attribution_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list
     # Across languages a source that argues its case ("argued") may be rendered by a verb that also
     # means "claimed" (主張した): only in one language is the choice of the doubting verb a change.
     s_assertive = d_lex.lang != s_lex.lang and _found(s_lex.get("assertive"), s_plain)
-    if d_claim and not s_claim and not s_assertive and s_speech and d_lex.get("claim") and s_lex.get("claim"):
+    # (more claim verbs than the source's: one added beside the source's own, "as the media claimed")
+    if len(d_claim) > len(s_claim) and not s_assertive and s_speech and d_lex.get("claim") and s_lex.get("claim"):
         out.append(Change("attribution", _show(s_speech), _show(d_claim),
                           "a neutral speech verb became one that doubts the speaker"))
     d_vague, s_vague = _found(d_lex.get("vague"), d_plain), _found(s_lex.get("vague"), s_plain)

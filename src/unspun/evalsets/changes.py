@@ -330,7 +330,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 24
+TUNING_SEED, HELD_OUT_SEED = 14, 25
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
@@ -340,8 +340,11 @@ TUNING_SEED, HELD_OUT_SEED = 14, 24
 # languages, "has yet to", quoted terms, a passage quoted on both sides, a lone full name) and
 # seed 23 (restrictive and lexical Japanese ない, "not just", Russian and Ukrainian words negated by
 # their prefix, hedges inside an accusation, reputation as weak doubt, a quotation interrupted by
-# its speaker); seed 24 is the held-out sample now.
-READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23)
+# its speaker) and seed 24 (polite Japanese ません in an idiom, German "sollte" as "should", seasons
+# written "2019/20", one unit in two languages, surnames sharing only an ending, a quotation left
+# open, "revealed" and "hieß es" as speech, a claim verb beside the source's own, adjectives
+# negated by their prefix); seed 25 is the held-out sample now.
+READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
