@@ -137,8 +137,12 @@ def main() -> int:
     ap.add_argument("--l2", type=float, default=3.0)
     ap.add_argument("--min-precision", type=float, default=0.96,
                     help="pair precision (out of fold) the threshold must reach; 0.95 linked more same-event pairs than the graph can afford (docs/linking.md)")
+    ap.add_argument("--curve", default="",
+                    help="also score leave-one-cluster-out with every fold's model at these fixed thresholds "
+                         "(comma-separated, e.g. 0.90,0.92,0.94,0.96): the trade-off the threshold rule picks from")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
+    curve = [float(t) for t in args.curve.split(",") if t.strip()]
     started = time.time()
     tmp = tempfile.TemporaryDirectory(prefix="unspun-fit-")
     # The stores are built and their candidate pairs compared with a stand-in model (the
@@ -189,6 +193,7 @@ def main() -> int:
 
     folds = sorted({r["cluster"] for r in records})
     fold_links: list[dict] = []
+    curve_links: dict[float, list[dict]] = {t: [] for t in curve}
     thresholds = {}
     for held in folds:
         train = [r for r in real_rows if pair_cluster(r[0]) != held and held not in {cluster_of.get(i) for i in r[0]}]
@@ -202,10 +207,20 @@ def main() -> int:
             for link in store.links():
                 if cluster_of.get(link["derived"]) == held:
                     fold_links.append(link)
+        for t in curve:
+            evaluate_real(args.real, args.texts, Settings(link_model=str(path), link_threshold=t), db_path=db + f".{t}",
+                          vector_cache=args.cache)
+            with Store(db + f".{t}") as store:
+                curve_links[t] += [link for link in store.links() if cluster_of.get(link["derived"]) == held]
         print(f"fold {held}: threshold {model.threshold}", flush=True)
     loco = score_real(fold_links, records, pairs)
     print("leave-one-cluster-out:", json.dumps({k: v for k, v in loco.items() if k not in ("missed", "wrong_links")}),
           flush=True)
+    at = {}
+    for t in curve:
+        scored = score_real(curve_links[t], records, pairs)
+        at[str(t)] = {k: scored[k] for k in ("links", "precision", "recall_strict", "same_event_linked")}
+        print(f"leave-one-cluster-out at {t}:", json.dumps(at[str(t)]), flush=True)
 
     final, chosen = fit_model(real_rows, case_rows, case_weights, cluster_of, args.l2, args.min_precision, {})
     path = Path(tmp.name) / "final.json"
@@ -226,6 +241,7 @@ def main() -> int:
         "threshold_choice": chosen,
         "fold_thresholds": thresholds,
         "leave_one_cluster_out": loco,
+        **({"leave_one_cluster_out_at_fixed_thresholds": at} if at else {}),
         "constructed_test_half": held_out_cases,
         "weights": dict(zip(INPUTS, [round(w, 4) for w in final.weights])),
         "seconds": round(time.time() - started, 1),

@@ -36,6 +36,8 @@ from unspun.text.boilerplate import is_boilerplate
     ("es", "AGENCIA EFE"),
     ("ja", "写真：ロイター"),
     ("xx", "https://www.example-news.com/world/2021/06/24/story-123456/"),
+    ("fr", "."),
+    ("en", " — "),
 ])
 def test_furniture_is_boilerplate(lang, text):
     assert is_boilerplate(text, lang)
@@ -81,3 +83,29 @@ def test_shared_cookie_banner_does_not_link(tmp_path):
     result = compare(a, b, settings)
     assert not result.linked, result.features.as_dict()
     assert result.derived_coverage == 0.0 or result.source_coverage == 0.0
+
+
+def test_a_stray_full_stop_on_both_sides_is_no_run():
+    """A line holding only "." (where a scraper cut out an embed) in two unrelated articles: the
+    two lines match perfectly, and before they were furniture they made a run of one sentence
+    that linked a French article on Nord Stream to an English one on the Kakhovka dam (real
+    clusters U15 and R06)."""
+    from unspun.article import Article
+    from unspun.link import compare
+    from unspun.pipeline import process
+    from unspun.settings import Settings
+
+    a = Article(id="a", lang="fr", text=(
+        "La Maison Blanche a démenti mercredi le rapport du journaliste Seymour Hersh.\n\n.\n\n"
+        "Selon lui, des plongeurs de la marine américaine ont posé les explosifs en juin."))
+    b = Article(id="b", lang="en", text=(
+        "Ukraine accused Russia of blowing up the Kakhovka dam on Tuesday.\n\n.\n\n"
+        "Thousands of people were evacuated from villages downstream."))
+    settings = Settings()
+    for art in (a, b):
+        process(art, settings)
+    c = compare(a, b, settings)
+    assert c.evidence.run == 0, c.evidence
+    dots = [r for r in c.alignment if r["derived"] and r["source"]
+            and c.derived.sentences[r["derived"][0]].text.strip() == "."]
+    assert not dots, dots
