@@ -22,10 +22,12 @@ own peak memory:
 2. **link**: ``link_store`` over the ``--new`` unlinked articles against the whole store (the
    candidate index is built, or caught up, first: ``index_build_s``), then candidate recall: the
    share of labelled derived pairs, with the derived side among the new articles, that candidate
-   generation proposes from either side.
+   generation proposes from either side. Or **index** alone (``--phases fill,index,trace``): the
+   candidate index built and its exact vectors written, nothing linked.
 3. **trace**: the ``--traces`` held-out articles, not in the store, each processed and traced; the real
-   model is loaded and each traced article's sentences are embedded by it (the time is added
-   to that trace), and ``--real-sample`` articles go through the real pipeline stages to
+   model is loaded and each traced article's sentences, all of them, are embedded by it once
+   (the time is added to that trace; the pipeline itself gets the generator's vectors, as the
+   store holds), and ``--real-sample`` articles go through the real pipeline stages to
    measure real ingest throughput.
 """
 from __future__ import annotations
@@ -71,12 +73,16 @@ def _settings(args, **overrides):
 
 
 def _patch_encoder(enc) -> None:
-    """Make the pipeline and the linker use ``enc`` instead of the real model."""
+    """Make the pipeline and the linker use ``enc`` instead of the real model: every module that
+    holds its own reference to ``get_encoder`` (``unspun.embed.vectors``, the embedding stage,
+    too: without it a trace embedded its article's uncached sentences with the real model twice,
+    and queried the generated store with real vectors)."""
     import unspun.embed
+    import unspun.embed.vectors
     import unspun.link
     import unspun.pipeline
 
-    for module in (unspun.pipeline, unspun.link, unspun.embed):
+    for module in (unspun.pipeline, unspun.link, unspun.embed, unspun.embed.vectors):
         module.get_encoder = lambda name="e5", _enc=enc: _enc
 
 
@@ -194,7 +200,7 @@ def phase_link(args) -> dict:
     link_s, link_cpu = time.perf_counter() - t0, cpu_s() - c0
     recall = _recall(args, store, settings, enc.model_id)
     sidecar = sum(p.stat().st_size for p in Path(args.db).parent.glob(Path(args.db).name + ".*")
-                  if p.suffix in (".candidates", ".usearch", ".passages"))
+                  if p.suffix in (".candidates", ".passages", ".npy"))
     return {"index_build_s": round(index_s, 1), "index_peak_rss_gib": round(rss_index, 3),
             "linked": result["examined"], "compared": result["compared"], "links": result["links"],
             "embedded": result.get("embedded"), "gated": result.get("gated"),
@@ -202,6 +208,33 @@ def phase_link(args) -> dict:
             "link_articles_per_s": round(result["examined"] / link_s, 2),
             "link_articles_per_cpu_s": round(result["examined"] / link_cpu, 2),
             **recall, "index_bytes": sidecar, "link_peak_rss_gib": round(rss_gib(), 3)}
+
+
+def phase_index(args) -> dict:
+    """The candidate index alone, built (or caught up), and its exact vectors built and written for
+    the next process, as the first ``unspun link`` on the store does: what a later trace opens.
+    Nothing is linked, so a trace can follow on the same store without the link phase."""
+    from unspun.embed import E5Encoder
+    from unspun.index.candidates import CandidateIndex
+    from unspun.store import Store
+
+    settings = _settings(args)
+    enc = GeneratedEncoder(E5Encoder.model_id)
+    if args.mode != "real":
+        _patch_encoder(enc)
+    store = Store(args.db)
+    t0, c0 = time.perf_counter(), cpu_s()
+    index = CandidateIndex(store, enc.model_id, settings)
+    build_s, build_cpu = time.perf_counter() - t0, cpu_s() - c0
+    t0 = time.perf_counter()
+    rows = len(index._exact_vectors()) if index.upto >= 0 else 0
+    exact_s = time.perf_counter() - t0
+    index.close()
+    files = sum(p.stat().st_size for p in Path(args.db).parent.glob(Path(args.db).name + ".*")
+                if p.suffix in (".candidates", ".passages", ".npy"))
+    return {"index_build_s": round(build_s, 1), "index_build_cpu_s": round(build_cpu, 1),
+            "indexed": index.appended, "exact_vectors": rows, "exact_vectors_s": round(exact_s, 1),
+            "index_bytes": files, "index_peak_rss_gib": round(rss_gib(), 3)}
 
 
 def phase_recall(args) -> dict:
@@ -223,8 +256,9 @@ def _kind(derived_id: str) -> str:
 
 def _recall(args, store, settings, model: str) -> dict:
     """Candidate recall over the labelled pairs whose derived side is among the new articles
-    (the rule of ``index.rules``: exact nearest neighbours), the same with the vector signal read
-    from the HNSW graph as before (``candidate_recall_hnsw``), and why each pair is missed."""
+    (the rule of ``index.rules``: exact nearest neighbours), and why each pair is missed. (The
+    HNSW graph of document vectors the rule replaced is no longer built; its recall at 1M is in
+    ``results/1000000-exact.json``: ``candidate_recall_hnsw``.)"""
     import numpy as np
 
     from unspun.index.candidates import CandidateIndex
@@ -236,7 +270,7 @@ def _recall(args, store, settings, model: str) -> dict:
     labelled = labelled[: args.recall_pairs]
     index = CandidateIndex(store, model, settings)
     t0 = time.perf_counter()
-    exact_rows = len(index._exact_vectors()) if index.vectors is not None else 0  # what a fresh process reads once
+    exact_rows = len(index._exact_vectors()) if index.upto >= 0 else 0  # what a fresh process reads once
     exact_load_s = time.perf_counter() - t0
     articles: dict[str, object] = {}
 
@@ -249,10 +283,7 @@ def _recall(args, store, settings, model: str) -> dict:
         row = store.db.execute("SELECT vector FROM doc_vectors WHERE article_id = ? AND model = ?", (i, model)).fetchone()
         return np.frombuffer(row[0], dtype=np.float32) if row else None
 
-    def reached_with(nearest=None, stored=False):
-        saved = index._nearest
-        if nearest is not None:
-            index._nearest = nearest
+    def reached_with(stored=False):
         cache: dict[str, set] = {}
 
         def cands(i):
@@ -262,24 +293,15 @@ def _recall(args, store, settings, model: str) -> dict:
 
         t0 = time.perf_counter()
         missed = [(d, s) for d, s in labelled if not (s in cands(d) or d in cands(s))]
-        index._nearest = saved
         return missed, (time.perf_counter() - t0) / max(1, len(cache))
 
-    def hnsw_nearest(vector, wanted, when=None, window=0.0):  # the rule before: the graph beyond 200,000
-        hits = index.vectors.search(vector, wanted)
-        names = index.sidecar.ids_of([k for k, _sim in hits])
-        return [(names[k], sim) for k, sim in hits if k in names]
-
     missed, per_query = reached_with()
-    missed_hnsw, _ = reached_with(hnsw_nearest) if index.vectors is not None and len(index.vectors) else ([], 0)
     # The generated sentence vectors are not a function of the text alone (the generator gives a
     # pool sentence the meaning of the article it is drawn for), and the store keeps the first
     # vector of each text: an event article's sentences read back from the store can differ from
     # the ones its indexed document vector was made of. A real encoder gives a text one vector,
     # so the article's query is then its indexed vector: recall with that query too.
     missed_stored, _ = reached_with(stored=True) if args.mode != "real" else (missed, 0)
-    missed_stored_hnsw, _ = (reached_with(hnsw_nearest, stored=True)
-                             if args.mode != "real" and index.vectors is not None and len(index.vectors) else (missed_hnsw, 0))
 
     def by_kind(pairs):
         out: dict[str, int] = {}
@@ -289,7 +311,6 @@ def _recall(args, store, settings, model: str) -> dict:
 
     labelled_kinds = by_kind(labelled)
     why = [_why_missed(index, store, article, d, s, settings) for d, s in missed]
-    why_hnsw = [_why_missed(index, store, article, d, s, settings) for d, s in missed_hnsw if (d, s) not in set(missed)]
     why_stored = [_why_missed(index, store, article, d, s, settings) for d, s in missed_stored]
     index.close()
     n = len(labelled)
@@ -297,16 +318,12 @@ def _recall(args, store, settings, model: str) -> dict:
             "candidate_recall": round((n - len(missed)) / n, 4) if n else None,
             "missed_by_kind": by_kind(missed),
             "recall_by_kind": {k: round(1 - by_kind(missed).get(k, 0) / c, 4) for k, c in labelled_kinds.items()},
-            "candidate_recall_hnsw": round((n - len(missed_hnsw)) / n, 4) if n else None,
-            "missed_by_kind_hnsw": by_kind(missed_hnsw),
             "candidates_s_per_query": round(per_query, 4),
             "exact_vectors": exact_rows, "exact_vectors_load_s": round(exact_load_s, 1),
             "candidate_recall_indexed_query": round((n - len(missed_stored)) / n, 4) if n else None,
             "missed_by_kind_indexed_query": by_kind(missed_stored),
-            "candidate_recall_hnsw_indexed_query": round((n - len(missed_stored_hnsw)) / n, 4) if n else None,
-            "missed_by_kind_hnsw_indexed_query": by_kind(missed_stored_hnsw),
             "query_vector_drift": _drift(store, model, missed, article),
-            "missed": why, "missed_only_by_hnsw": why_hnsw[:100],
+            "missed": why,
             "missed_indexed_query": why_stored}
 
 
@@ -453,7 +470,7 @@ def phase_trace(args) -> dict:
             "trace_peak_rss_gib": round(rss_gib(), 3)}
 
 
-PHASES = {"fill": phase_fill, "link": phase_link, "recall": phase_recall, "trace": phase_trace}
+PHASES = {"fill": phase_fill, "index": phase_index, "link": phase_link, "recall": phase_recall, "trace": phase_trace}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -501,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(phases) < len(PHASES) and out.exists():
         earlier = json.loads(out.read_text())
         if earlier.get("size") == args.size:
-            result.update({k: earlier[k] for k in ("fill", "link", "recall", "trace", "machine") if k in earlier})
+            result.update({k: earlier[k] for k in ("fill", "index", "link", "recall", "trace", "machine") if k in earlier})
             result["machine"] = {**earlier.get("machine", {}), **{f"load_avg_at_{'+'.join(phases)}": os.getloadavg()[0]}}
     for phase in phases:
         t0 = time.perf_counter()
@@ -511,8 +528,13 @@ def main(argv: list[str] | None = None) -> int:
             print(proc.stderr.strip()[-2000:], file=sys.stderr)
         result[phase] = json.loads(proc.stdout.strip().splitlines()[-1])
         result[phase]["wall_s"] = round(time.perf_counter() - t0, 1)
+        result[phase]["load_avg_at_end"] = round(os.getloadavg()[0], 2)  # others' work during the phase shows here
         print(f"{phase}: {json.dumps(result[phase])}", file=sys.stderr, flush=True)
     if not ("link" in result and "trace" in result):
+        if "trace" in result:  # a trace on a store indexed by the index phase, not linked
+            tr = result["trace"]
+            result.update({"trace_p50_s": tr["trace_p50_s"], "trace_p95_s": tr["trace_p95_s"],
+                           "peak_rss_gib": tr["trace_peak_rss_gib"]})
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=1) + "\n")
         print(f"wrote the phases run so far to {out}; run the rest with --phases", file=sys.stderr)

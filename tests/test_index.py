@@ -61,7 +61,8 @@ def test_index_writes_files_beside_the_store_and_survives_reopen(tmp_path):
     with CandidateIndex(store, MODEL, Settings()) as index:
         assert index.appended == 30
         before = _ids(index, articles[4])
-    assert os.path.isfile(tmp_path / "s.db.candidates") and os.path.isfile(tmp_path / "s.db.usearch")
+    assert os.path.isfile(tmp_path / "s.db.candidates")
+    assert not os.path.exists(tmp_path / "s.db.usearch")  # document vectors are searched exactly: no graph
     with CandidateIndex(store, MODEL, Settings()) as index:
         assert (index.appended, index.rebuilt, len(index)) == (0, False, 30)
         assert _ids(index, articles[4]) == before
@@ -129,15 +130,18 @@ def test_index_rebuilds_when_settings_it_was_built_with_change(tmp_path):
         assert index.rebuilt and len(index) == 10
 
 
-def test_index_rebuilds_a_missing_vector_file_from_its_database(tmp_path):
+def test_index_rebuilds_a_missing_passage_file_and_removes_an_old_document_graph(tmp_path):
     store = Store(tmp_path / "s.db")
     articles = _fill(store, 30)
     with CandidateIndex(store, MODEL, Settings()) as index:
         before = _ids(index, articles[7])
-    os.remove(tmp_path / "s.db.usearch")
+        passages = len(index.passages)
+    os.remove(tmp_path / "s.db.usearch.passages")
+    (tmp_path / "s.db.usearch").write_bytes(b"the document graph an earlier version kept")
     with CandidateIndex(store, MODEL, Settings()) as index:
-        assert index.appended == 0 and len(index.vectors) == 30
+        assert index.appended == 0 and len(index.vectors) == 30 and len(index.passages) == passages > 0
         assert _ids(index, articles[7]) == before
+    assert not os.path.exists(tmp_path / "s.db.usearch")
 
 
 def test_index_finds_a_same_language_copy_by_minhash(tmp_path):
@@ -234,12 +238,12 @@ def test_index_exact_search_returns_the_true_nearest_neighbours(tmp_path):
     articles = _fill(store, 90)
     with CandidateIndex(store, MODEL, Settings(neighbours=5)) as index:
         query = index._query_vector(articles[0], None)
-        keys = [k for k, _sim in index.vectors.search(query, 6, exact=True)]
-        rows = index.sidecar.db.execute("SELECT key, lang, vector FROM items ORDER BY key").fetchall()
+        found = [i for i, _sim in index._nearest(query, 6)]
+        rows = index.sidecar.db.execute("SELECT article_id, lang, vector FROM items ORDER BY key").fetchall()
         centred = np.vstack([index.centers.center(lang, np.frombuffer(v, dtype=np.float16).astype(np.float32))
-                             for _k, lang, v in rows])
-        truth = list(np.argsort(-(centred @ query))[:6])
-    assert keys[0] == truth[0] and len(set(keys) & set(truth)) >= 5  # 8-bit scalars may swap a near tie
+                             for _i, lang, v in rows])
+        truth = [rows[k][0] for k in np.argsort(-(centred @ query))[:6]]
+    assert found[0] == truth[0] and len(set(found) & set(truth)) >= 5  # 8-bit vectors may swap a near tie
 
 
 def test_index_proposes_an_in_memory_article_by_its_passages_on_an_empty_store(tmp_path):

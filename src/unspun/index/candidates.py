@@ -16,9 +16,12 @@ Never all pairs. Three cheap, complementary signals, each an index over the stor
 Candidates from all four are merged by reciprocal rank and cut to ``candidates_per_article``.
 A publication-time window, when set, drops pairs published too far apart.
 
-The vector index and the LSH buckets live beside the store (``<db>.usearch``,
-``<db>.candidates``, see ``sidecar.py``): opening a ``CandidateIndex`` appends only the articles
-stored since the last run, so linking new articles never rebuilds or rereads the corpus.
+The indexed articles, their vectors and the LSH buckets live beside the store
+(``<db>.candidates``, see ``sidecar.py``; the exact search's 8-bit vectors in
+``<db>.exact.*.npy``, the passage graph in ``<db>.usearch.passages``): opening a
+``CandidateIndex`` appends only the articles stored since the last run, so linking new articles
+never rebuilds or rereads the corpus. No graph of document vectors is built: they are searched
+exactly (a ``<db>.usearch`` file an earlier version wrote is removed on open).
 """
 from __future__ import annotations
 
@@ -53,9 +56,9 @@ def _setting(settings: Settings, name: str):
     return getattr(settings, name, DEFAULTS[name]) if name in DEFAULTS else getattr(settings, name)
 
 
-# HNSW build effort: usearch's default (128) adds about 1,000 vectors/s on this 2-core machine
-# under load, 64 with 8-bit scalars about 3,000/s, enough to index a million articles in minutes;
-# the candidates' recall on the dev corpora is unchanged (benchmarks/results/recall-*.json).
+# HNSW build effort of the passage graph: usearch's default (128) adds about 1,000 vectors/s on
+# this 2-core machine under load, 64 with 8-bit scalars about 3,000/s; the candidates' recall on
+# the dev corpora is unchanged (benchmarks/results/recall-*.json).
 EXPANSION_ADD = 64
 EXPANSION_SEARCH = 64
 
@@ -71,8 +74,8 @@ PASSAGE_HITS = 8
 
 
 class VectorIndex:
-    """Approximate nearest neighbours over document vectors (usearch HNSW, cosine), keyed by the
-    sidecar's integer keys."""
+    """Approximate nearest neighbours (usearch HNSW, cosine) over passage vectors, keyed by
+    ``passages.passage_keys``."""
 
     def __init__(self, dim: int, dtype: str = "f16"):
         from usearch.index import Index
@@ -174,10 +177,8 @@ class CandidateIndex:
         self.sidecar_path, self.usearch_path = paths if paths else (None, None)
         # Whatever changes the files holds this lock; a read-only store's index is only read.
         self.lock = IndexLock(self.sidecar_path + ".lock" if paths and not getattr(store, "read_only", False) else None)
-        self.centers = LanguageCenters()  # the centres self.vectors was centred with
-        self.vectors: VectorIndex | None = None
-        self.upto = -1  # the last sidecar key whose vector self.vectors holds
-        self.dirty = False
+        self.centers = LanguageCenters()  # the sidecar's, as of self.upto
+        self.upto = -1  # the last sidecar key this index has taken in (the exact search reads up to it)
         self.generation = None  # of the sidecar this index read (a rebuild makes a new one)
         # Articles added with .add() that the store does not hold (e.g. a traced file): in memory only.
         self.extra: dict[str, dict] = {}
@@ -198,14 +199,14 @@ class CandidateIndex:
                              if self.usearch_path else None)
             if self.sidecar.get("params") != self.params:
                 self.sidecar.put("params", self.params)
-            # What a process killed while writing a .usearch file left (none is being written:
-            # that needs the lock).
-            remove_files((self.usearch_path + ".tmp", self.passages_path + ".tmp",
-                          *(f.removesuffix(".npy") + ".tmp.npy" for f in (self._exact_files() or {}).values()))
-                         if self.usearch_path else None)
+            # What a process killed while writing a file left (none is being written: that needs
+            # the lock), and the graph of document vectors an earlier version kept (never read).
+            if self.usearch_path and not getattr(store, "read_only", False):
+                remove_files((self.usearch_path, self.usearch_path + ".tmp", self.passages_path + ".tmp",
+                              *(f.removesuffix(".npy") + ".tmp.npy" for f in (self._exact_files() or {}).values())))
             self._load()
         self.catch_up()
-        if self.dirty or self.passages_dirty:
+        if self.passages_dirty:
             self.save()
 
     # -- opening, catching up, saving -----------------------------------------------------------
@@ -260,75 +261,30 @@ class CandidateIndex:
         return held != self.sidecar.count()  # articles were deleted
 
     def _load(self) -> None:
-        """Read the index as the files hold it (with the lock held): the vector index from its
-        ``.usearch`` file when that is whole, brought up to the sidecar."""
+        """Read the index as the sidecar holds it (with the lock held)."""
         self.generation = self.sidecar.get("generation")
         self.centers = LanguageCenters(self.sidecar.get("centers"))
-        self.vectors, self.upto, self.dirty = None, -1, False
+        self.upto = -1
         self.passages, self.passages_upto = None, -1  # read on first use
-        dim = self.sidecar.get("dim")
-        saved = self.sidecar.get("usearch_upto", -1)
-        last = self.sidecar.last()
-        if dim and file_exists(self.usearch_path) and saved >= 0:
-            # Nothing to add (the common case of trace): memory-map the file instead of reading it.
-            view = bool(last) and saved == last[0] and not self._store_has_new(last[2])
-            try:
-                vi = VectorIndex.load(self.usearch_path, dim, self.dtype, view=view)
-                if len(vi) == self.sidecar.vector_count(saved):  # else cut off by a crash: rebuilt
-                    self.vectors, self.upto = vi, saved
-                    self.centers = LanguageCenters(self.sidecar.get("usearch_centers", self.sidecar.get("centers")))
-            except Exception:
-                self.vectors = None  # missing or damaged file: rebuilt from the stored vectors
         self._sync_vectors()
 
     def _sync_vectors(self) -> None:
-        """Bring the vectors in memory up to the sidecar (with the lock held): the items after
-        ``self.upto`` are added, and the vectors of languages whose centre moved since they were
-        added are centred again (all of them when the global mean moved)."""
+        """Take in the items the sidecar gained after ``self.upto`` and its language centres (with
+        the lock held). The exact search (``_exact_vectors``) reads the items up to ``self.upto``,
+        centred with these centres: its vectors are centred again whenever a centre moves."""
         last = self.sidecar.last()
         if last is None or last[0] <= self.upto:
             return
-        current = LanguageCenters(self.sidecar.get("centers"))
-        moved = self.centers.moved(current) if self.vectors is not None else None
-        self.centers = current
-        dim = self.sidecar.get("dim")
-        known = self.upto
+        self.centers = LanguageCenters(self.sidecar.get("centers"))
         self.upto = last[0]
-        if not dim:
-            return
-        if moved is None:
-            self.vectors, known, moved = VectorIndex(dim, self.dtype), -1, set()
-        for lang in moved:  # languages still learning their mean: re-centre their few vectors
-            for keys, langs, vecs in self.sidecar.vectors_after(-1, lang=None if lang == "?" else lang, one_lang=True):
-                self.vectors = self.vectors.writable()
-                self.vectors.remove(keys[keys <= known])
-                self._add_centred(keys, langs, vecs)
-                self.dirty = True
-        for keys, langs, vecs in self.sidecar.vectors_after(known):
-            keep = np.array([(lang or "?") not in moved for lang in langs])
-            if keep.any():
-                self.vectors = self.vectors.writable()
-                self._add_centred(keys[keep], [lang for lang, k in zip(langs, keep) if k], vecs[keep])
-                self.dirty = True
 
     def _sync(self) -> None:
         """Take in what other processes wrote to the index since this one read it (with the lock
-        held): a rebuilt index or a newer ``.usearch`` file is read again, appended items added."""
+        held): a rebuilt index is read again, appended items taken in."""
         if self.sidecar.get("generation") != self.generation:
             self._load()
             return
-        last = self.sidecar.last()
-        if last is None or last[0] <= self.upto:
-            return
-        if self.sidecar.get("usearch_upto", -1) > self.upto:
-            passages, passages_upto = self.passages, self.passages_upto
-            self._load()
-            self.passages, self.passages_upto = passages, passages_upto
-        else:
-            self._sync_vectors()
-
-    def _store_has_new(self, after_rowid: int) -> bool:
-        return self.store.db.execute("SELECT 1 FROM articles WHERE rowid > ? LIMIT 1", (after_rowid,)).fetchone() is not None
+        self._sync_vectors()
 
     def catch_up(self, batch: int | None = None) -> int:
         """Index the articles the store gained since the last run; returns how many.
@@ -464,8 +420,8 @@ class CandidateIndex:
         return rules.passage_best(hits, exclude)
 
     def _append(self, rows: list) -> None:
-        """Persist new items with the language centres they move (with the lock held), then put
-        their (centred) vectors in the nearest-neighbour index."""
+        """Persist new items with the language centres they move (with the lock held), then take
+        them in."""
         with_vec = [(lang, v) for _k, _a, _r, _p, lang, v, _b in rows if v is not None]
         meta = {}
         if with_vec:
@@ -476,15 +432,6 @@ class CandidateIndex:
                 meta["dim"] = len(with_vec[0][1])
         self.sidecar.append(rows, meta)
         self._sync_vectors()
-        self.dirty = True
-
-    def _add_centred(self, keys: np.ndarray, langs: list, vectors: np.ndarray) -> None:
-        by_lang: dict = defaultdict(list)
-        for n, lang in enumerate(langs):
-            by_lang[lang].append(n)
-        for lang, rows in by_lang.items():
-            rows = np.asarray(rows)
-            self.vectors.add(keys[rows], self.centers.center(lang, vectors[rows]))
 
     def _vectors_for(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The index vector of stored articles (None-free dict; zero vectors are left out)."""
@@ -503,21 +450,17 @@ class CandidateIndex:
         return {k: v for k, v in found.items() if np.any(v)}
 
     def save(self) -> None:
-        """Write the vector index files (the sidecar database is always up to date), unless
-        another process wrote them from more of the index (or rebuilt it) meanwhile."""
-        if not (self.dirty or self.passages_dirty):
+        """Write the passage graph's file (the sidecar database is always up to date), unless
+        another process wrote it from more of the index (or rebuilt it) meanwhile."""
+        if not self.passages_dirty:
             return
         with self.lock:
             if self.sidecar.get("generation") == self.generation:
-                if (self.usearch_path and self.vectors is not None and self.dirty
-                        and self.sidecar.get("usearch_upto", -1) <= self.upto):
-                    self.vectors.save(self.usearch_path)
-                    self.sidecar.put_many({"usearch_upto": self.upto, "usearch_centers": self.centers.state()})
                 if (self.passages_path and self.passages is not None and self.passages_dirty
                         and self.sidecar.get("passages_upto", -1) <= self.passages_upto):
                     self.passages.save(self.passages_path)
                     self.sidecar.put_many({"passages_upto": self.passages_upto, "passages_count": len(self.passages)})
-            self.dirty = self.passages_dirty = False
+            self.passages_dirty = False
 
     def close(self) -> None:
         self.save()
@@ -640,12 +583,17 @@ class CandidateIndex:
         exact search costs one pass over the articles inside the window (all of them without
         one): about 0.05 s a query over a million 384-d vectors with numkong."""
         scored: list[tuple[str, float]] = []
-        if self.vectors is not None and len(self.vectors):
+        if self.upto >= 0:
             scored = self._exact_vectors().search(rules.quantise(vector[None, :]), wanted, [when], window)[0]
         extra = [(i, float(vector @ e["vector"])) for i, e in self.extra.items() if e["vector"] is not None]
         if extra:
             scored = sorted(scored + extra, key=lambda t: (-t[1], t[0]))
         return scored[:wanted]
+
+    @property
+    def vectors(self) -> "ExactVectors | None":
+        """The indexed document vectors as the exact search reads them (None before any)."""
+        return self._exact_vectors() if self.upto >= 0 and self.sidecar.get("dim") else None
 
     def _exact_vectors(self) -> "ExactVectors":
         """The 8-bit centred document vectors of the indexed articles (built on first use, kept

@@ -1,24 +1,25 @@
-"""The candidate index on disk, beside the store: ``<db>.candidates`` (SQLite) and ``<db>.usearch``.
+"""The candidate index on disk, beside the store: ``<db>.candidates`` (SQLite), with the passage
+graph (``<db>.usearch.passages``) and the exact search's vectors (``<db>.exact.*.npy``).
 
-The store stays the source of truth; these two files are a cache of what candidate generation
+The store stays the source of truth; these files are a cache of what candidate generation
 needs, so that a run over a store of a million articles neither reads every vector nor rebuilds
 an index. ``<db>.candidates`` holds:
 
-* ``items``: one row per indexed article: a dense integer key (the usearch key), the article id,
-  its rowid in the store (to notice new, deleted or replaced articles), its publication time
-  (for the time window) and the vector the nearest-neighbour index holds (float16);
+* ``items``: one row per indexed article: a dense integer key, the article id, its rowid in the
+  store (to notice new, deleted or replaced articles), its publication time (for the time
+  window) and its document vector (float16), which the exact search reads;
 * ``lsh``: the MinHash LSH bucket keys of each article, one row per band;
 * ``meta``: what the files were built with (vector source, dimension, MinHash parameters) and how
-  far the ``.usearch`` file is up to date.
+  far the passage graph and the exact vectors' files are up to date.
 
 Opening the index *catches up*: articles the store gained since the last run are appended (only
 those), and an index built with other parameters, or over a store that lost or replaced
 articles, is rebuilt from the store.
 
 Several processes may index one store at once (``IndexLock``): whatever changes the files (an
-append, a rebuild, writing a ``.usearch`` file) holds ``<db>.candidates.lock``; reading never
-waits. Each append is one SQLite transaction and each ``.usearch`` file is written beside its
-place and renamed into it, so a process killed at any moment leaves whole files behind.
+append, a rebuild, writing a file) holds ``<db>.candidates.lock``; reading never waits. Each
+append is one SQLite transaction and each other file is written beside its place and renamed
+into it, so a process killed at any moment leaves whole files behind.
 """
 from __future__ import annotations
 
@@ -40,7 +41,9 @@ SCHEMA_VERSION = 1
 
 
 def sidecar_paths(store_path: str) -> tuple[str, str] | None:
-    """``(<db>.candidates, <db>.usearch)`` for a store file, or None for an in-memory store."""
+    """``(<db>.candidates, <db>.usearch)`` for a store file, or None for an in-memory store. The
+    second is the stem of the passage graph's file (``<db>.usearch.passages``); no
+    ``<db>.usearch`` is written."""
     if store_path in ("", ":memory:") or store_path.startswith("file::memory:"):
         return None
     return store_path + ".candidates", store_path + ".usearch"

@@ -11,6 +11,7 @@ from typing import Callable
 from ..article import Article
 from ..changes.opinion import mark_opinion
 from ..embed import encoder_model_id, get_encoder
+from ..errors import StoreReadOnly
 from ..index.candidates import CandidateIndex
 from ..embed.vectors import doc_vector, ensure_vectors
 from ..settings import Settings
@@ -304,6 +305,8 @@ def link_store(store: Store, settings: Settings | None = None, only_new: bool = 
     (``embedded``: articles the encoder ran on during this call; ``gated``: pairs the gate kept
     from the aligner).
     """
+    if store.read_only:  # refused before any work, whether or not anything is left to link
+        raise StoreReadOnly(f"The store {store.path!r} is read-only: this command writes to it")
     settings = settings or Settings()
     model = get_encoder(settings.encoder).model_id
     todo = store.article_ids(unlinked_only=only_new)
