@@ -301,6 +301,114 @@ def test_changes_adjective_negated_by_its_prefix_is_negation_in_other_words():
                                     "de", "fr")
 
 
+def test_changes_common_word_opening_a_sentence_opens_no_name():
+    # "Önnur" (other) and "Other" open their sentences before a capitalised word; the articles
+    # write them in lower case elsewhere, so they are no part of a name
+    source = "Önnur Evrópulönd hafa jafnframt gripið til aðgerða vegna fjölgunar smita á Spáni."
+    derived = "Other European countries have also taken measures to respond to the increase in infections in Spain."
+    assert "name" not in _claimed(derived, source, "en", "is", derived + " Some other countries did not.",
+                                  source + " Þá hafa önnur ríki gert hið sama.")
+    from unspun.changes import _name_spans
+
+    text = "While Manchester United and Tottenham are said to be in a battle for Rakitic's services."
+    assert _name_spans(text, "en", lexicon("en"), text + " Meanwhile, while they wait, Sergei Lavrov said no.") == \
+        ("Manchester United", "Tottenham", "Rakitic's")
+    # a name that opens a sentence is still a name
+    assert _name_spans("Sergei Lavrov said no.", "en", lexicon("en"), "Sergei Lavrov said no. Lavrov left.") == \
+        ("Sergei Lavrov",)
+
+
+def test_changes_degrees_converted_between_scales_are_one_temperature():
+    source = "In the daytime heat, with temperatures above 90 degrees in the Susanville area, patches flared up."
+    assert "number" not in _claimed("Í hitanum á daginn, þegar hitastigið fer yfir 32 gráður á Susanville-svæðinu, "
+                                    "blossaði eldur upp.", source, "is", "en")
+    assert "number" in _claimed("Í hitanum á daginn, þegar hitastigið fer yfir 35 gráður á Susanville-svæðinu, "
+                                "blossaði eldur upp.", source, "is", "en")
+
+
+def test_changes_quotation_in_straight_single_marks_in_the_source():
+    source = ("Gwyneth Paltrow has said she wants to raise her children to have a good work ethic as she tries "
+              "'not to just hand them things'.")
+    derived = "グウィネス・パルトロウは、子どもたちに「ただ物を与えるだけにしない」ように努め、正しい価値観が身につくように育てたいと述べた。"
+    assert "quote" not in _claimed(derived, source, "ja", "en")
+    # a word or two in single marks (a term) explains no quotation of someone's words
+    assert "quote" in _claimed("同社は「航空」分野が6,590万ドルを生んだと発表した。「これは私たち全員にとって決定的な瞬間だ」と当局者は付け加えた。",
+                               "oOh! Media said it generated $65.9 million from its 'fly' category.", "ja", "en")
+
+
+def test_changes_pronouns_inside_a_quotation_left_open_are_not_compared():
+    # the French text opens « and opens another inside it: "elle" is the daughter, in the quotation
+    source = ('"Ich sage das als Vater, der seiner schwarzen Tochter wird antworten müssen, wenn sie fragt: '
+              '\'Was hast du getan?\' ", schrieb er: "Rücktritt kann eine Form von Führung sein.')
+    derived = ("« Je dis cela en tant que père, qui devra répondre à sa fille noire quand elle lui demandera : "
+               "« Qu’as-tu fait ? », écrit-il ; « Se désister peut être une forme de leadership ».")
+    assert "pronoun" not in _claimed(derived, source, "fr", "de")
+    # a passage that is someone's words on both sides still compares the quotation's pronouns
+    assert "pronoun" in _claimed("「私は、神が故人を包み込み、その広大な楽園に彼女を迎えてくださるよう祈ります。",
+                                 '"I pray to God to surround the deceased, to welcome him in His vast paradise.',
+                                 "ja", "en")
+
+
+def test_changes_impersonal_speaker_is_no_named_one():
+    # "da sagt man" (one says) has no named speaker to lose to "l'on dit"
+    assert "attribution" not in _claimed("En anglais, c’est plus simple, puisque l’on dit : « Greatest Athlete Ever ».",
+                                         'Auf Englisch ist es einfacher, da sagt man: "Greatest Athlete Ever".',
+                                         "fr", "de")
+    assert "attribution" in _claimed("En anglais, c’est plus simple, puisque l’on dit : « Greatest Athlete Ever ».",
+                                     'Auf Englisch ist es einfacher, sagte Maas: "Greatest Athlete Ever".', "fr", "de")
+
+
+def test_changes_icelandic_said_to_is_hearsay():
+    hedge = lexicon("is").get("hedge")
+    assert hedge.search("eru Manchester United og Tottenham sögð berjast um")
+    assert hedge.search("Hann er sagður vera í felum")
+    assert not hedge.search("Hann hefur sagt að þetta sé rangt")
+    assert "hedge" not in _claimed("Á meðan eru Manchester United og Tottenham sögð berjast um að njóta krafta Rakitic.",
+                                   "While Manchester United and Tottenham are said to be in a battle for Rakitic's services.",
+                                   "is", "en")
+
+
+def test_changes_accusation_in_place_of_the_source_s_allegedly():
+    # "was allegedly overturned by the officials" rendered "were accused of overturning"
+    source = "Paras Raykar's cart carrying eggs was allegedly overturned Thursday by the civic officials in Indore."
+    assert "hedge" not in _claimed("Lögreglumenn í Indore voru sakaðir um að hafa velt eggjavagni Paras Raykar á "
+                                   "fimmtudaginn.", source, "is", "en")
+    assert "hedge" in _claimed("Eggjavagni Paras Raykar var velt á fimmtudaginn af embættismönnum í Indore.",
+                               source, "is", "en")
+    # doubt added to a sentence whose source has no accusation ("cardiac arrest" is none) is doubt added
+    assert not lexicon("en").get("accusation").search("He went into cardiac arrest")
+    assert "hedge" in _claimed("伝えられるところによると、男性は心停止になり、その後脳死を宣告された。",
+                               "He went into cardiac arrest and was later declared brain dead.", "ja", "en")
+
+
+def test_changes_japanese_kanenai_is_no_negation():
+    # かねない is "could well", with no polarity of its own
+    assert "negation" not in _claimed("「さもなければ英国で感染が再燃し、もしかすると国内第2波でもう一度ロックダウンになりかねない。」",
+                                      '"Otherwise, we risk re-infection into the UK, potentially a second wave here and '
+                                      'then another lockdown."', "ja", "en")
+
+
+def test_changes_alleged_rendering_the_source_s_hedge_is_no_loaded_word():
+    source = "The scrutiny of Huawei for allegedly violating US sanctions on Iran began well before."
+    assert "evaluative" not in _claimed("Rannsóknir á Huawei fyrir meint brot gegn refsiaðgerðum gegn Íran hófust löngu fyrr.",
+                                        source, "is", "en")
+    assert "evaluative" in _claimed("Rannsóknir á Huawei fyrir svokölluð brot gegn refsiaðgerðum gegn Íran hófust löngu fyrr.",
+                                    source, "is", "en")
+
+
+def test_changes_recipe_turns_only_speech_into_a_claim():
+    from unspun.evalsets.changes import CLAIM, _sub_first
+
+    # a declaration that is an act, or "said" in another sense, is left alone
+    for lang, text in (("fr", "Le club se déclare en faillite."), ("fr", "Kim Jong-un a déclaré l’état d’urgence."),
+                       ("is", "Fakhfakh sagði af sér sem forsætisráðherra."), ("is", "Hann sagði upp störfum."),
+                       ("de", "Er erklärte sich bereit zu helfen."), ("de", "Der Verein sagte das Spiel ab.")):
+        assert _sub_first(CLAIM[lang], text) is None, text
+    assert _sub_first(CLAIM["fr"], "« Nous tiendrons », a déclaré le ministre.") == "« Nous tiendrons », a prétendu le ministre."
+    assert _sub_first(CLAIM["fr"], "Le ministre a déclaré qu’il partait.") == "Le ministre a prétendu qu’il partait."
+    assert _sub_first(CLAIM["is"], "Hann sagði að þetta væri rangt.") == "Hann fullyrti að þetta væri rangt."
+
+
 def test_changes_numbers_read_as_translators_write_them():
     assert "number" not in _claimed("Tilkynnt var um eldinn rétt eftir klukkan 15.",
                                   "The fire was reported just after 3 p.m.", "is", "en")
@@ -370,17 +478,17 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 25, drawn after seeds 17-24 were read to
+# Measured (docs/changes.md) on the held-out sample (seed 26, drawn after seeds 17-25 were read to
 # mend the lists, each scored once as the held-out sample of its round), scored once: precision /
-# recall number 0.950/1.0, date 1.0/1.0, name 0.949/0.974, quote 0.957/0.978, attribution
-# 0.778/0.933, negation 0.971/0.850, hedge 0.872/0.976, pronoun 0.929/0.813 (16 items), evaluative
-# 1.0/0.976. Floors sit a little under the held-out figures (name, attribution, hedge and pronoun
-# precision are under the target: docs/changes.md); negation's sit lower, since the encoder's check
-# moves a borderline claim between machines (seed 24's negation precision read 0.921 when it was
-# scored, 0.946 with the same code here).
+# recall number 1.0/0.974, date 1.0/1.0, name 0.976/0.932, quote 1.0/0.917, attribution
+# 0.917/0.846, negation 0.968/0.857, hedge 0.951/0.929, pronoun 1.0/0.824 (17 items), evaluative
+# 1.0/1.0. Floors sit a little under the held-out figures (attribution precision is under the
+# target: docs/changes.md); negation's sit lower, since the encoder's check moves a borderline
+# claim between machines (seed 24's negation precision read 0.921 when it was scored, 0.946 with
+# the same code on another machine).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.94, 0.97), "date": (0.95, 0.95), "name": (0.94, 0.97), "quote": (0.95, 0.97),
-    "attribution": (0.77, 0.93), "negation": (0.94, 0.82), "hedge": (0.87, 0.97), "pronoun": (0.92, 0.81),
+    "number": (0.95, 0.96), "date": (0.95, 0.95), "name": (0.96, 0.92), "quote": (0.95, 0.90),
+    "attribution": (0.90, 0.83), "negation": (0.94, 0.82), "hedge": (0.94, 0.92), "pronoun": (0.95, 0.81),
     "evaluative": (0.95, 0.97),
 }
 

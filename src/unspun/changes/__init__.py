@@ -187,7 +187,8 @@ def _numbers_outside(text: str, spans: list[tuple[int, int]]) -> list[tuple[str,
 
 
 _UNIT = re.compile(r"\s*(?:feet|foot|ft|miles?|inch(?:es)?|yards?|pounds?|lbs?|ounces?|gallons?|acres?|°\s?[FC]|"
-                   r"degrees?|fahrenheit|celsius|met(?:er|re)s?|metr\w*|km|kilomet\w*|kg|kilo\w*|cm|mm|m|"
+                   r"degrees?|degrés?|grados?|gráð\w*|grad(?:e|en)?|градус\w*|fahrenheit|celsius|"
+                   r"met(?:er|re)s?|metr\w*|km|kilomet\w*|kg|kilo\w*|cm|mm|m|"
                    r"hect\w*|hekt\w*|lit(?:er|re)s?|lítr\w*|litr\w*|fet\w*|míl\w*|pund\w*|футов|фут\w*|миль|"
                    r"метр\w*|км|кг|фунт\w*|メートル|キロ|フィート|マイル)\b", re.IGNORECASE)
 
@@ -202,7 +203,8 @@ _UNIT_KEYS = (("km", r"km|kilomet|километр"), ("kg", r"kg|kilo|кг|ки
               ("mm", r"mm|millim|миллим"), ("m", r"m$|met|metr|метр|メートル"), ("ft", r"f[eo]{2}t|ft|fet|фут"),
               ("mi", r"mile|míl|мил"), ("in", r"inch"), ("yd", r"yard"), ("lb", r"pound|lb|pund|фунт"),
               ("oz", r"ounce"), ("gal", r"gallon"), ("acre", r"acre"), ("F", r"°\s?f|fahrenheit"),
-              ("C", r"°\s?c|celsius"), ("deg", r"degree"), ("ha", r"hect|hekt"), ("l", r"lit|lítr"))
+              ("C", r"°\s?c|celsius"), ("deg", r"degr|grad|gráð|градус"), ("ha", r"hect|hekt"),
+              ("l", r"lit|lítr"))
 
 
 def _unit_key(unit: str) -> str:
@@ -215,6 +217,21 @@ def _unit_key(unit: str) -> str:
 def _units(text: str) -> Counter:
     """The units written after a text's numbers, one key per unit ("mm"; "ft" for "feet")."""
     return Counter(_unit_key(m.group(0).strip().lower()) for *_, e in number_spans(text) if (m := _UNIT.match(text, e)))
+
+
+def _degrees(text: str) -> set[str]:
+    """The values a text gives in degrees of no named scale ("90 degrees", "32 gráður")."""
+    return {_clock(text, v, e) for _, v, _, e in number_spans(text)
+            if (m := _UNIT.match(text, e)) and _unit_key(m.group(0).strip().lower()) == "deg"}
+
+
+def _converted(a: str, b: str) -> bool:
+    """Whether two temperatures are one in Fahrenheit and the other in Celsius (rounded)."""
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    return abs((x - 32) * 5 / 9 - y) <= 1.5 or abs((y - 32) * 5 / 9 - x) <= 1.5
 
 
 def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
@@ -235,6 +252,15 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
                 n = min(lost[v], gained[w])
                 lost[v] -= n
                 gained[w] -= n
+    lost, gained = +lost, +gained
+    # Degrees without a scale on both sides may be the same temperature converted between the
+    # scales (90 degrees Fahrenheit, "32 gráður"): such a pair is no change.
+    d_degrees, s_degrees = _degrees(d_text), _degrees(s_text)
+    for v in list(lost):
+        for w in list(gained):
+            if lost.get(v) and gained.get(w) and v in s_degrees and w in d_degrees and _converted(v, w):
+                lost[v] -= 1
+                gained[w] -= 1
     lost, gained = +lost, +gained
     if not (lost and gained):  # a number merely dropped is an omission, one added a detail
         return []
@@ -264,8 +290,9 @@ _UPPER_PART = re.compile(r"-[A-ZÀ-ÞА-Я]")  # "Jessica-Rose"  # every noun is
 def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str = "",
                 unknown_words: bool = True) -> tuple[str, ...]:
     """Whole names: runs of capitalised words. A word opening a sentence is a name when another
-    capitalised word follows it ("Sergei Lavrov said"), when the article writes it with a capital
-    elsewhere inside a sentence, or when the article never writes it in lower case."""
+    capitalised word follows it ("Sergei Lavrov said") and the article does not write it in lower
+    case ("Other European countries"), when the article writes it with a capital elsewhere inside
+    a sentence, or when the article never writes it in lower case."""
     if (lang or "").split("-")[0] in _UNCASED:
         return []
     tokens = list(_TOKEN.finditer(text))
@@ -292,7 +319,10 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
                 and not text[m.end():tokens[k + 1].start()].strip()
             unknown = unknown_words and len(word) >= 5 and len(context or text) >= 300 \
                 and not _lower_case_inside(word, context or text)
-            if not (follows or _capitalised_inside(word, context or text) or unknown):
+            # A common word the article writes in lower case opens no name, whatever follows it:
+            # "Other European countries", "While Manchester United", "Önnur Evrópulönd".
+            common = _lower_case_inside(word, context or text)
+            if not (follows and not common or _capitalised_inside(word, context or text) or unknown):
                 close()
                 continue
         if capital(word):
@@ -507,6 +537,10 @@ def _name_added(d_names, d_text, s_text, s_lang, s_context) -> list[Change]:
 # opened and not closed in this passage, « Il a dit … « Ceci est … », a-t-il ajouté)
 _QUOTE = re.compile(r"«\s*([^«»]{3,}?)\s*»|“([^“”]{3,}?)”|„([^„“”]{3,}?)[“”]|(?<!\w)\"([^\"]{3,}?)\"|「([^「」]{2,}?)」|‘([^’]{8,}?)’(?!\w)")
 _WORDS = re.compile(r"\w+", re.UNICODE)
+# A quotation in straight single marks (English writes them): read on the source side only, where
+# it explains a quotation of the derived text and never makes one ("the 'left-right' rule" and
+# apostrophes left aside: three words or more, opening before a letter, closing after one).
+_SINGLE_QUOTE = re.compile(r"(?<![\w'’])'([^\W\d_][^'\n]*?[^\s'])'(?![^\W\d_])")
 
 
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -590,6 +624,8 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # (a straight mark between two letters is a typing slip, "s"équiper", not a quotation)
         marks = len(re.findall(r"(?<![^\W\d_])\"|\"(?![^\W\d_])|[«»“”„「」]", around))
         quoted_s = max(len(_QUOTE.findall(around)), (marks + 1) // 2)  # a quotation cut by the passage counts
+        # (and one in straight single marks, 'not to just hand them things', of three words or more)
+        quoted_s += sum(1 for m in _SINGLE_QUOTE.finditer(around) if _word_count(m.group(1)) >= 3)
         for q in dq[max(0, quoted_s - unclosed):]:
             out.append(Change("quote", "", q, "a quotation the source passage does not have"))
         return out
@@ -629,6 +665,19 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
 
 def _outside_quotes(text: str) -> str:
     return _QUOTE.sub(" ", text)
+
+
+_OPEN_MARK = re.compile(r"[«「„]|(?<![^\s(\[—–-])\"(?=[^\W\d_])")
+
+
+def _outside_all_quotes(text: str) -> str:
+    """The text outside its quotations, a quotation the passage opens and does not close (its
+    closing mark in a later sentence, or a mark of the same kind opened inside it: « Je dis …
+    « Qu'as-tu fait ? », écrit-il) running to the passage's end: whose words they are is
+    not known there."""
+    plain = _outside_quotes(text)
+    m = _OPEN_MARK.search(plain)
+    return plain[:m.start()] if m else plain
 
 
 def _attribution_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
@@ -676,13 +725,22 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
         # A journalistic conditional rendered by the other language's conditional keeps its doubt.
         return kind == "hedge" and all(_CONDITIONAL.match(m) for m in found) and bool(_found(lex.get("conditional"), text))
 
-    def accusation_kept(lex: Lexicon, text: str, other_lex: Lexicon, other_text: str) -> bool:
-        # "charges for allegedly using" rendered "ákærum fyrir að nota": the charge carries the doubt.
-        return kind == "hedge" and _accused(text, lex) and bool(_found(other_lex.get("accusation"), other_text))
+    def accusation_kept(lex: Lexicon, text: str, other_lex: Lexicon, other_text: str,
+                        source_side: bool) -> bool:
+        # "charges for allegedly using" rendered "ákærum fyrir að nota": the charge carries the doubt;
+        # and "was allegedly overturned by the officials" rendered "voru sakaðir um að hafa velt"
+        # ("were accused of overturning"): an accusation the translation states in place of the
+        # source's hedge (the source has none) is the hedge said in other words. Not the other
+        # way: an added hedge beside a source's accusation ("mandat d'arrêt" for "Haftbefehl")
+        # is doubt added.
+        if kind != "hedge":
+            return False
+        other = len(_found(other_lex.get("accusation"), other_text))
+        return bool(other) and (_accused(text, lex) or source_side and not _found(lex.get("accusation"), text))
 
     across = d_lex.lang != s_lex.lang
-    if d_found and accusation_kept(d_lex, d_text, s_lex, s_text) or \
-            s_found and accusation_kept(s_lex, s_text, d_lex, d_text):
+    if d_found and accusation_kept(d_lex, d_text, s_lex, s_text, False) or \
+            s_found and accusation_kept(s_lex, s_text, d_lex, d_text, True):
         return []
     if d_found and not weak(s_lex, s_text) and not conditional_kept(d_found, s_lex, s_text):
         if kind != "negation" or not across or _negation_explains(d_text, s_text, d_lex):
@@ -811,8 +869,8 @@ def _genders(text: str, lex: Lexicon) -> tuple[set[str], list[str], str | None]:
 
 
 def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
-    _dg, d_words, first = _genders(_outside_quotes(d_text), d_lex)
-    sg, s_words, _first = _genders(_outside_quotes(s_text), s_lex)
+    _dg, d_words, first = _genders(_outside_all_quotes(d_text), d_lex)
+    sg, s_words, _first = _genders(_outside_all_quotes(s_text), s_lex)
     if not sg and first is None:
         # A passage that is someone's words on both sides ("What she's proposing" rendered
         # „Það sem hann leggur til“): the quotation's pronouns are the only ones to compare.
@@ -832,8 +890,13 @@ def _evaluative_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[
     out = []
     # Quoted words count on both sides: a loaded word the source's quotation does not have is put
     # in the speaker's mouth ("hefur svokallaða einnig boðið" for "has also offered").
+    # A word that is both "so-called" and "alleged" (Icelandic "meint") renders the source's own
+    # hedge ("for allegedly violating", "fyrir meint brot"): doubt kept, not a loaded word.
+    d_hedge, s_hedged = d_lex.get("hedge"), bool(_found(s_lex.get("hedge"), s_text))
     for concept, pattern in d_lex.evaluative.items():
         hits = _found(pattern, d_text)
+        if s_hedged and d_hedge is not None:
+            hits = tuple(h for h in hits if not d_hedge.fullmatch(h))
         source_pattern = s_lex.evaluative.get(concept)
         if hits and source_pattern is not None and not _found(source_pattern, s_text):
             out.append(Change("evaluative", "", _show(hits),

@@ -44,18 +44,29 @@ SURNAMES = {
     "cyrillic-ru": ["Игорь Смирнов", "Олег Кузнецов", "Антон Волков"],
     "cyrillic-uk": ["Петро Шевченко", "Олена Бондаренко", "Іван Мельник"],
 }
-# "said" -> "claimed": (pattern, replacement) tried in order.
+# "said" -> "claimed": (pattern, replacement) tried in order. Only speech: a declaration that is
+# an act ("se déclare en faillite", "a déclaré l'état d'urgence", "erklärte sich bereit") or a verb of
+# saying in another sense ("sagði af sér", resigned; "sagði upp", quit; "sagte … ab", cancelled)
+# turned into "claimed" is no attribution (seed 24's "se prétend en faillite").
+_FR_ACT = r"(?!\s+(?:l[ae]\s|l['’]|les\s|un\s|une\s|des\s|du\s|son\s|sa\s|ses\s|leur\s|leurs\s|forfait\b))"
+_FR_INCISE = r"(?:(?<=[,»])|(?<=[,»]\s))"  # ", a déclaré le ministre": the subject after the verb
+_DE_ACT = r"(?!\s+sich\b)(?![^.,;:!?\"“„»]*\s(?:ab|zu)[.,;:!?])"
+_IS_ACT = r"(?!\s+(?:af\s+sér|upp|sig\s+úr)\b)"
 CLAIM = {
     "en": [(r"\bsaid\b", "claimed"), (r"\bsays\b", "claims"), (r"\btold\b", "claimed to")],
-    "fr": [(r"\ba (?:dit|déclaré|affirmé|indiqué)\b", "a prétendu"), (r"\bont (?:dit|déclaré|affirmé)\b", "ont prétendu"),
-           (r"\bdéclare\b", "prétend")],
-    "de": [(r"\bsagte\b", "behauptete"), (r"\berklärte\b", "behauptete"), (r"\bsagt\b", "behauptet")],
+    "fr": [(_FR_INCISE + r"\s?a (?:dit|déclaré|affirmé|indiqué)\b", " a prétendu"),
+           (r"\ba (?:dit|déclaré|affirmé|indiqué)\b" + _FR_ACT, "a prétendu"),
+           (_FR_INCISE + r"\s?ont (?:dit|déclaré|affirmé)\b", " ont prétendu"),
+           (r"\bont (?:dit|déclaré|affirmé)\b" + _FR_ACT, "ont prétendu"),
+           (r"(?<!\bse\s)(?<!\bme\s)(?<!\bnous\s)(?<!\bvous\s)\bdéclare\b" + _FR_ACT, "prétend")],
+    "de": [(r"\bsagte\b" + _DE_ACT, "behauptete"), (r"\berklärte\b" + _DE_ACT, "behauptete"),
+           (r"\bsagt\b" + _DE_ACT, "behauptet")],
     "ru": [(r"\bзаявил\b", "утверждал"), (r"\bсказал\b", "утверждал"), (r"\bзаявила\b", "утверждала"),
            (r"\bсообщил\b", "утверждал")],
     "uk": [(r"\bзаявив\b", "стверджував"), (r"\bсказав\b", "стверджував"), (r"\bзаявила\b", "стверджувала")],
     "es": [(r"\bdijo\b", "alegó"), (r"\bafirmó\b", "alegó"), (r"\bseñaló\b", "alegó")],
     "ar": [(r"(?<!\w)قال(?!\w)", "زعم"), (r"(?<!\w)قالت(?!\w)", "زعمت"), (r"(?<!\w)أكد(?!\w)", "ادعى")],
-    "is": [(r"\bsagði\b", "fullyrti"), (r"\bsegir\b", "fullyrðir")],
+    "is": [(r"\bsagði\b" + _IS_ACT, "fullyrti"), (r"\bsegir\b" + _IS_ACT, "fullyrðir")],
     "ja": [(r"と述べた", "と主張した"), (r"と語った", "と主張した"), (r"と話した", "と主張した")],
 }
 # A negation added: (pattern, replacement); the first that applies.
@@ -330,7 +341,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 25
+TUNING_SEED, HELD_OUT_SEED = 14, 26
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
@@ -343,8 +354,12 @@ TUNING_SEED, HELD_OUT_SEED = 14, 25
 # its speaker) and seed 24 (polite Japanese ません in an idiom, German "sollte" as "should", seasons
 # written "2019/20", one unit in two languages, surnames sharing only an ending, a quotation left
 # open, "revealed" and "hieß es" as speech, a claim verb beside the source's own, adjectives
-# negated by their prefix); seed 25 is the held-out sample now.
-READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24)
+# negated by their prefix) and seed 25 (a common word opening a sentence opens no name, degrees
+# converted between scales, a quotation in straight single marks in the source, a quotation left
+# open holds its pronouns, "sagt man" as an unnamed speaker, Icelandic "sögð berjast" as hearsay,
+# an accusation in place of the source's "allegedly", Japanese かねない, "meint" for "allegedly");
+# seed 26 is the held-out sample now.
+READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
