@@ -707,7 +707,9 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
     words on the other (``lexicon.toml``: ``negation`` and ``negation_weak``). Words of the weak
     kind on the other side say it in other words only when they outnumber those of the side that
     says it outright: "avoid" rendered by "forðast", "against" by "gegn", "might" by "かもしれ"
-    are accounted for on both sides and leave the added "ekki" or "ない" unexplained."""
+    are accounted for on both sides and leave the added "ekki" or "ない" unexplained; and they
+    must be as many as the outright ones: one "exempt" accounts for one 「ない」, not for a
+    second negation added to the sentence."""
     dp, sp = d_lex.get(kind), s_lex.get(kind)
     if dp is None or sp is None:
         return []
@@ -718,8 +720,10 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
     # the weak words of the side that says it outright, its outright words left out ("no longer")
     own_weak = len(_found(outright_lex.get(kind + "_weak"), outright_lex.get(kind).sub(" ", outright)))
 
+    outright_n = len(d_found or s_found)
+
     def weak(lex: Lexicon, text: str) -> bool:
-        return len(_found(lex.get(kind + "_weak"), text)) > own_weak
+        return len(_found(lex.get(kind + "_weak"), text)) - own_weak >= outright_n
 
     def conditional_kept(found: tuple[str, ...], lex: Lexicon, text: str) -> bool:
         # A journalistic conditional rendered by the other language's conditional keeps its doubt.

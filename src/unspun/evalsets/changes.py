@@ -341,7 +341,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 26
+TUNING_SEED, HELD_OUT_SEED = 14, 27
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
@@ -357,9 +357,11 @@ TUNING_SEED, HELD_OUT_SEED = 14, 26
 # negated by their prefix) and seed 25 (a common word opening a sentence opens no name, degrees
 # converted between scales, a quotation in straight single marks in the source, a quotation left
 # open holds its pronouns, "sagt man" as an unnamed speaker, Icelandic "sögð berjast" as hearsay,
-# an accusation in place of the source's "allegedly", Japanese かねない, "meint" for "allegedly");
-# seed 26 is the held-out sample now.
-READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25)
+# an accusation in place of the source's "allegedly", Japanese かねない, "meint" for "allegedly")
+# and seed 26 (unnamed sources in the plural only, "exempt" and "rarely" as negation in other
+# words, an outright marker explained only by as many weak words on the other side);
+# seed 27 is the held-out sample now.
+READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
