@@ -404,6 +404,76 @@ def test_changes_outright_markers_need_as_many_weak_words_on_the_other_side():
                                   "The government published lists of countries exempt from the rules.", "en", "en")
 
 
+def test_changes_pronoun_standing_for_a_noun_of_its_own_gender_on_both_sides():
+    # "der Flugverkehr … läuft er wieder an" rendered "la circulation aérienne … elle reprend": a
+    # thing whose grammatical gender the translation changed, no woman put in place of a man
+    source = ("In der Corona-Epidemie war der Flugverkehr fast vollständig zum Erliegen gekommen, "
+              "jetzt läuft er ganz langsam wieder an.")
+    assert "pronoun" not in _claimed("Pendant l’épidémie de coronavirus, la circulation aérienne était quasiment "
+                                     "complètement interrompue ; elle reprend maintenant très lentement.",
+                                     source, "fr", "de")
+    # an article of either gender ("der Strategiekonferenz") says nothing: the person's slip stands
+    assert "pronoun" in _claimed("Le chef du parti Die Linke, Bernd Riexinger, situe sa plus grave erreur politique "
+                                 "dans sa remarque à la conférence sur la stratégie à Kassel, où elle déclara que "
+                                 "Die Linke ne voulait pas fusiller les riches.",
+                                 "Der Parteivorsitzende der Linken, Bernd Riexinger, sieht seinen größten politischen "
+                                 "Fehler in seiner Bemerkung auf der Strategiekonferenz in Kassel, als er sagte, dass "
+                                 "die Linke die Reichen nicht erschießen wolle.", "fr", "de")
+    # and in one language the noun's gender does not change: a flip is a change
+    assert "pronoun" in _claimed("La circulation aérienne était interrompue ; il reprend maintenant.",
+                                 "La circulation aérienne était interrompue ; elle reprend maintenant.", "fr", "fr")
+
+
+def test_changes_german_hearsay_rendered_by_a_conditional_keeps_its_doubt():
+    # "soll … im Gespräch sein" (is said to be under discussion) rendered "on parlerait de"
+    source = "Dabei soll ein Verkaufspreis von zwei bis drei Milliarden Euro im Gespräch sein."
+    assert "hedge" not in _claimed("On parlerait d’un prix de vente de deux à trois milliards d’euros.", source,
+                                   "fr", "de")
+    assert "hedge" in _claimed("On parle d’un prix de vente de deux à trois milliards d’euros.", source, "fr", "de")
+
+
+def test_changes_colloquial_french_negation_without_ne():
+    # spoken French drops the "ne": "Tu peux plus te placer là" is "tu ne peux plus"
+    neg = lexicon("fr").get("negation")
+    for text in ("Tu peux plus te placer là", "je veux plus y aller", "ils veulent plus l'entendre"):
+        assert neg.search(text), text
+    for text in ("On peut plus facilement le faire", "il est plus grand", "il peut plus de choses"):
+        assert not neg.search(text), text
+    assert "negation" not in _claimed("Tu ne peux plus te placer là, le drummer.", "Tu peux plus te placer là, le drummer.",
+                                      "fr", "fr")
+
+
+def test_changes_japanese_double_negative_and_rashii_suffix():
+    # 「直面せざるを得ない」 ("has to face") is no negation; 「夏らしい」 ("summery") is no hearsay
+    assert "negation" not in _claimed("マウラが直面せざるを得ない最大の課題は、あの崖である。",
+                                      "マウラが直面する最大の課題は、あの崖である。", "ja", "ja")
+    assert "hedge" not in _claimed("キャサリン妃が選んだのは、夏の軽やかなドレスだった。",
+                                   "キャサリン妃が選んだのは、夏らしい軽やかなドレスだった。", "ja", "ja")
+    hedge = lexicon("ja").get("hedge")
+    assert hedge.search("彼は昨日東京に行ったらしい") and not hedge.search("素晴らしい夏らしい新しいドレス")
+
+
+def test_changes_tweeted_is_speech():
+    # "tweeted that" rendered "claimed on Twitter": a neutral verb made one that doubts the speaker
+    assert "attribution" in _claimed("Nicola Sturgeon claimed on Twitter that the decision was made on Saturday.",
+                                     "Nicola Sturgeon tweeted that the decision was made on Saturday.", "en", "en")
+
+
+def test_changes_recipe_adds_no_hedge_where_the_source_has_one():
+    # doubt added where the source already reports with doubt adds none, as a second negation in
+    # a negative sentence keeps its polarity (seed 18 had such an edit, "copy:1563994101:1+hedge")
+    from unspun.evalsets.changes import _has
+
+    exclude = {it["id"] for it in build(DATA) if it["part"] == "real"}
+    for seed in (15, 16, 17, 18):
+        items = build(DATA, seed=seed, exclude=set(exclude))
+        exclude |= {it["id"] for it in items if it["part"] == "real"}
+    edits = [it for it in items if it["edit"] in ("negation", "hedge")]
+    assert edits
+    for it in edits:
+        assert not _has(it["edit"], it["source"], it["source_lang"]), it["id"]
+
+
 def test_changes_accusation_in_place_of_the_source_s_allegedly():
     # "was allegedly overturned by the officials" rendered "were accused of overturning"
     source = "Paras Raykar's cart carrying eggs was allegedly overturned Thursday by the civic officials in Indore."
@@ -514,17 +584,17 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 27, drawn after seeds 17-26 were read to
+# Measured (docs/changes.md) on the held-out sample (seed 28, drawn after seeds 17-27 were read to
 # mend the lists, each scored once as the held-out sample of its round), scored once: precision /
-# recall number 1.0/1.0, date 0.833/1.0, name 1.0/0.9375, quote 1.0/1.0, attribution 1.0/0.875,
-# negation 0.944/0.85, hedge 0.930/0.952, pronoun 0.778/0.875 (18 items), evaluative 1.0/1.0.
-# Floors sit a little under the held-out figures (date, negation, hedge and pronoun precision are
-# under the target: docs/changes.md); negation's sit lower, since the encoder's check moves a
-# borderline claim between machines (seed 24's negation precision read 0.921 when it was scored,
-# 0.946 with the same code on another machine).
+# recall number 1.0/0.975, date 1.0/1.0, name 1.0/0.889, quote 1.0/0.930, attribution 1.0/0.96,
+# negation 0.886/0.929, hedge 0.975/0.929, pronoun 0.80/0.952 (21 items), evaluative 1.0/1.0.
+# Floors sit a little under the held-out figures (negation and pronoun precision are under the
+# target: docs/changes.md); negation's sit lower, since the encoder's check moves a borderline
+# claim between machines (seed 24's negation precision read 0.921 when it was scored, 0.946 with
+# the same code on another machine).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.97), "date": (0.80, 0.95), "name": (0.96, 0.92), "quote": (0.95, 0.97),
-    "attribution": (0.95, 0.85), "negation": (0.91, 0.80), "hedge": (0.91, 0.93), "pronoun": (0.75, 0.85),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.96, 0.86), "quote": (0.95, 0.90),
+    "attribution": (0.95, 0.93), "negation": (0.85, 0.88), "hedge": (0.95, 0.90), "pronoun": (0.77, 0.92),
     "evaluative": (0.95, 0.97),
 }
 

@@ -726,8 +726,11 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
         return len(_found(lex.get(kind + "_weak"), text)) - own_weak >= outright_n
 
     def conditional_kept(found: tuple[str, ...], lex: Lexicon, text: str) -> bool:
-        # A journalistic conditional rendered by the other language's conditional keeps its doubt.
-        return kind == "hedge" and all(_CONDITIONAL.match(m) for m in found) and bool(_found(lex.get("conditional"), text))
+        # A journalistic conditional rendered by the other language's conditional keeps its doubt;
+        # so does the German hearsay "soll … sein", which that conditional renders ("soll … im
+        # Gespräch sein", "on parlerait de").
+        return kind == "hedge" and all(_CONDITIONAL.match(m) or _HEARSAY_SOLL.match(m) for m in found) \
+            and bool(_found(lex.get("conditional"), text))
 
     def accusation_kept(lex: Lexicon, text: str, other_lex: Lexicon, other_text: str,
                         source_side: bool) -> bool:
@@ -835,6 +838,7 @@ def _accused(text: str, lex: Lexicon) -> bool:
 
 
 _CONDITIONAL = re.compile(r"^(?:aurai|serai|habría|teria|avrebbe|sarebbe)", re.IGNORECASE)
+_HEARSAY_SOLL = re.compile(r"^soll(?:en)?\b", re.IGNORECASE)  # German hearsay: "soll … gesagt haben"
 _SUBORDINATE = re.compile(r"(?:\bque\b|\bqu['’]|\bche\b|\bsi\b)[^.;:!?]*$", re.IGNORECASE)
 
 
@@ -872,18 +876,48 @@ def _genders(text: str, lex: Lexicon) -> tuple[set[str], list[str], str | None]:
     return found, words, first[0] if first else None
 
 
+def _stands_for_a_noun(text: str, lex: Lexicon, gender: str) -> bool:
+    """Whether the text's first pronoun of ``gender`` has, as the nearest article before it, one
+    of its own gender only (``article_masculine``, ``article_feminine``: "la circulation aérienne
+    … elle", "zum Erliegen gekommen, jetzt läuft er"). A language without those lists: no."""
+    articles = {g: lex.get(f"article_{name}") for g, name in (("m", "masculine"), ("f", "feminine"))}
+    pronoun = lex.get("masculine" if gender == "m" else "feminine")
+    if pronoun is None or None in articles.values():
+        return False
+    impersonal = lex.get("impersonal")
+    plain = impersonal.sub(" ", text) if impersonal else text
+    m = pronoun.search(plain)
+    if m is None:
+        return False
+    found = [(a.start(), g) for g, pattern in articles.items() for a in pattern.finditer(plain, 0, m.start())]
+    if not found:
+        return False
+    nearest = max(at for at, _g in found)
+    # an article of either gender ("der": masculine, or feminine after a preposition) says nothing
+    return {g for at, g in found if at == nearest} == {gender}
+
+
 def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
-    _dg, d_words, first = _genders(_outside_all_quotes(d_text), d_lex)
-    sg, s_words, _first = _genders(_outside_all_quotes(s_text), s_lex)
+    d_plain, s_plain = _outside_all_quotes(d_text), _outside_all_quotes(s_text)
+    _dg, d_words, first = _genders(d_plain, d_lex)
+    sg, s_words, _first = _genders(s_plain, s_lex)
     if not sg and first is None:
         # A passage that is someone's words on both sides ("What she's proposing" rendered
         # „Það sem hann leggur til“): the quotation's pronouns are the only ones to compare.
+        d_plain, s_plain = d_text, s_text
         _dg, d_words, first = _genders(d_text, d_lex)
         sg, s_words, _first = _genders(s_text, s_lex)
     # The source speaks of people of one gender only, and the derived text speaks of the other
     # first: "She begged on her knees, gave his diamonds" for "Он пытался…". A pronoun of the
     # other gender later on may be someone the source names ("his mother … herself").
     if len(sg) == 1 and first is not None and first not in sg:
+        # Between two languages whose nouns have a gender, a pronoun that follows a noun of its
+        # own gender on each side stands for that noun, a thing whose grammatical gender the
+        # translation changed ("der Flugverkehr … läuft er wieder an" rendered "la circulation
+        # aérienne … elle reprend"), not for a person of the other sex.
+        if d_lex.lang != s_lex.lang and _stands_for_a_noun(d_plain, d_lex, first) \
+                and _stands_for_a_noun(s_plain, s_lex, next(iter(sg))):
+            return []
         who = {"m": "a man", "f": "a woman"}
         return [Change("pronoun", _show(s_words), _show(d_words),
                        f"the source speaks of {who[next(iter(sg))]}, the derived text of {who[first]}")]

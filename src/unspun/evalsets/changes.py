@@ -341,7 +341,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 27
+TUNING_SEED, HELD_OUT_SEED = 14, 28
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
@@ -359,9 +359,11 @@ TUNING_SEED, HELD_OUT_SEED = 14, 27
 # open holds its pronouns, "sagt man" as an unnamed speaker, Icelandic "sögð berjast" as hearsay,
 # an accusation in place of the source's "allegedly", Japanese かねない, "meint" for "allegedly")
 # and seed 26 (unnamed sources in the plural only, "exempt" and "rarely" as negation in other
-# words, an outright marker explained only by as many weak words on the other side);
-# seed 27 is the held-out sample now.
-READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26)
+# words, an outright marker explained only by as many weak words on the other side) and seed 27
+# (a pronoun that stands for a noun of its own gender on both sides, the German hearsay "soll"
+# rendered by a conditional, colloquial French "peux plus", Japanese ざるを得ない and 夏らしい,
+# "tweeted" as speech); seed 28 is the held-out sample now.
+READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
@@ -396,8 +398,9 @@ def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edit
                     continue  # a flip contradicts the source only where the source has a pronoun
                 if kind == "pronoun" and "pronoun" in real_differences.get(b["id"], []):
                     continue  # a flip of a translator's gender slip puts the source's gender back
-                if kind in ("negation",) and _has(kind, b["source"], b["source_lang"]):
-                    continue  # a second negation in a negative sentence keeps its polarity
+                if kind in ("negation", "hedge") and _has(kind, b["source"], b["source_lang"]):
+                    continue  # a second negation in a negative sentence keeps its polarity, and doubt
+                    # added where the source reports with doubt ("soll … im Gespräch sein") adds none
                 expected = set(real_differences.get(b["id"], [])) | {kind}
                 if same and kind not in ("quote", "number", "date", "name") and any(len(q.split()) >= 3 for q in _quoted(b["derived"])
                                                      if q not in _quoted(new)):
