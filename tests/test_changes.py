@@ -459,6 +459,73 @@ def test_changes_tweeted_is_speech():
                                      "Nicola Sturgeon tweeted that the decision was made on Saturday.", "en", "en")
 
 
+def test_changes_none_other_than_is_no_negation():
+    # "a paint from none other than PTFE" says "from PTFE itself"
+    assert "negation" not in _claimed("What was discovered is a paint made from none other than PTFE.",
+                                      "What was discovered is a paint made from PTFE.", "en", "en")
+    assert "negation" in _claimed("What was discovered is a paint made from none of the PTFE.",
+                                  "What was discovered is a paint made from PTFE.", "en", "en")
+
+
+def test_changes_german_ausbleiben_says_a_negation_in_other_words():
+    # "Die Belebung der Produktion bleibt aus" (fails to come) rendered "n'a pas lieu"
+    assert "negation" not in _claimed("« La stimulation de la production n’a pas lieu, et seuls les prix augmentent "
+                                      "à la place.", "\"Die Belebung der Produktion bleibt aus, stattdessen steigen "
+                                      "nur die Preise.", "fr", "de")
+    weak = lexicon("de").get("negation_weak")
+    for text in ("Die Belebung bleibt aus.", "Der Erfolg blieb aus, sagte er.", "Der Regen ist ausgeblieben",
+                 "das Ausbleiben der Touristen"):
+        assert weak.search(text), text
+    assert not weak.search("Die Schule bleibt aus Sicherheitsgründen geschlossen.")
+
+
+def test_changes_icelandic_pronoun_inside_a_thing_is_no_person():
+    # "í honum fundust lík konu" (in it, the car, were found a woman's body) for "a woman and her
+    # twin children inside": "honum" is the car, no man put in place of the woman
+    source = ("AUGUSTA, Ga. -- Authorities pulled a submerged vehicle from a Georgia pond and found the bodies of a "
+              "woman and her twin 10-month-old children inside.")
+    assert "pronoun" not in _claimed("AUGUSTA, Georgíu – Bíll var dreginn úr tjörn í Georgíu og í honum fundust lík "
+                                     "konu og 10 mánaða tvíbura.", source, "is", "en")
+    assert "pronoun" in _claimed("AUGUSTA, Georgíu – Bíll var dreginn úr tjörn í Georgíu og hann fann lík konu og "
+                                 "10 mánaða tvíbura.", source, "is", "en")
+
+
+def test_changes_icelandic_segist_is_speech():
+    # "segist ekki vera" (says he is not) rendered "claims that he is not"
+    assert "attribution" in _claimed("Bjartmar is displeased with DV's previous reporting and claims that he is not "
+                                     "some kind of vigilante.", "Bjartmar er ósáttur við fyrri fréttaflutning DV og "
+                                     "segist ekki vera eitthverskonar sjálfskipuð lögregla.", "en", "is")
+
+
+def test_changes_japanese_you_da_is_weak_doubt_and_breathtaking_no_negation():
+    # 「忘れているようだ」 ("seems to forget") renders "apparently forgetting"
+    assert "hedge" not in _claimed("AP通信は報道官を非難したが、質問を選んでいるのは記者だということは忘れているようだ。",
+                                   "The AP accused the press secretary -- apparently forgetting that reporters choose "
+                                   "the questions.", "ja", "en")
+    hedge_weak = lexicon("ja").get("hedge_weak")
+    assert not hedge_weak.search("まるで夢のようだ")  # a simile, "like a dream"
+    # 「息もつかせない」 ("breathtaking") has no polarity
+    assert "negation" not in _claimed("この劇は息もつかせないほどだ。", "この劇は息をのむほどだ。", "ja", "ja")
+
+
+def test_changes_superlative_possible_is_no_doubt():
+    # "the best birthday present possible" puts no doubt on the statement that the added
+    # 「伝えられるところによると」 ("reportedly") would render
+    source = ("\"However, the fact that work is shortly going to begin on the renovation is the best birthday present "
+              "possible.\"")
+    assert "hedge" in _claimed("伝えられるところによると、「しかし、修復工事が間もなく始まろうとしているということは、"
+                               "最高の形での誕生日プレゼントである。」", source, "ja", "en")
+    assert "hedge" in _claimed("Reportedly, the work will begin soon.", "The work will begin as soon as possible.",
+                               "en", "en")
+    assert "hedge" in _claimed("Selon certaines informations, il faut agir très vite.",
+                               "Il faut agir le plus vite possible.", "fr", "fr")
+    assert "hedge" in _claimed("Angeblich müssen wir sehr schnell handeln.",
+                               "Wir müssen möglichst schnell handeln.", "de", "de")
+    # a "possible" of its own is still weak doubt, which the added 「伝えられるところによると」 renders
+    assert "hedge" not in _claimed("伝えられるところによると、彼は来週辞任する。", "He will possibly resign next week.",
+                                   "ja", "en")
+
+
 def test_changes_recipe_adds_no_hedge_where_the_source_has_one():
     # doubt added where the source already reports with doubt adds none, as a second negation in
     # a negative sentence keeps its polarity (seed 18 had such an edit, "copy:1563994101:1+hedge")
@@ -584,17 +651,17 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 28, drawn after seeds 17-27 were read to
+# Measured (docs/changes.md) on the held-out sample (seed 29, drawn after seeds 17-28 were read to
 # mend the lists, each scored once as the held-out sample of its round), scored once: precision /
-# recall number 1.0/0.975, date 1.0/1.0, name 1.0/0.889, quote 1.0/0.930, attribution 1.0/0.96,
-# negation 0.886/0.929, hedge 0.975/0.929, pronoun 0.80/0.952 (21 items), evaluative 1.0/1.0.
-# Floors sit a little under the held-out figures (negation and pronoun precision are under the
-# target: docs/changes.md); negation's sit lower, since the encoder's check moves a borderline
-# claim between machines (seed 24's negation precision read 0.921 when it was scored, 0.946 with
-# the same code on another machine).
+# recall number 1.0/0.975, date 1.0/1.0, name 1.0/0.884, quote 1.0/0.959, attribution 0.941/0.941
+# (17 items), negation 1.0/0.939, hedge 1.0/0.929, pronoun 1.0/1.0 (16 items), evaluative 1.0/1.0.
+# Floors sit a little under the held-out figures (attribution precision is under the target:
+# docs/changes.md); negation's sit lower, since the encoder's check moves a borderline claim
+# between machines (seed 24's negation precision read 0.921 when it was scored, 0.946 with the
+# same code on another machine).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.96, 0.86), "quote": (0.95, 0.90),
-    "attribution": (0.95, 0.93), "negation": (0.85, 0.88), "hedge": (0.95, 0.90), "pronoun": (0.77, 0.92),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.96, 0.86), "quote": (0.95, 0.93),
+    "attribution": (0.92, 0.92), "negation": (0.91, 0.88), "hedge": (0.95, 0.90), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.97),
 }
 

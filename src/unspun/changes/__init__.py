@@ -717,13 +717,20 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
     if bool(d_found) == bool(s_found):
         return []
     outright, outright_lex = (d_text, d_lex) if d_found else (s_text, s_lex)
+
+    def plain(lex: Lexicon, text: str) -> str:
+        # a weak word inside an idiom of its kind says nothing either ("the best present possible")
+        idiom = lex.get(kind + "_idiom")
+        return idiom.sub(" ", text) if idiom is not None else text
+
     # the weak words of the side that says it outright, its outright words left out ("no longer")
-    own_weak = len(_found(outright_lex.get(kind + "_weak"), outright_lex.get(kind).sub(" ", outright)))
+    own_weak = len(_found(outright_lex.get(kind + "_weak"),
+                          outright_lex.get(kind).sub(" ", plain(outright_lex, outright))))
 
     outright_n = len(d_found or s_found)
 
     def weak(lex: Lexicon, text: str) -> bool:
-        return len(_found(lex.get(kind + "_weak"), text)) - own_weak >= outright_n
+        return len(_found(lex.get(kind + "_weak"), plain(lex, text))) - own_weak >= outright_n
 
     def conditional_kept(found: tuple[str, ...], lex: Lexicon, text: str) -> bool:
         # A journalistic conditional rendered by the other language's conditional keeps its doubt;
