@@ -341,7 +341,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 29
+TUNING_SEED, HELD_OUT_SEED = 14, 30
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
@@ -364,8 +364,10 @@ TUNING_SEED, HELD_OUT_SEED = 14, 29
 # rendered by a conditional, colloquial French "peux plus", Japanese ざるを得ない and 夏らしい,
 # "tweeted" as speech) and seed 28 ("none other than", German "bleibt aus", Icelandic "í honum"
 # for a thing, "segist" as speech, Japanese ようだ as weak doubt and 息もつかせない, superlative
-# "possible" as a hedge idiom); seed 29 is the held-out sample now.
-READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28)
+# "possible" as a hedge idiom) and seed 29 ("officials" as unnamed sources, Japanese speech verbs
+# after a manner, 「…」と笑顔で話す, Icelandic weak doubt "virtist", "gæti … verið", "kannski",
+# "vísbending"); seed 30 is the held-out sample now.
+READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
