@@ -69,7 +69,11 @@ def _generator(size: int, seed: int) -> Generator:
 def _settings(args, **overrides):
     from unspun.settings import Settings
 
-    return Settings(embed_on_ingest=args.tiers == "one", passage_candidates=args.passages == "on", **overrides)
+    chosen = {"embed_on_ingest": args.tiers == "one", "passage_candidates": args.passages == "on"}
+    pairs = list(getattr(args, "set", None) or [])
+    given = Settings.from_pairs(pairs)  # --set NAME=VALUE, parsed as the CLI parses it
+    chosen.update({name: getattr(given, name) for name in (p.split("=", 1)[0].strip() for p in pairs)})
+    return Settings(**{**chosen, **overrides})
 
 
 def _patch_encoder(enc) -> None:
@@ -491,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="off: no passage candidates (passage_candidates false), for sizes whose passage index "
                          "(about ten passages an article) would take hours to build")
     ap.add_argument("--db", help="store path (default: /tmp/unspun-bench/<size>/bench.db)")
+    ap.add_argument("--set", action="append", metavar="NAME=VALUE",
+                    help="override a setting in every phase (e.g. exact_search_max=200000); repeatable")
     ap.add_argument("--phase", choices=tuple(PHASES), help=argparse.SUPPRESS)
     ap.add_argument("--skip-fill", action="store_true", help="reuse the store of an earlier run")
     ap.add_argument("--phases", default="fill,link,trace",
@@ -509,7 +515,10 @@ def main(argv: list[str] | None = None) -> int:
               "machine": {"load_avg_at_start": os.getloadavg()[0]}, "new_articles_linked": args.new}
     passthrough = [f"--size={args.size}", f"--mode={args.mode}", f"--new={args.new}", f"--traces={args.traces}",
                    f"--real-sample={args.real_sample}", f"--tail={args.tail}", f"--recall-pairs={args.recall_pairs}",
-                   f"--seed={args.seed}", f"--db={args.db}", f"--tiers={args.tiers}", f"--passages={args.passages}"]
+                   f"--seed={args.seed}", f"--db={args.db}", f"--tiers={args.tiers}", f"--passages={args.passages}",
+                   *(f"--set={pair}" for pair in args.set or [])]
+    if args.set:
+        result["settings"] = list(args.set)
     phases = [p for p in args.phases.split(",") if p in PHASES]
     result["passage_candidates"] = args.passages == "on"
     if args.skip_fill and "fill" in phases:

@@ -327,3 +327,46 @@ def test_index_exact_vectors_are_saved_for_the_next_process_and_extended(tmp_pat
     with CandidateIndex(store, MODEL, Settings(), rebuild=True) as index:  # a new generation: not the file
         assert index._load_exact((index.generation, index.centers.fingerprint())) is None
         assert [_ids(index, a) for a in articles[:10] + more] == extended
+
+
+def test_index_exact_passages_are_saved_for_the_next_process_and_extended(tmp_path, monkeypatch):
+    # A trace opens the store's passages memory-mapped instead of centring them all again; the
+    # file is extended with what was indexed after it, and a rebuilt index never reads it.
+    import unspun.index.candidates as candidates
+
+    monkeypatch.setattr(candidates, "EXACT_FILE_MIN", 0)
+    store = Store(tmp_path / "s.db")
+    articles = _fill(store, 40)
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        before = [_ids(index, a) for a in articles[:8]]
+        rows = len(index._exact_passages())
+    assert rows == len(index.passages) >= 40
+    assert os.path.isfile(tmp_path / "s.db.exact-passages.q.npy")
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        stamp = (index.generation, index.centers.fingerprint())
+        loaded = index._load_exact(stamp, "passages", index.passages_upto)
+        assert loaded is not None and len(loaded) == rows and isinstance(loaded.q, np.memmap)
+        assert [_ids(index, a) for a in articles[:8]] == before
+        assert isinstance(index._exact_passages().q, np.memmap)  # the file, not a copy built again
+    more = _fill(store, 4, start=40)
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        extended = index._exact_passages()
+        assert len(extended) == len(index.passages) > rows
+        assert list(extended.ids[:rows]) == list(loaded.ids)
+        got = [_ids(index, a) for a in articles[:8] + more]
+    with CandidateIndex(store, MODEL, Settings(), rebuild=True) as index:
+        assert index._load_exact((index.generation, index.centers.fingerprint()), "passages", index.passages_upto) is None
+        assert [_ids(index, a) for a in articles[:8] + more] == got
+
+
+def test_index_passages_beyond_the_exact_size_go_through_the_graph(tmp_path):
+    # exact_search_max is the line between the exact search (the Spark engine's) and the graph.
+    store = Store(tmp_path / "s.db")
+    articles = _fill(store, 40)
+    with CandidateIndex(store, MODEL, Settings()) as index:
+        exact = [_ids(index, a) for a in articles[:8]]
+        assert "passages" in index._exact
+    with CandidateIndex(store, MODEL, Settings(exact_search_max=10)) as index:
+        graph = [_ids(index, a) for a in articles[:8]]
+        assert "passages" not in index._exact
+    assert [a[:2] for a in graph] == [a[:2] for a in exact]  # approximate: the tails may differ

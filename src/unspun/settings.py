@@ -69,7 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_vector_cosine", -1.0, "Nearest neighbours whose language-centred cosine is below this propose nothing (-1: keep all)."),
     Setting("lsh_bucket_max", 200, "MinHash LSH buckets shared by more articles than this (boilerplate) propose nothing."),
     Setting("passage_candidates", True, "Also propose the stored articles one of whose passages (three consecutive sentences) is nearest to a passage of the article: partial reuse of a few paragraphs, in any language (index/passages.py)."),
-    Setting("exact_search_max", 200_000, "Passage indexes up to this many passage vectors are searched exactly (brute force) instead of through the graph; document vectors are always searched exactly, among the articles inside the time window."),
+    Setting("exact_search_max", 1_000_000, "Passage indexes up to this many passage vectors (about six an article) are searched exactly (brute force), as the Spark engine always does, instead of through the approximate graph; document vectors are always searched exactly, among the articles inside the time window."),
     Setting("index_dtype", "i8", "Scalar type of the nearest-neighbour index file: 'i8', 'f16' or 'f32'."),
     # alignment
     Setting("align_min_score", 0.1, "Aligned sentence pairs below this score become inserted/omitted instead."),

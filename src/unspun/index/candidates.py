@@ -48,7 +48,7 @@ DEFAULTS = {
     "min_vector_cosine": -1.0,   # nearest neighbours below this (centred) cosine propose nothing
     "lsh_bucket_max": 200,       # LSH buckets shared by more articles are boilerplate
     "index_dtype": "i8",         # usearch scalar type: f32, f16 or i8
-    "exact_search_max": 200_000,  # passage indexes up to this size are searched exactly (document vectors always)
+    "exact_search_max": 1_000_000,  # passage indexes up to this size are searched exactly (document vectors always)
 }
 
 
@@ -71,6 +71,9 @@ EXACT_FILE_MIN = 20_000
 
 # Nearest passages taken for each passage of a query article.
 PASSAGE_HITS = 8
+
+# The exact search's saved vectors: their kind -> the sidecar entry describing their files.
+EXACT_KINDS = {"doc": "exact_file", "passages": "exact_passages_file"}
 
 
 class VectorIndex:
@@ -189,13 +192,14 @@ class CandidateIndex:
         self.passages_upto = -1
         self.passages_path = self.usearch_path + ".passages" if self.usearch_path else None
         self.passages_dirty = False
+        self._exact: dict[str, ExactVectors] = {}  # the exact search's vectors, by kind (_exact_kind)
         with self.lock:
             self.sidecar = self._open_sidecar()
             self.source = source if source != "auto" else self._auto_source()
             if rebuild or self._stale():
                 self.rebuilt = True
                 self.sidecar.reset()
-                remove_files((self.usearch_path, self.passages_path, *(self._exact_files() or {}).values())
+                remove_files((self.usearch_path, self.passages_path, *self._all_exact_files())
                              if self.usearch_path else None)
             if self.sidecar.get("params") != self.params:
                 self.sidecar.put("params", self.params)
@@ -203,7 +207,7 @@ class CandidateIndex:
             # the lock), and the graph of document vectors an earlier version kept (never read).
             if self.usearch_path and not getattr(store, "read_only", False):
                 remove_files((self.usearch_path, self.usearch_path + ".tmp", self.passages_path + ".tmp",
-                              *(f.removesuffix(".npy") + ".tmp.npy" for f in (self._exact_files() or {}).values())))
+                              *(f.removesuffix(".npy") + ".tmp.npy" for f in self._all_exact_files())))
             self._load()
         self.catch_up()
         if self.passages_dirty:
@@ -599,38 +603,61 @@ class CandidateIndex:
         """The 8-bit centred document vectors of the indexed articles (built on first use, kept
         while the index and its centres stay the same, extended with what was appended). Built
         batch by batch: a million articles hold 384 MB, never their float32 vectors at once."""
+        return self._exact_kind("doc", self.upto,
+                                lambda after: self.sidecar.items_after(after, upto=self.upto))
+
+    def _exact_passages(self) -> "ExactVectors":
+        """The 8-bit centred passage vectors of the indexed articles (``index.passages``), kept
+        and extended as the document vectors are, and saved for the next process in their own
+        files: a trace on a store of 100,000 articles would otherwise centre and quantise 600,000
+        passages (7 s) before its first search."""
+        return self._exact_kind("passages", self.passages_upto,
+                                lambda after: self.sidecar.passage_rows(upto=self.passages_upto, after=after))
+
+    def _exact_kind(self, kind: str, upto: int, rows_after) -> "ExactVectors":
+        """The exact search's vectors of one ``kind`` ("doc" or "passages") up to item key
+        ``upto``: this process's copy when it is current; else the saved files when they were
+        centred with these centres in this index generation; extended with the items after what
+        either holds (``rows_after(key)`` yields their batches), and saved again once enough
+        rows are not in the files."""
         stamp = (self.generation, self.centers.fingerprint())
-        cached = getattr(self, "_exact", None)
-        if cached is not None and cached.stamp == stamp and cached.upto == self.upto:
+        cached = self._exact.get(kind)
+        if cached is not None and cached.stamp == stamp and cached.upto == upto:
             return cached
         if cached is None or cached.stamp != stamp:
-            cached = self._load_exact(stamp)
+            cached = self._load_exact(stamp, kind, upto)
         start = cached.upto if cached is not None else -1
-        parts = [ExactVectors.build(i, lang, v, self.centers, t)
-                 for i, lang, v, t in self.sidecar.items_after(start, upto=self.upto)]
+        parts = [ExactVectors.build(i, lang, v, self.centers, t) for i, lang, v, t in rows_after(start)]
         fresh = ExactVectors.concat(parts)
         saved = cached.saved_rows if cached is not None else 0
-        self._exact = cached.extended(fresh) if cached is not None else fresh
-        self._exact.stamp, self._exact.upto, self._exact.saved_rows = stamp, self.upto, saved
-        if len(self._exact) - saved >= max(EXACT_FILE_MIN, saved // 10):
-            self._save_exact()
-        return self._exact
+        exact = cached.extended(fresh) if cached is not None else fresh
+        exact.stamp, exact.upto, exact.saved_rows = stamp, upto, saved
+        self._exact[kind] = exact
+        if len(exact) - saved >= max(EXACT_FILE_MIN, saved // 10):
+            self._save_exact(kind)
+        return exact
 
-    def _exact_files(self) -> dict[str, str] | None:
-        """``<db>.exact.{q,ids,when,norms}.npy``: the exact search's 8-bit vectors, memory-mapped
-        by the next process (a trace opens a million articles' vectors at once instead of
-        reading and centring them from the sidecar)."""
+    def _exact_files(self, kind: str = "doc") -> dict[str, str] | None:
+        """``<db>.exact.{q,ids,when,norms}.npy`` (document vectors) and
+        ``<db>.exact-passages.*.npy`` (passage vectors): the exact search's 8-bit vectors,
+        memory-mapped by the next process (a trace opens a million articles' vectors at once
+        instead of reading and centring them from the sidecar)."""
         if not self.sidecar_path:
             return None
-        base = self.sidecar_path.removesuffix(".candidates")
-        return {part: f"{base}.exact.{part}.npy" for part in ("q", "ids", "when", "norms")}
+        base = self.sidecar_path.removesuffix(".candidates") + (".exact" if kind == "doc" else ".exact-passages")
+        return {part: f"{base}.{part}.npy" for part in ("q", "ids", "when", "norms")}
 
-    def _load_exact(self, stamp: tuple) -> "ExactVectors | None":
-        """The saved exact vectors when they were centred with these centres in this index
-        generation and cover no more than this index holds; None otherwise."""
-        files = self._exact_files()
-        meta = self.sidecar.get("exact_file")
-        if not files or not meta or meta.get("stamp") != json.loads(json.dumps(stamp)) or meta.get("upto", 1 << 62) > self.upto:
+    def _all_exact_files(self) -> list[str]:
+        return [f for kind in EXACT_KINDS for f in (self._exact_files(kind) or {}).values()]
+
+    def _load_exact(self, stamp: tuple, kind: str = "doc", upto: int | None = None) -> "ExactVectors | None":
+        """The saved exact vectors of ``kind`` when they were centred with these centres in this
+        index generation and cover no more than this index holds (up to ``upto``, by default
+        the document vectors' ``self.upto``); None otherwise."""
+        files = self._exact_files(kind)
+        meta = self.sidecar.get(EXACT_KINDS[kind])
+        upto = self.upto if upto is None else upto
+        if not files or not meta or meta.get("stamp") != json.loads(json.dumps(stamp)) or meta.get("upto", 1 << 62) > upto:
             return None
         try:
             arrays = {part: np.load(path, mmap_mode="r") for part, path in files.items()}
@@ -642,11 +669,12 @@ class CandidateIndex:
         found.stamp, found.upto, found.saved_rows = stamp, meta["upto"], len(found)
         return found
 
-    def _save_exact(self) -> None:
-        """Write the exact vectors for the next process (a cache: any failure leaves none)."""
-        files = self._exact_files()
-        exact = self._exact
-        if not files or getattr(self.store, "read_only", False):
+    def _save_exact(self, kind: str = "doc") -> None:
+        """Write the exact vectors of ``kind`` for the next process (a cache: any failure leaves
+        none)."""
+        files = self._exact_files(kind)
+        exact = self._exact.get(kind)
+        if not files or exact is None or getattr(self.store, "read_only", False):
             return
         with self.lock:
             if self.sidecar.get("generation") != self.generation:
@@ -660,8 +688,8 @@ class CandidateIndex:
                     np.save(tmp, np.asarray(arrays[part]))
                 for part, path in files.items():
                     os.replace(path.removesuffix(".npy") + ".tmp.npy", path)
-                self.sidecar.put("exact_file", {"stamp": json.loads(json.dumps(exact.stamp)),
-                                                "upto": exact.upto, "rows": len(exact)})
+                self.sidecar.put(EXACT_KINDS[kind], {"stamp": json.loads(json.dumps(exact.stamp)),
+                                                     "upto": exact.upto, "rows": len(exact)})
                 exact.saved_rows = len(exact)
             except OSError:
                 for tmp in written:
@@ -669,18 +697,6 @@ class CandidateIndex:
                         os.remove(tmp)
                     except FileNotFoundError:
                         pass
-
-    def _exact_passages(self) -> "ExactVectors":
-        """The 8-bit centred passage vectors of the indexed articles (``index.passages``),
-        centred with the index's current language centres."""
-        stamp = (self.generation, self.centers.fingerprint(), self.passages_upto)
-        cached = getattr(self, "_exact_pass", None)
-        if cached is not None and cached.stamp == stamp:
-            return cached
-        self._exact_pass = ExactVectors.concat([ExactVectors.build(i, lang, v, self.centers, t)
-                                                for i, lang, v, t in self.sidecar.passage_rows(self.passages_upto)])
-        self._exact_pass.stamp = stamp
-        return self._exact_pass
 
     def _langs(self, ids: list[str]) -> dict[str, str | None]:
         """The language of each stored article among ``ids`` (in-memory additions left out)."""

@@ -262,12 +262,12 @@ class Sidecar:
         with Transaction(self.db):
             self.db.execute("DELETE FROM passages")
 
-    def passage_rows(self, upto: int | None = None, batch: int = 100_000):
-        """``(article ids, langs, float32 vectors, published epochs)`` batches of the stored passages of the items up
-        to ``upto``, in passage-key order."""
+    def passage_rows(self, upto: int | None = None, after: int = -1, batch: int = 100_000):
+        """``(article ids, langs, float32 vectors, published epochs)`` batches of the stored passages of the items
+        after ``after`` and up to ``upto``, in passage-key order."""
         from .passages import KEY_BITS
 
-        cursor = -1
+        cursor = ((after + 1) << KEY_BITS) - 1 if after >= 0 else -1
         limit = ((upto + 1) << KEY_BITS) if upto is not None else (1 << 62)
         while True:
             rows = self.db.execute(
