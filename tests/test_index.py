@@ -370,3 +370,21 @@ def test_index_passages_beyond_the_exact_size_go_through_the_graph(tmp_path):
         graph = [_ids(index, a) for a in articles[:8]]
         assert "passages" not in index._exact
     assert [a[:2] for a in graph] == [a[:2] for a in exact]  # approximate: the tails may differ
+
+
+def test_index_rules_cosines_are_the_dot_products_over_the_norms_and_zero_for_a_zero_vector():
+    from unspun.index import rules
+
+    rng = np.random.default_rng(9)
+    a = rng.integers(-127, 128, size=(5, 384), dtype=np.int8)
+    b = rng.integers(-127, 128, size=(300, 384), dtype=np.int8)
+    a[2] = 0
+    b[7] = 0
+    dots = (a.astype(np.int64) @ b.astype(np.int64).T).astype(np.float64)
+    na, nb = np.sqrt((a.astype(np.float64) ** 2).sum(1)), np.sqrt((b.astype(np.float64) ** 2).sum(1))
+    expected = np.zeros_like(dots)
+    nonzero = np.outer(na, nb) > 0
+    expected[nonzero] = dots[nonzero] / np.outer(na, nb)[nonzero]
+    got = rules.cosines(a, b)
+    assert np.array_equal(got, expected)
+    assert not got[2].any() and not got[:, 7].any() and np.isfinite(got).all()
