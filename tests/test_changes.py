@@ -568,6 +568,61 @@ def test_changes_icelandic_weak_doubt_counts_on_its_side():
     assert "hedge" not in _claimed("Watford virtist vera úr leik.", "Watford appeared done for.", "is", "en")
 
 
+def test_changes_german_hearsay_soll_with_its_verbs_far_apart():
+    # "soll … gegründet und seitdem geleitet haben" (more than 80 characters from "soll" to
+    # "haben") is the German hearsay the French journalistic conditional renders, once per verb
+    source = ("Laut Staatsanwaltschaft soll er im Jahr 2005 das Unternehmen auf Initiative des Beamten gegründet "
+              "und seitdem geleitet haben.")
+    assert "hedge" not in _claimed("Selon le ministère public, il aurait fondé l’entreprise en 2005 à l’initiative "
+                                   "du fonctionnaire et l’aurait dirigée depuis cette date.", source, "fr", "de")
+    # and it is doubt said in other words, which "reportedly" renders
+    assert "hedge" not in _claimed("He reportedly founded the company in 2005 on the official's initiative and has "
+                                   "run it since then.", source, "en", "de")
+    # the plain statement still has none
+    assert "hedge" in _claimed("Selon le ministère public, il aurait fondé l’entreprise en 2005.",
+                               "Laut Staatsanwaltschaft gründete er das Unternehmen im Jahr 2005.", "fr", "de")
+
+
+def test_changes_french_cense_is_weak_doubt():
+    # "censées abriter les fonds" (supposed to hold the funds) rendered "die die Gelder beherbergen sollen"
+    assert "hedge" not in _claimed("Die Banken auf den Philippinen, die die Gelder beherbergen sollen, haben "
+                                   "behauptet, keine Verbindung zu Wirecard zu haben.", "Les banques des Philippines "
+                                   "censées abriter les fonds ont affirmé n'avoir aucun lien avec Wirecard.", "de", "fr")
+
+
+def test_changes_as_it_is_said_introduces_a_saying():
+    # "as it is said, evil's nature is …" rendered "eins og sagt er": a saying, no doubt lost
+    assert "hedge" not in _claimed("En eins og sagt er þá er það eðli illskunnar að slá frá sér.",
+                                   "But as it is said, evil's nature is to fight everyone without reason.", "is", "en")
+    # "it is said that" still puts doubt on what follows
+    assert "hedge" in _claimed("Watford var úr leik.", "It is said that Watford was done for.", "is", "en")
+
+
+def test_changes_japanese_according_to_reports_renders_reportedly():
+    assert "hedge" not in _claimed("報道によると、ワイオミングに所有している牧場をジャスティン・ビーバーが訪れた数時間後、"
+                                   "ウェストはまた病院を訪れたという。", "West also reportedly paid a visit to hospital "
+                                   "hours after being visited by Justin Bieber at his ranch in Wyoming .", "ja", "en")
+
+
+def test_changes_icelandic_billions_with_their_vowel_changed():
+    # "milljörðum" is "milljarður" (a billion) in the dative
+    assert "number" not in _claimed("Áætlað er að markaðurinn fyrir minna banvæn vopn nái 11,85 milljörðum dala árið "
+                                    "2023.", "The market for less-lethal weapons is expected to reach $11.85 billion "
+                                    "by 2023.", "is", "en")
+    assert "number" in _claimed("Áætlað er að markaðurinn nái 11,85 milljónum dala árið 2023.",
+                                "The market is expected to reach $11.85 billion by 2023.", "is", "en")
+
+
+def test_changes_russian_accident_has_no_polarity():
+    # "несчастный случай" is "an accident": its prefix "не" leaves an added "not" unexplained
+    assert "negation" in _claimed("Footage of the accident, which occurred in Sochi this past Saturday, on July 25, "
+                                  "has not appeared on the internet.", "В Сети появились кадры, запечатлевшие "
+                                  "несчастный случай, произошедший в минувшую субботу, 25 июля, на стройке в Сочи.",
+                                  "en", "ru")
+    for lang, text in (("ru", "несчастный случай"), ("uk", "нещасний випадок")):
+        assert lexicon(lang).get("negation_idiom").search(text), text
+
+
 def test_changes_recipe_adds_no_hedge_where_the_source_has_one():
     # doubt added where the source already reports with doubt adds none, as a second negation in
     # a negative sentence keeps its polarity (seed 18 had such an edit, "copy:1563994101:1+hedge")
@@ -693,18 +748,18 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 30, drawn after seeds 17-29 were read to
+# Measured (docs/changes.md) on the held-out sample (seed 31, drawn after seeds 17-30 were read to
 # mend the lists, each scored once as the held-out sample of its round), scored once: precision /
-# recall number 0.921/1.0, date 1.0/1.0, name 0.861/0.886, quote 0.974/0.927, attribution
-# 0.944/0.944 (18 items), negation 1.0/0.722, hedge 0.702/0.917, pronoun 1.0/0.929 (14 items),
-# evaluative 1.0/1.0. Floors sit a little under the held-out figures (number, name, attribution
-# and hedge precision are under the target: docs/changes.md); negation's sit lower, since the
-# encoder's check moves a borderline claim between machines (seed 24's negation precision read
-# 0.921 when it was scored, 0.946 with the same code on another machine).
+# recall number 1.0/0.971, date 1.0/1.0, name 0.973/0.973, quote 1.0/0.951, attribution 1.0/0.90
+# (20 items), negation 0.875/0.80, hedge 1.0/0.972, pronoun 1.0/0.857 (14 items), evaluative
+# 1.0/0.972. Floors sit a little under the held-out figures (negation precision is under the
+# target: docs/changes.md); negation's sit lower, since the encoder's check moves a borderline
+# claim between machines (seed 24's negation precision read 0.921 when it was scored, 0.946 with
+# the same code on another machine).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.90, 0.95), "date": (0.95, 0.95), "name": (0.84, 0.86), "quote": (0.95, 0.90),
-    "attribution": (0.92, 0.92), "negation": (0.91, 0.68), "hedge": (0.68, 0.90), "pronoun": (0.95, 0.90),
-    "evaluative": (0.95, 0.97),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.95, 0.95), "quote": (0.95, 0.93),
+    "attribution": (0.95, 0.88), "negation": (0.84, 0.76), "hedge": (0.95, 0.95), "pronoun": (0.95, 0.83),
+    "evaluative": (0.95, 0.95),
 }
 
 

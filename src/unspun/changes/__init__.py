@@ -27,7 +27,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text.anchors import number_spans, transliterate
+from ..text.anchors import number_spans as _anchor_number_spans
+from ..text.anchors import transliterate
 from .lexicon import Lexicon, lexicon
 
 TYPES = ("number", "date", "name", "quote", "attribution", "negation", "hedge", "pronoun", "evaluative")
@@ -171,6 +172,21 @@ def _date_changes(ds: dict, ss: dict) -> list[Change]:
 
 
 _AFTERNOON = re.compile(r"(?::\d\d)?\s*p\.?\s?m\b\.?", re.IGNORECASE)
+
+
+# Icelandic "milljarður" (a billion) changes its vowel in some cases ("11,85 milljörðum dala"):
+# the same word, read as its other forms are (same length, so the offsets hold and the figure is
+# shown as the text writes it).
+_UMLAUT = re.compile(r"milljörð", re.IGNORECASE)
+
+
+def number_spans(text: str):
+    changed = [m.span() for m in _UMLAUT.finditer(text)]
+    if not changed:
+        return _anchor_number_spans(text)
+    read = _UMLAUT.sub(lambda m: "milljarð" if m.group(0)[0] == "m" else "Milljarð", text)
+    return [(text[start:end] if any(start < b and a < end for a, b in changed) else raw, value, start, end)
+            for raw, value, start, end in _anchor_number_spans(read)]
 
 
 def _clock(text: str, value: str, end: int) -> str:
