@@ -180,6 +180,38 @@ def test_realworld_an_article_built_from_two_sources_links_to_both_as_partial(tm
         store.close()
 
 
+def test_realworld_a_passage_copied_word_for_word_is_linked_as_partial(tmp_path):
+    # Every same-language `partial` case of the test half: a few consecutive sentences of an
+    # article carried word for word into an article of another story. The link model alone
+    # leaves at least one under its threshold (the whole documents have nothing else in common);
+    # their shared unquoted sequence of at least copied_passage_words words links them all.
+    from unspun.embed import encoder_model_id
+    from unspun.ingest.jsonl import article_from_record
+
+    records, pairs = construct(DATA, split="test")
+    by_id = {r["id"]: r for r in records}
+    cases = [p for p in pairs if p["phenomenon"] == "partial"
+             and by_id[p["derived"]]["lang"] == by_id[p["source"]]["lang"]]
+    assert len(cases) >= 4
+    store = Store(tmp_path / "copied.db")
+    try:
+        settings = Settings()
+        ids = sorted({i for p in cases for i in (p["derived"], p["source"])})
+        ingest([article_from_record(by_id[i], settings, "cases") for i in ids], store, settings)
+        model, below = encoder_model_id(), 0
+        for p in cases:
+            d, s = store.get_article(p["derived"], model), store.get_article(p["source"], model)
+            c = compare(d, s, settings, store)
+            assert c.linked, (p, c.probability, c.evidence)
+            assert c.evidence.shared_longest >= settings.copied_passage_words == 40
+            if not compare(d, s, Settings(copied_passage_words=0), store).linked:
+                below += 1
+                assert c.kind == "partial", (p, c.kind)  # a few sentences of an article of its own
+        assert below >= 1  # the rule, not the model, links at least one of them
+    finally:
+        store.close()
+
+
 def test_realworld_scoring_counts_a_family_pair_through_a_shared_stored_source():
     records = [{"id": i, "text": "x" * 900, "lang": "en"} for i in ("A", "B", "C", "D")]
     pairs = [

@@ -78,6 +78,7 @@ SETTINGS: tuple[Setting, ...] = (
     # classification
     Setting("link_threshold", -1.0, "Pairs whose link probability (link/decide.py: the whole-document classifier and the local evidence of a run of reused sentences, in one fitted model) reaches this are linked; -1: the threshold the model was fitted with (see docs/linking.md)."),
     Setting("family_min_probability", 0.5, "Two articles that share text through a third (both linked to it confidently, the sentences they match carried by both links) are linked as common-source when their own link probability reaches this (link/families.py); -1: never."),
+    Setting("copied_passage_words", 40, "Two articles in one language that share an unquoted word sequence at least this long, outside page furniture, are linked whatever their link probability: a passage copied word for word (0: never; see docs/linking.md)."),
     Setting("whole_document_sentences", 4, "Pairs of two articles of at least this many sentences are also linked when the whole-document classifier (link/classify.py) reaches document_threshold (0: never)."),
     Setting("document_threshold", 0.35, "Whole-document classifier probability from which two whole articles in one language are linked (recall 0.90 on LLM rewrites with about 0.6% of independent same-event pairs linked; see docs/linking.md)."),
     Setting("document_threshold_cross", 0.6, "The same across languages, where no shared wording backs the alignment: independent reports of one event in two languages can align on the story's skeleton."),
