@@ -142,7 +142,7 @@ def _copied_passage(evidence: Evidence, settings: Settings) -> bool:
     with the whole documents, and a wire passage of three sentences inside a local story that is
     otherwise its own scored 0.89 there (its whole-document probability 0.0009); no independent
     pair of the real clusters or the dev corpora shares such a sequence (docs/linking.md)."""
-    words = getattr(settings, "copied_passage_words", 0)
+    words = settings.copied_passage_words
     return bool(words) and evidence.shared_longest >= words
 
 
