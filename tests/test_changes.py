@@ -658,6 +658,80 @@ def test_changes_surplus_to_requirements_says_a_negation():
                                   "The other players who are deemed surplus to requirements include Neto.", "en", "en")
 
 
+def test_changes_litotes_needs_a_word_negated_by_its_prefix():
+    # "not unprecedented" has no polarity, "not important" is a negation: the litotes is "not"
+    # before a word the weak list reads as negated by its prefix, not any word in "im-", "in-", "un-"
+    assert "negation" in _claimed("The majors and minors are not important in the play-offs.",
+                                  "Большинство и меньшинство важны в плей-офф.", "en", "ru")
+    for text in ("not important", "not invented", "did not understand"):
+        assert not lexicon("en").get("negation_idiom").search(text), text
+    for text in ("not unprecedented", "not impossible", "not inconceivable"):
+        assert lexicon("en").get("negation_idiom").search(text), text
+
+
+def test_changes_declined_to_comment_says_a_negation():
+    # "declined to comment" rendered "vildi ekki tjá sig" (did not want to comment)
+    assert "negation" not in _claimed("oOh! Media vildi ekki tjá sig um málið en á ráðstefnunni Macquarie Australia "
+                                      "í maí greindi það frá meira en 20 milljónum dala í sparnað vegna fasts "
+                                      "leigukostnaðar.", "oOh! Media declined to comment, but at a Macquarie "
+                                      "Australia conference in May, it flagged more than $20 million in fixed rent "
+                                      "expense savings.", "is", "en")
+    # a fall "declined to 5 per cent" is none
+    assert not lexicon("en").get("negation_weak").search("Sales declined to the lowest level.")
+
+
+def test_changes_japanese_katsute_nai_and_defy_explanation():
+    # かつてない ("unprecedented") has no polarity, as 計り知れない has none; "defy explanation"
+    # says with a word what 説明がつかない (cannot be explained) says with ない
+    assert "negation" not in _claimed("地元当局も同様に、連邦職員の急増は緊張を悪化させただけだと不満を漏らしており、刑事司法の"
+                                      "専門家らはパンデミック、歴史的失業者数、ならびに人種差別および警察の有色人種の扱い方を巡る"
+                                      "集団の罪で米国がかつてない時を生きているため、この取り組みは説明がつかないと話している。",
+                                      "Local authorities also have complained that the surges have only exacerbated "
+                                      "tensions, and criminal justice experts say the efforts defy explanation because of "
+                                      "the unprecedented moment America is living through - with a pandemic, historic "
+                                      "unemployment and a mass reckoning over racism and how people of color are treated "
+                                      "by police.", "ja", "en")
+    assert lexicon("ja").get("negation_idiom").search("かつてない時")
+    assert lexicon("en").get("negation_weak").search("the efforts defy explanation")
+
+
+def test_changes_japanese_zutsu_is_no_negation_and_nashi_is():
+    # ずつ ("each", 一人ずつ) is no negation: it no longer explains an added "not"
+    assert "negation" in _claimed("Currently they have not received illustrated messages written by each student.",
+                                  "これまで児童生徒約５０人に一人ずつイラスト付きメッセージを書いてもらった。", "en", "ja")
+    # なしで ("without") is one, on the side that says it: "without a change fee" is accounted for
+    # by 手数料なしで, and leaves the added なかった unexplained
+    assert "negation" in _claimed("「渡航を望まないお客様は変更手数料なしでの便の乗り換えが可能です」と同社は声明で発表しなかった。",
+                                  "\"Customers who no longer wish to travel can transfer their flights without a "
+                                  "change fee,\" the company said in a statement.", "ja", "en")
+    assert lexicon("ja").get("negation_weak").search("変更手数料なしで")
+    assert not lexicon("ja").get("negation_weak").search("はなしで")
+
+
+def test_changes_suspected_is_weak_doubt():
+    # "suspected gunshot wounds" rendered 銃撃を受けたとみられる
+    assert "hedge" not in _claimed("警察はヤード・ストリートで下半身に銃撃を受けたとみられる２０代の男性を発見した。",
+                                   "Police found a man aged in his 20s with suspected gunshot wounds to the lower "
+                                   "body in Yard St.", "ja", "en")
+    # "suspected of murder" is an accusation, no doubt put on the statement
+    assert not lexicon("en").get("hedge_weak").search("the arrest of a man suspected of murder")
+
+
+def test_changes_a_name_of_three_words_is_present_by_its_first_name():
+    # "Великобритании Оливер Дауден" (of Great Britain, Oliver Dowden): the run took in the place
+    # before the name; "Oliver Dowden" is the same person
+    assert "name" not in _claimed("The British Secretary of State for Digital, Culture, Media, and Sport, Oliver "
+                                  "Dowden, announced earlier the possible easing of quarantine rules for sport and "
+                                  "film crews.", "О возможности смягчения карантинных норм для спортивных команд и "
+                                  "съемочных групп кино ранее заявил секретарь Министерства культуры Великобритании "
+                                  "Оливер Дауден.", "en", "ru")
+    # another person put in his place is still a change
+    assert "name" in _claimed("The British Secretary of State for Digital, Culture, Media, and Sport, Peter "
+                              "Schneider, announced earlier the possible easing of quarantine rules.",
+                              "О возможности смягчения карантинных норм ранее заявил секретарь Министерства "
+                              "культуры Великобритании Оливер Дауден.", "en", "ru")
+
+
 def test_changes_recipe_adds_no_hedge_where_the_source_has_one():
     # doubt added where the source already reports with doubt adds none, as a second negation in
     # a negative sentence keeps its polarity (seed 18 had such an edit, "copy:1563994101:1+hedge")
@@ -783,17 +857,17 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 32, drawn after seeds 17-31 were read to
+# Measured (docs/changes.md) on the held-out sample (seed 33, drawn after seeds 17-32 were read to
 # mend the lists, each scored once as the held-out sample of its round), scored once: precision /
-# recall number 1.0/1.0, date 1.0/1.0, name 0.917/0.786, quote 1.0/0.974, attribution 1.0/0.895
-# (19 items), negation 0.885/0.639, hedge 0.971/0.944, pronoun 1.0/1.0 (12 items), evaluative
-# 1.0/1.0. Floors sit a little under the held-out figures (name precision and recall, negation
-# precision and recall are under the target: docs/changes.md); negation's sit lower, since the
-# encoder's check moves a borderline claim between machines (seed 24's negation precision read
-# 0.921 when it was scored, 0.946 with the same code on another machine).
+# recall number 1.0/1.0, date 1.0/1.0, name 1.0/0.824, quote 1.0/0.897, attribution 0.964/1.0
+# (27 items), negation 0.933/0.778, hedge 0.923/1.0, pronoun 1.0/0.933 (15 items), evaluative
+# 1.0/1.0. Floors sit a little under the held-out figures (negation precision and recall and hedge
+# precision are under the target: docs/changes.md); negation's sit lower, since the encoder's check
+# moves a borderline claim between machines (seed 24's negation precision read 0.921 when it was
+# scored, 0.946 with the same code on another machine).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.89, 0.76), "quote": (0.95, 0.95),
-    "attribution": (0.95, 0.87), "negation": (0.84, 0.60), "hedge": (0.95, 0.92), "pronoun": (0.95, 0.95),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.95, 0.80), "quote": (0.95, 0.87),
+    "attribution": (0.93, 0.95), "negation": (0.89, 0.74), "hedge": (0.89, 0.95), "pronoun": (0.95, 0.90),
     "evaluative": (0.95, 0.95),
 }
 

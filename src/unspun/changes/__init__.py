@@ -471,8 +471,14 @@ def _full_name(name: str) -> bool:
 def _any_word_present(name: str, keys) -> bool:
     """Whether the first or the last word of a name is in the passage ("Funke" of "Funke
     Mediengruppe" in "groupe de médias Funke"): then the name is still there, in another form. A
-    title inside it ("Minister" of "Foreign Minister Dmytro Kuleba") says nothing."""
+    title inside it ("Minister" of "Foreign Minister Dmytro Kuleba") says nothing. In a run of
+    three words or more a person's name is its last two, and what stands before them may be a
+    title or a place the run took in ("секретарь … Великобритании Оливер Дауден", of Great
+    Britain, Oliver Dowden): the last but one word, the first name, counts too, written the same
+    way (a first name has one spelling: "Oliver"; "Aéro" of "Ace Aéro Partenaires" is no "Euro")."""
     parts = _keys(name)
+    if len(parts) >= 3 and len(name.split()) >= 3 and parts[-2] in _key_index(keys)[0]:
+        return True
     return bool(parts) and any(_has_name(p, keys) for p in {parts[0], parts[-1]})
 
 

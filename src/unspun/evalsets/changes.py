@@ -341,7 +341,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 32
+TUNING_SEED, HELD_OUT_SEED = 14, 33
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
@@ -369,8 +369,11 @@ TUNING_SEED, HELD_OUT_SEED = 14, 32
 # "vísbending") and seed 30 (German hearsay "soll … haben" with its verbs far apart, French
 # "censé", "as it is said" introducing a saying, Japanese 報道によると, Icelandic "milljörðum",
 # Russian "несчастный случай") and seed 31 (Japanese 申し分ない, "no-confidence" as negation
-# idioms, "surplus to requirements" as a negation in other words); seed 32 is the held-out sample now.
-READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31)
+# idioms, "surplus to requirements" as a negation in other words) and seed 32 (the litotes "not"
+# only before a word negated by its prefix, "declined to comment" and "defy explanation" as
+# negation in other words, Japanese かつてない, ずつ as no negation and なしで as one, "suspected"
+# as weak doubt, a name of three words present by its first name); seed 33 is the held-out sample now.
+READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
