@@ -38,6 +38,19 @@ from unspun.text.boilerplate import is_boilerplate
     ("xx", "https://www.example-news.com/world/2021/06/24/story-123456/"),
     ("fr", "."),
     ("en", " — "),
+    # navigation to the neighbouring article, sources given as a bare domain, widgets (real pages)
+    ("ar", "السابق عاجل .."),
+    ("ar", "التالي عاجل .. الرئيس البيلاروسي يقول إن بريغوجين وافق"),
+    ("en", "Previous Post"),
+    ("fr", "Article suivant"),
+    ("ru", "Источник: belta.by"),
+    ("fr", "Source photo : onff.ru"),
+    ("en", "Source: www.breitbart.com"),
+    ("ru", "Читать на сайте Ria.ru"),
+    ("fr", "Suivez-nous au Telegramm"),
+    ("fr", "Commentaires Facebook"),
+    ("ru", "Сейчас смотрят"),
+    ("en", "This audio is created with AI assistance"),
 ])
 def test_furniture_is_boilerplate(lang, text):
     assert is_boilerplate(text, lang)
@@ -55,6 +68,11 @@ def test_furniture_is_boilerplate(lang, text):
     ("fr", "Parfois même trop »."),
     ("en", "Also, seven people died."),
     ("en", "Reuters reported that the dam had been damaged by shelling overnight."),
+    ("en", "Next, the minister said the dam had collapsed."),
+    ("en", "Source: the ministry said 12 people had died."),
+    ("es", "El artículo anterior de la ley dice otra cosa."),
+    ("en", "Follow us on the road to recovery, he said, as the crowd cheered and the band played on."),
+    ("ar", "وقال الرئيس السابق إن المفاوضات ستستمر."),
 ])
 def test_article_text_is_not_boilerplate(lang, text):
     assert not is_boilerplate(text, lang)
