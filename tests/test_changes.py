@@ -762,6 +762,96 @@ def test_changes_suspected_of_doing_is_weak_doubt():
     assert not lexicon("en").get("hedge_weak").search("the arrest of a man suspected of murder")
 
 
+def test_changes_a_figure_after_a_comparison_is_a_count_not_a_year():
+    # "mehr als 2000 Teilnehmern", "fleiri en 1800 ný tilfelli": counts, changed from 1000 and 900
+    assert "number" in _claimed("Berlin hat alle Großveranstaltungen mit mehr als 2000 Teilnehmern abgesagt.",
+                                "Berlin hat alle Großveranstaltungen mit mehr als 1000 Teilnehmern abgesagt.", "de", "de")
+    assert "number" in _claimed("Tilkynnt var um reglurnar á laugardaginn eftir mikla aukningu kórónuveirusmita á "
+                                "Spáni, en fleiri en 1800 ný tilfelli greindust á föstudaginn.",
+                                "They were announced on Saturday following a spike in coronavirus cases in Spain, "
+                                "with more than 900 new cases of the virus reported on Friday.", "is", "en")
+    # a year stays a year: "in 2019" for "en 2018" is a date
+    assert _claimed("Die Zahl stieg im Jahr 2019.", "Le nombre a augmenté en 2018.", "de", "fr") == {"date"}
+
+
+def test_changes_a_things_name_is_translated_across_languages():
+    # "Meistaradeild Evrópu" for "Champions League", "Milky Way" for "Млечный Путь": a thing's or an
+    # institution's name, translated, not a person put in place of another
+    assert "name" not in _claimed("Manchester United og Chelsea unnu sér rétt til að keppa í Meistaradeild Evrópu á "
+                                  "kostnað Leicester á æsilegum lokadegi tímabilsins í ensku Úrvalsdeildinni á "
+                                  "sunnudaginn, en á sama tíma féllu Bournemouth og Watford eftir fimm ár í efstu deild.",
+                                  "Manchester United and Chelsea qualified for the Champions League at the expense of "
+                                  "Leicester on a frantic final day of the Premier League season on Sunday, while "
+                                  "Bournemouth and Watford were relegated to end five-year stays in the top flight.",
+                                  "is", "en")
+    assert "name" not in _claimed("And if one were to eclipse the Milky Way, this is what it would look like.",
+                                  "И если бы одна из них заслонила Млечный Путь, вот как это выглядело бы.", "en", "ru",
+                                  "We put it there. And if one were to eclipse the Milky Way, this is what it would "
+                                  "look like.")
+    # (names the aligner cannot pair stay a guess: three derived names, one of them a thing's)
+    assert "name" not in _claimed("The 94th Icelandic Track and Field Championships were concluded at Þór Field in "
+                                  "Akureyri today.", "94. Meistaramóti Íslands í frjálsíþróttum lauk á Þórsvelli á "
+                                  "Akureyri í dag.", "en", "is")
+
+
+def test_changes_a_term_or_a_cut_quotation_on_both_sides_takes_its_counterpart():
+    # the source's "sehr holprigen" is the derived « très cahotante », not the quotation added
+    assert "quote" in _claimed("Mardi, le PDG de Goldman Sachs a mis en garde contre une économie « très cahotante » "
+                               "et une longue phase de chômage élevé, ce qui était une critique à peine voilée à "
+                               "l’égard de Donald Trump. « C’est un moment décisif pour nous tous », a ajouté un "
+                               "responsable.", "Am Dienstag warnte der CEO von Goldman Sachs vor einer \"sehr holprigen\" "
+                               "Wirtschaft und einer langen Phase mit hoher Arbeitslosigkeit, was eine wenig verdeckte "
+                               "Kritik an Donald Trump war.", "fr", "de")
+    # a quotation cut on both sides ("… untersucht\", hieß es") is one, rendered
+    assert "quote" in _claimed("L’affaire fait l’objet d’une enquête, bien entendu », a déclaré Volkswagen. « C’est "
+                               "un moment décisif pour nous tous », a ajouté un responsable.",
+                               "Der Fall wird selbstverständlich untersucht\", hieß es von VW.", "fr", "de")
+    assert "quote" not in _claimed("L’affaire fait l’objet d’une enquête, bien entendu », a déclaré Volkswagen.",
+                                   "Der Fall wird selbstverständlich untersucht\", hieß es von VW.", "fr", "de")
+    # a quotation inside a quotation is no cut one: the passage opens with its quotation mark
+    assert "quote" not in _claimed("« Si le principe « Un pays, deux systèmes » est vidé de sa substance par la loi "
+                                   "relative à la sécurité nationale, cela aura également des conséquences dans nos "
+                                   "relations avec Hongkong et la Chine », a indiqué Maas.",
+                                   "\"Wenn das Prinzip \"Ein Land, zwei Systeme\" durch das Sicherheitsgesetz "
+                                   "ausgehöhlt wird, hat das auch Folgen für unser Verhältnis zu Hongkong und China\", "
+                                   "sagte Maas.", "fr", "de")
+
+
+def test_changes_german_sagen_is_speech():
+    # "sagen fast zwei Drittel" (present plural) rendered "ont prétendu": a claim verb for speech
+    assert "attribution" in _claimed("Dans un sondage de l’agence de presse Reuters effectué auprès d’économistes, "
+                                     "presque deux tiers des 60 participants ont prétendu qu’il faudra deux ans ou plus "
+                                     "avant de retrouver le niveau précédant la crise.",
+                                     "In einer Ökonomen-Befragung der Nachrichtenagentur Reuters sagen fast zwei Drittel "
+                                     "der rund 60 Teilnehmer, dass es zwei oder mehr Jahre dauern wird, bis das "
+                                     "Vorkrisen-Niveau wieder erreicht ist.", "fr", "de")
+
+
+def test_changes_pronouns_inside_quotations_count_where_none_is_outside():
+    # the derived text's only pronoun is inside a quotation (its "sagði hún" inside a quotation it
+    # does not close; the source's "he" outside rendered "the latter")
+    assert "pronoun" in _claimed("„Það sem við þurfum ekki, að mínu mati, er að alríkislögreglumenn geri illt verra til "
+                                 "þess að búa til spennandi pólitískt bitbein, sagði hún.",
+                                 "\"What we don't need is more fuel on the fire from federal agents to make, I think, "
+                                 "an exciting political issue,\" he said.", "is", "en")
+    assert "pronoun" in _claimed("\"But she is in Icelandic society and actually should have used that remedy,\" says "
+                                 "Kamilla Jósepsdóttir, acting Chief Epidemiologist during the latter's summer vacation.",
+                                 "„En hann er í íslensku samfélagi og í raun átt að fara í það úrræði,“ segir Kamilla "
+                                 "Jósepsdóttir, staðgengill sóttvarnalæknis á meðan hann er í sumarfríi.", "en", "is")
+    assert "pronoun" not in _claimed("\"But he is in Icelandic society and actually should have used that remedy,\" "
+                                     "says Kamilla Jósepsdóttir, acting Chief Epidemiologist during the latter's summer "
+                                     "vacation.", "„En hann er í íslensku samfélagi og í raun átt að fara í það úrræði,“ "
+                                     "segir Kamilla Jósepsdóttir, staðgengill sóttvarnalæknis á meðan hann er í "
+                                     "sumarfríi.", "en", "is")
+    # not where the source's lists read one gender only: German "sie" (a daughter's, inside the
+    # quotation) is not read, so "elle" for her is no change from the source's "er"
+    assert "pronoun" not in _claimed("« Je dis cela en tant que père, qui devra répondre à sa fille noire quand elle lui "
+                                     "demandera : « Qu’as-tu fait ? », écrit-il ; « Se désister peut être une forme de "
+                                     "leadership ».", "\"Ich sage das als Vater, der seiner schwarzen Tochter wird "
+                                     "antworten müssen, wenn sie fragt: 'Was hast du getan?' \", schrieb er: \"Rücktritt "
+                                     "kann eine Form von Führung sein.", "fr", "de")
+
+
 def test_changes_recipe_adds_no_hedge_where_the_source_has_one():
     # doubt added where the source already reports with doubt adds none, as a second negation in
     # a negative sentence keeps its polarity (seed 18 had such an edit, "copy:1563994101:1+hedge")
@@ -887,17 +977,17 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 34, drawn after seeds 17-33 were read to
+# Measured (docs/changes.md) on the held-out sample (seed 35, drawn after seeds 17-34 were read to
 # mend the lists, each scored once as the held-out sample of its round), scored once: precision /
-# recall number 1.0/0.935, date 1.0/1.0, name 0.879/0.906, quote 1.0/0.917, attribution
-# 0.955/0.955 (22 items), negation 0.958/0.639, hedge 1.0/0.917, pronoun 1.0/0.786 (14 items),
-# evaluative 1.0/1.0. Floors sit a little under the held-out figures (name precision, negation
-# recall and pronoun recall are under the target: docs/changes.md); negation's sit lower, since the
-# encoder's check moves a borderline claim between machines (seed 24's negation precision read
-# 0.921 when it was scored, 0.946 with the same code on another machine).
+# recall number 0.909/1.0, date 0.810/1.0, name 0.92/0.821, quote 1.0/1.0, attribution
+# 1.0/0.864 (22 items), negation 0.90/0.794, hedge 0.973/1.0, pronoun 1.0/1.0 (15 items),
+# evaluative 1.0/1.0. Floors sit a little under the held-out figures (number, date, name and
+# negation precision and negation recall are under the target: docs/changes.md); negation's sit
+# lower, since the encoder's check moves a borderline claim between machines (seed 24's negation
+# precision read 0.921 when it was scored, 0.946 with the same code on another machine).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.91), "date": (0.95, 0.95), "name": (0.85, 0.88), "quote": (0.95, 0.89),
-    "attribution": (0.93, 0.93), "negation": (0.91, 0.60), "hedge": (0.95, 0.89), "pronoun": (0.95, 0.76),
+    "number": (0.88, 0.95), "date": (0.78, 0.95), "name": (0.89, 0.79), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.83), "negation": (0.85, 0.75), "hedge": (0.94, 0.95), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.95),
 }
 

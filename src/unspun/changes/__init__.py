@@ -133,6 +133,20 @@ def _date_facts(text: str, lex: Lexicon | None) -> tuple[dict[str, set], list[tu
     return facts, spans
 
 
+def _counted_years(text: str, lex: Lexicon | None, facts: dict, spans: list) -> tuple[dict, list]:
+    """A four-digit figure after a comparison ("more than 2000 participants", "mehr als 2000
+    Teilnehmern", "fleiri en 1800 ný tilfelli": the lexicon's ``count_before``) is a count, not a
+    year: taken out of the years and left to the numbers. (The date facts are cached: copied.)"""
+    before = lex.get("count_before") if lex is not None else None
+    if before is None or not facts["year"]:
+        return facts, spans
+    counted = [(a, b) for a, b in spans if b - a == 4 and text[a:b] in facts["year"] and before.search(text[:a])]
+    if not counted:
+        return facts, spans
+    facts = dict(facts, year=facts["year"] - Counter(text[a:b] for a, b in counted))
+    return facts, [s for s in spans if s not in counted]
+
+
 _WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
@@ -468,6 +482,13 @@ def _full_name(name: str) -> bool:
     return len(words) >= 2 and all(w.isalpha() and w[0].isupper() and len(w) >= 2 for w in words)
 
 
+def _thing_name(name: str, lex: Lexicon | None) -> bool:
+    """Whether a word of a name heads a thing's, an institution's or an event's name ("League",
+    "Way", Icelandic "-deild": the lexicon's ``thing_name``)."""
+    pattern = lex.get("thing_name") if lex is not None else None
+    return pattern is not None and any(pattern.fullmatch(w) for w in name.split())
+
+
 def _any_word_present(name: str, keys) -> bool:
     """Whether the first or the last word of a name is in the passage ("Funke" of "Funke
     Mediengruppe" in "groupe de médias Funke"): then the name is still there, in another form. A
@@ -512,6 +533,13 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         return _name_added(gained, d_text, s_text, s_lang, s_context)
     if not lost or not gained or len(lost) > 2 or len(gained) > 2:
         return []  # many unmatched names on both sides: an aligner's guess, not a replaced name
+    if not same_language:
+        # A derived name with a word that heads a thing's, an institution's or an event's name
+        # ("Meistaradeild Evrópu", "Milky Way": the lexicon's ``thing_name``) is no person put in
+        # place of another: such names are translated ("Champions League", "Млечный Путь").
+        gained = [n for n in gained if not _thing_name(n, d_lex)]
+        if not gained:
+            return []
     if not same_language and any(_translated_name(a, b) for a in lost for b in gained):
         return []
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
@@ -606,6 +634,24 @@ def _resumed_quotes(text: str, lex: Lexicon | None) -> list[str]:
     return out
 
 
+def _terms(text: str) -> int:
+    """How many words or pairs of words a text puts in quotation marks (a name or a scare quote)."""
+    return sum(1 for m in _QUOTE.finditer(text) if _word_count(next(g for g in m.groups() if g)) < 3)
+
+
+# A closing quotation mark: after a word or a stop (a space before a French «»), and before no
+# letter ("… untersucht\", hieß es", "… bien entendu », a déclaré"; German »…« opens with »).
+_CLOSING = re.compile(r"(?<=[^\W_]|[.,!?…])\"(?![^\W\d_])|»(?![^\W\d_])|”|」")
+_MARK = re.compile(r"[\"«»“”„「」]")
+
+
+def _opens_inside(text: str) -> bool:
+    """Whether a passage starts inside a quotation: its first quotation mark closes one (the
+    passage cuts a quotation that began before it)."""
+    m = _MARK.search(text)
+    return m is not None and m.start() > 0 and _CLOSING.match(text, m.start()) is not None
+
+
 def _unclosed(text: str) -> int:
     """How many quotations a text opens and does not close (« or 「 without its closing mark)."""
     return sum(max(0, text.count(a) - text.count(b)) for a, b in (("«", "»"), ("「", "」")))
@@ -648,7 +694,12 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         quoted_s = max(len(_QUOTE.findall(around)), (marks + 1) // 2)  # a quotation cut by the passage counts
         # (and one in straight single marks, 'not to just hand them things', of three words or more)
         quoted_s += sum(1 for m in _SINGLE_QUOTE.finditer(around) if _word_count(m.group(1)) >= 3)
-        for q in dq[max(0, quoted_s - unclosed):]:
+        # A term (a word or two in quotation marks) or a cut quotation (the passage opens inside
+        # it) on both sides is the same one, rendered: it takes its counterpart in the source,
+        # not a quotation the derived passage adds (« très cahotante » for "sehr holprigen";
+        # "… bien entendu », a déclaré Volkswagen" for "… untersucht", hieß es).
+        shared = min(_terms(d_text), _terms(s_text)) + min(_opens_inside(d_text), _opens_inside(s_text))
+        for q in dq[max(0, quoted_s - unclosed - shared):]:
             out.append(Change("quote", "", q, "a quotation the source passage does not have"))
         return out
     pool = sq + [q for q in _quotes(s_context) if q not in sq]
@@ -930,9 +981,13 @@ def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Cha
     d_plain, s_plain = _outside_all_quotes(d_text), _outside_all_quotes(s_text)
     _dg, d_words, first = _genders(d_plain, d_lex)
     sg, s_words, _first = _genders(s_plain, s_lex)
-    if not sg and first is None:
+    if first is None and (not sg or None not in (s_lex.get("masculine"), s_lex.get("feminine"))):
         # A passage that is someone's words on both sides ("What she's proposing" rendered
-        # „Það sem hann leggur til“): the quotation's pronouns are the only ones to compare.
+        # „Það sem hann leggur til“): the quotation's pronouns are the only ones to compare. So
+        # where the derived text has no pronoun outside its quotations (its speaker's "sagði
+        # hún" inside a quotation it does not close; "he" rendered "the latter"), the whole
+        # passages are compared, where the source's lists read both genders (German "sie" is
+        # not read: a daughter's "sie" inside the quotation would go unseen).
         d_plain, s_plain = d_text, s_text
         _dg, d_words, first = _genders(d_text, d_lex)
         sg, s_words, _first = _genders(s_text, s_lex)
@@ -992,8 +1047,8 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
     """
     d_lex, s_lex = lexicon(derived_lang), lexicon(source_lang)
     same_language = (derived_lang or "").split("-")[0] == (source_lang or "").split("-")[0]
-    d_dates, d_spans = _date_facts(derived, d_lex)
-    s_dates, s_spans = _date_facts(source, s_lex)
+    d_dates, d_spans = _counted_years(derived, d_lex, *_date_facts(derived, d_lex))
+    s_dates, s_spans = _counted_years(source, s_lex, *_date_facts(source, s_lex))
     out = _number_changes(derived, source, d_spans, s_spans) + _date_changes(d_dates, s_dates)
     if facts_only:
         return out
