@@ -852,6 +852,74 @@ def test_changes_pronouns_inside_quotations_count_where_none_is_outside():
                                      "kann eine Form von Führung sein.", "fr", "de")
 
 
+def test_changes_more_than_a_figure_is_a_count_in_english_french_and_russian():
+    # the entries of count_before for English, French and Russian, each: a four-digit figure after
+    # "more than", "plus de", "более" is a count, changed from 1000 to 2000
+    assert "number" in _claimed("The city banned all events with more than 2000 participants.",
+                                "The city banned all events with more than 1000 participants.", "en", "en")
+    assert "number" in _claimed("La ville a interdit les rassemblements de plus de 2000 participants.",
+                                "La ville a interdit les rassemblements de plus de 1000 participants.", "fr", "fr")
+    assert "number" in _claimed("Город запретил мероприятия с участием более 2000 человек.",
+                                "Город запретил мероприятия с участием более 1000 человек.", "ru", "ru")
+
+
+def test_changes_cup_championships_and_bikar_head_a_things_name():
+    # the entries of thing_name "Cup", "Championships" and Icelandic "-bikar", each: a translated
+    # name of a thing or an event, not a person put in place of another
+    assert "name" not in _claimed("Liverpool beat Chelsea in the Super Cup in Istanbul.",
+                                  "Liverpool vann Chelsea í leiknum um Ofurbikar Evrópu í Istanbúl.", "en", "is")
+    assert "name" not in _claimed("The Icelandic Championships in athletics ended in Akureyri today.",
+                                  "Meistaramóti Íslands í frjálsíþróttum lauk á Akureyri í dag.", "en", "is")
+    assert "name" not in _claimed("Liverpool vann Chelsea í leiknum um Ofurbikar Evrópu í Istanbúl.",
+                                  "Liverpool beat Chelsea in the UEFA Super Cup in Istanbul.", "is", "en")
+
+
+def test_changes_two_days_joined_by_and_are_both_days_of_the_month():
+    # "9. og 10. ágúst" for "August 9 and 10": the month stands by one day on each side, the other
+    # day is a date too, not a count
+    assert _claimed("Kosið verður til öldungaþingsins 9. og 10. ágúst, að því er fram kemur á vefsíðunni.",
+                    "The senate elections will be held on August 9 and 10, according to the website.",
+                    "is", "en") == set()
+    assert _claimed("Les élections auront lieu les 9 et 10 août.", "Die Wahlen finden am 9. und 10. August statt.",
+                    "fr", "de") == set()
+    # a joined day the other text does not date is left to the numbers: a changed figure is reported
+    assert "number" in _claimed("Lundi et mardi 13 et 11 août, il sera possible de s’inscrire sur place.",
+                                "Am Montag und Dienstag, 10. und 11. August, gibt es die Möglichkeit, sich dort "
+                                "anzumelden.", "fr", "de")
+
+
+def test_changes_russian_could_not_but_is_no_negation():
+    # "не могла не удивляться" (could not help but wonder): a double negation, no polarity
+    assert "negation" not in _claimed("The icebergs around me were almost 200 feet out of the water, and I could only "
+                                      "help but wonder that this was one snowflake on top of another snowflake, year "
+                                      "after year.", "Айсберги вокруг выплывали из воды почти на 200 футов. И я не "
+                                      "могла не удивляться тому, что это одна снежинка поверх другой, год за годом.",
+                                      "en", "ru")
+
+
+def test_changes_plan_heads_a_things_name():
+    # "General Plan" for "Генплана": a plan's name, translated
+    assert "name" not in _claimed("Discussion of the General Plan will take place in several stages.",
+                                  "Обсуждение Генплана пройдет в несколько этапов.", "en", "ru")
+
+
+def test_changes_french_lance_an_adverb_and_english_concluded_are_speech():
+    # "avait notamment lancé" rendered "behauptete", "concluded" rendered "fullyrti": a claim verb
+    assert "attribution" in _claimed("Wir sollten uns darüber freuen“, behauptete Brigitte Bourguignon, die neu ernannte "
+                                     "Ministerin für Autonomie, letzte Woche.", "Il faut s'en réjouir\", avait "
+                                     "notamment lancé la semaine dernière Brigitte Bourguignon, tout juste nommée "
+                                     "ministre chargée de l'Autonomie.", "de", "fr")
+    assert "attribution" in _claimed("Wir sollten uns darüber freuen“, behauptete Brigitte Bourguignon.",
+                                     "Il faut s'en réjouir », a lancé Brigitte Bourguignon.", "de", "fr")
+    assert "attribution" in _claimed("Wir sollten uns darüber freuen“, behauptete Brigitte Bourguignon.",
+                                     "Il faut s'en réjouir », a notamment déclaré Brigitte Bourguignon.", "de", "fr")
+    assert "attribution" in _claimed("Ég bið einnig til Guðs um að hann ljái fjölskyldu hans og ástvinum þolinmæði og "
+                                     "huggun ... enginn er styrkurinn eða mátturinn nema hjá Guði,“ fullyrti forseti "
+                                     "lýðveldisins að lokum.", "I also pray to God to lend his family and loved ones "
+                                     "patience and comfort...there is no strength or power except in God,\" the "
+                                     "President of the Republic concluded.", "is", "en")
+
+
 def test_changes_recipe_adds_no_hedge_where_the_source_has_one():
     # doubt added where the source already reports with doubt adds none, as a second negation in
     # a negative sentence keeps its polarity (seed 18 had such an edit, "copy:1563994101:1+hedge")
@@ -977,17 +1045,16 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 35, drawn after seeds 17-34 were read to
+# Measured (docs/changes.md) on the held-out sample (seed 36, drawn after seeds 17-35 were read to
 # mend the lists, each scored once as the held-out sample of its round), scored once: precision /
-# recall number 0.909/1.0, date 0.810/1.0, name 0.92/0.821, quote 1.0/1.0, attribution
-# 1.0/0.864 (22 items), negation 0.90/0.794, hedge 0.973/1.0, pronoun 1.0/1.0 (15 items),
-# evaluative 1.0/1.0. Floors sit a little under the held-out figures (number, date, name and
-# negation precision and negation recall are under the target: docs/changes.md); negation's sit
+# recall number 1.0/1.0 (17 items), date 1.0/1.0 (6 items), name 1.0/0.909, quote 1.0/1.0,
+# attribution 1.0/0.867 (15 items), negation 0.952/0.870, hedge 0.966/0.933, pronoun 1.0/0.818
+# (11 items), evaluative 1.0/1.0. Floors sit a little under the held-out figures; negation's sit
 # lower, since the encoder's check moves a borderline claim between machines (seed 24's negation
 # precision read 0.921 when it was scored, 0.946 with the same code on another machine).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.88, 0.95), "date": (0.78, 0.95), "name": (0.89, 0.79), "quote": (0.95, 0.95),
-    "attribution": (0.95, 0.83), "negation": (0.85, 0.75), "hedge": (0.94, 0.95), "pronoun": (0.95, 0.95),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.95, 0.88), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.83), "negation": (0.90, 0.82), "hedge": (0.94, 0.90), "pronoun": (0.95, 0.79),
     "evaluative": (0.95, 0.95),
 }
 

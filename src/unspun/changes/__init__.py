@@ -147,6 +147,42 @@ def _counted_years(text: str, lex: Lexicon | None, facts: dict, spans: list) -> 
     return facts, [s for s in spans if s not in counted]
 
 
+# Two days of one month joined by "and" ("9. og 10. ágúst", "August 9 and 10", "9 et 10 août"):
+# the month's name stands by one of them, and the other is its day too.
+_DAY_AND = r"\s*(?:and|&|og|und|et|y|e|i|и|ve|-|–)\s*"
+_DAY_BEFORE = re.compile(r"(?<![\d.,])(\d{1,2})\.?" + _DAY_AND + r"\d{1,2}(?:er|\.|-?го|º)?\s*$")
+_DAY_AFTER = re.compile(r"^\s*\d{1,2}(?:st|nd|rd|th)?" + _DAY_AND + r"(\d{1,2})(?!\d|[.,:]\d)")
+
+
+def _joined_days(text: str, lex: Lexicon | None, facts: dict) -> list[tuple[int, int, tuple[int, int]]]:
+    """The other day of two joined by "and" before or after a month's name ("9. og 10. ágúst",
+    "August 9 and 10"): (month, day, its span)."""
+    if lex is None or not facts["month"]:
+        return []
+    out = []
+    for index, pattern in enumerate(lex.sequences.get("months", ())):
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 2 * _DAY_NEAR - 4):m.start()]
+            after = text[m.end():m.end() + 2 * _DAY_NEAR + 4]
+            for day, base in ((_DAY_BEFORE.search(before), m.start() - len(before)), (_DAY_AFTER.search(after), m.end())):
+                if day and 1 <= int(day.group(1)) <= 31:
+                    out.append((index, int(day.group(1)), (base + day.start(1), base + day.end(1))))
+    return out
+
+
+def _day_lists(text: str, lex: Lexicon | None, facts: dict, spans: list, other: dict,
+               other_joined: list) -> tuple[dict, list]:
+    """A day joined to another by "and" ("9. og 10. ágúst" for "August 9 and 10") is a date where
+    the other text dates that day of the month too; else it is left to the numbers, where a
+    changed figure is still reported ("18. und 29. September" for "entre le 15 et le 29
+    septembre"). (The date facts are cached: copied.)"""
+    dated = other["month"] | {(i, d) for i, d, _ in other_joined}
+    joined = [(i, d, span) for i, d, span in _joined_days(text, lex, facts) if (i, d) in dated]
+    if not joined:
+        return facts, spans
+    return dict(facts, month=facts["month"] | {(i, d) for i, d, _ in joined}), spans + [sp for _, _, sp in joined]
+
+
 _WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
@@ -1049,6 +1085,9 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
     same_language = (derived_lang or "").split("-")[0] == (source_lang or "").split("-")[0]
     d_dates, d_spans = _counted_years(derived, d_lex, *_date_facts(derived, d_lex))
     s_dates, s_spans = _counted_years(source, s_lex, *_date_facts(source, s_lex))
+    d_joined, s_joined = _joined_days(derived, d_lex, d_dates), _joined_days(source, s_lex, s_dates)
+    d_dates, d_spans, s_dates, s_spans = (*_day_lists(derived, d_lex, d_dates, d_spans, s_dates, s_joined),
+                                          *_day_lists(source, s_lex, s_dates, s_spans, d_dates, d_joined))
     out = _number_changes(derived, source, d_spans, s_spans) + _date_changes(d_dates, s_dates)
     if facts_only:
         return out
