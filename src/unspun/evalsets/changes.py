@@ -341,7 +341,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 36
+TUNING_SEED, HELD_OUT_SEED = 14, 37
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
@@ -378,8 +378,9 @@ TUNING_SEED, HELD_OUT_SEED = 14, 36
 # thing's word as no person, a term or a cut quotation on both sides as one, German "sagen" as
 # speech, the pronouns inside quotations where none is outside) and seed 35 (two days joined by
 # "and" as two days of the month, "Plan" as a thing's name, Russian "не мог не" as no negation,
-# French "lancé" and English "concluded" as speech); seed 36 is the held-out sample now.
-READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35)
+# French "lancé" and English "concluded" as speech) and seed 36 (Japanese "なくなる", to be gone,
+# as negation in other words); seed 37 is the held-out sample now.
+READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
