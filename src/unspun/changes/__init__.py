@@ -170,14 +170,13 @@ def _joined_days(text: str, lex: Lexicon | None, facts: dict) -> list[tuple[int,
     return out
 
 
-def _day_lists(text: str, lex: Lexicon | None, facts: dict, spans: list, other: dict,
-               other_joined: list) -> tuple[dict, list]:
-    """A day joined to another by "and" ("9. og 10. ágúst" for "August 9 and 10") is a date where
-    the other text dates that day of the month too; else it is left to the numbers, where a
-    changed figure is still reported ("18. und 29. September" for "entre le 15 et le 29
-    septembre"). (The date facts are cached: copied.)"""
+def _day_lists(facts: dict, spans: list, joined: list, other: dict, other_joined: list) -> tuple[dict, list]:
+    """A day joined to another by "and" (``joined``, from ``_joined_days``: "9. og 10. ágúst" for
+    "August 9 and 10") is a date where the other text dates that day of the month too; else it is
+    left to the numbers, where a changed figure is still reported ("18. und 29. September" for
+    "entre le 15 et le 29 septembre"). (The date facts are cached: copied.)"""
     dated = other["month"] | {(i, d) for i, d, _ in other_joined}
-    joined = [(i, d, span) for i, d, span in _joined_days(text, lex, facts) if (i, d) in dated]
+    joined = [(i, d, span) for i, d, span in joined if (i, d) in dated]
     if not joined:
         return facts, spans
     return dict(facts, month=facts["month"] | {(i, d) for i, d, _ in joined}), spans + [sp for _, _, sp in joined]
@@ -1086,8 +1085,8 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
     d_dates, d_spans = _counted_years(derived, d_lex, *_date_facts(derived, d_lex))
     s_dates, s_spans = _counted_years(source, s_lex, *_date_facts(source, s_lex))
     d_joined, s_joined = _joined_days(derived, d_lex, d_dates), _joined_days(source, s_lex, s_dates)
-    d_dates, d_spans, s_dates, s_spans = (*_day_lists(derived, d_lex, d_dates, d_spans, s_dates, s_joined),
-                                          *_day_lists(source, s_lex, s_dates, s_spans, d_dates, d_joined))
+    d_dates, d_spans, s_dates, s_spans = (*_day_lists(d_dates, d_spans, d_joined, s_dates, s_joined),
+                                          *_day_lists(s_dates, s_spans, s_joined, d_dates, d_joined))
     out = _number_changes(derived, source, d_spans, s_spans) + _date_changes(d_dates, s_dates)
     if facts_only:
         return out
