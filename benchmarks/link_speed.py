@@ -7,6 +7,7 @@ path, on an idle machine, with the same vector cache:
 
     python benchmarks/link_speed.py --cache .eval-cache.db --out benchmarks/results/link-speed.json
     PYTHONPATH=/path/to/old/src python benchmarks/link_speed.py --cache .eval-cache.db
+    python benchmarks/link_speed.py --cache .eval-cache.db --without-changes   # what change detection costs
 
 Corpora: the dev corpora's test-suite samples (wmt21-human, llm-rewrite, llm-same-narrative) and,
 when its texts were rebuilt, the real-world clusters.
@@ -89,9 +90,21 @@ def main() -> int:
     ap.add_argument("--texts", default=str(ROOT / ".cache/real/texts.jsonl"))
     ap.add_argument("--traces", type=int, default=40)
     ap.add_argument("--corpora", nargs="*", help="which corpora, in this order (default: all)")
+    ap.add_argument("--without-changes", action="store_true",
+                    help="link without change detection (what it costs: the rest of the link stage alone)")
     ap.add_argument("--out")
     args = ap.parse_args()
     import unspun
+
+    if args.without_changes:
+        import unspun.link as link
+
+        roles = link.roles
+
+        def roles_without_changes(*a, **k):
+            return roles(*a, **{**k, "with_changes": False})
+
+        link.roles = roles_without_changes
 
     names = args.corpora or list(SAMPLES) + (["real"] if Path(args.texts).is_file() else [])
     # One untimed pass first, so that no corpus pays for loading the model and compiling rules; the
@@ -101,6 +114,7 @@ def main() -> int:
 
     get_encoder("e5").encode(["warm-up"])
     result = {"unspun": str(Path(unspun.__file__).resolve().parent), "cores": os.cpu_count(),
+              "change_detection": not args.without_changes,
               "load_at_start": [round(x, 2) for x in os.getloadavg()], "corpora": {}}
     for name in names:
         records = corpus_records(name, Path(args.dev), Path(args.real), Path(args.texts))

@@ -575,6 +575,11 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         gained = [n for n in gained if not _thing_name(n, d_lex)]
         if not gained:
             return []
+    if not same_language:
+        try:
+            _encoded(*lost, *gained)  # in one call of the encoder, for _translated_name below
+        except Exception:  # no encoder here: _translated_name says so
+            pass
     if not same_language and any(_translated_name(a, b) for a in lost for b in gained):
         return []
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
@@ -593,7 +598,7 @@ def _translated_name(lost: str, gained: str) -> bool:
     """Across languages, whether ``gained`` is ``lost`` translated (the encoder's cosine of the two
     names at least ``NAME_TRANSLATION_COSINE``). Without an encoder the claim stands."""
     try:
-        a, b = _encoded(lost), _encoded(gained)
+        a, b = _encoded(lost, gained)
     except Exception:  # no encoder here
         return False
     return float(a @ b) >= NAME_TRANSLATION_COSINE
@@ -895,16 +900,21 @@ def remember_vectors(texts: list[str], vectors) -> None:
         _VECTORS[text] = vector
 
 
-def _encoded(text: str):
-    """One sentence's vector by the multilingual encoder, kept: a pair's sentences come back when
-    the pair is compared again (a trace after linking, a sibling triangle)."""
-    vector = _VECTORS.get(text)
-    if vector is None:
+def _encoded(*texts: str) -> list:
+    """The texts' vectors by the multilingual encoder, kept: a pair's sentences come back when
+    the pair is compared again (a trace after linking, a sibling triangle). The ones not kept are
+    encoded in one call: each call of the encoder costs as much as a few more texts in it."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _VECTORS))
+    if missing:
         from ..embed import get_encoder
 
-        vector = get_encoder("e5").encode([text])[0]
-        remember_vectors([text], [vector])
-    return vector
+        remember_vectors(missing, get_encoder("e5").encode(missing))
+    found = [_VECTORS.get(t) for t in texts]
+    if any(v is None for v in found):  # the table was full and cleared: encode them again
+        from ..embed import get_encoder
+
+        return list(get_encoder("e5").encode(list(texts)))
+    return found
 
 
 @lru_cache(maxsize=_CACHE)
@@ -922,7 +932,7 @@ def _negation_explains(negated: str, other: str, lex: Lexicon) -> bool:
     if not stripped or stripped == negated:
         return True
     try:
-        v = [_encoded(t) for t in (other, negated, stripped)]
+        v = _encoded(other, negated, stripped)
     except Exception:  # no encoder here: the lexical claim stands, as before this check
         return True
     before, after = float(v[0] @ v[1]), float(v[0] @ v[2])
