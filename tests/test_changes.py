@@ -11,7 +11,7 @@ from conftest import DATA, FIXTURES, SHARED
 from unspun.changes import TYPES, find_changes
 from unspun.changes.lexicon import languages, lexicon
 from unspun.cli import main
-from unspun.evalsets.changes import build, held_out, score
+from unspun.evalsets.changes import REAL_DIFFERENCES_MT, build, held_out, machine_translated, score
 from unspun.evalsets.roles import evaluate_roles
 
 
@@ -1078,6 +1078,51 @@ def test_changes_held_out_floors(fresh, kind):
 def test_changes_tuning_sample_meets_the_precision_target(tuning):
     for kind, r in tuning["per_type"].items():
         assert r["precision"] >= 0.95, (kind, r)
+
+
+@pytest.fixture(scope="module")
+def machine_items():
+    return machine_translated(DATA)
+
+
+@pytest.fixture(scope="module")
+def machine(machine_items):
+    return score(machine_items)
+
+
+def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_items):
+    real = [it for it in machine_items if it["part"] == "real"]
+    assert len(real) == 200 and {it["derived_lang"] for it in real} == {"de", "en", "fr", "is", "ja"}
+    assert all(it["id"].startswith("mt:") and ":mt:" in it["id"] for it in real)  # never a wmt: (human) id
+    # every blind label names a real pair of the sample, by a known type
+    labels = json.loads(REAL_DIFFERENCES_MT.read_text(encoding="utf-8"))
+    ids = {it["id"] for it in real}
+    assert labels and set(labels) <= ids
+    assert all(set(types) <= set(TYPES) for types in labels.values())
+    # and the edits carry them, as build's edits carry changes_real.json
+    for it in machine_items:
+        if it["part"] == "edit":
+            assert set(labels.get(it["id"].rsplit("+", 1)[0], [])) | {it["edit"]} <= set(it["changes"])
+
+
+# Measured (docs/changes.md) on the sample of WMT21 machine translations (seed 1, 395 items: 200 real
+# pairs labelled blind before the detector saw them, 195 edits), scored once at 6b32502 with the
+# detector as it stood: precision 1.0 in every type (no wrong claim); recall number 0.85, date
+# 0.933, name 0.76, quote 0.933, attribution 0.917, negation 0.719, hedge 0.909, pronoun 0.769,
+# evaluative 1.0 (none of the 7 real changes labelled was found; name, negation and pronoun recall
+# are under the 0.80 target). Floors are the measured figures, rounded down to 2 decimals.
+MACHINE_FLOORS = {  # type: (precision, recall)
+    "number": (1.00, 0.85), "date": (1.00, 0.93), "name": (1.00, 0.76), "quote": (1.00, 0.93),
+    "attribution": (1.00, 0.91), "negation": (1.00, 0.71), "hedge": (1.00, 0.90), "pronoun": (1.00, 0.76),
+    "evaluative": (1.00, 1.00),
+}
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_changes_machine_translated_floors(machine, kind):
+    r = machine["per_type"][kind]
+    p, rec = MACHINE_FLOORS[kind]
+    assert r["precision"] >= p and r["recall"] >= rec, (kind, r)
 
 
 # -- roles that hold ------------------------------------------------------------------------------
