@@ -592,18 +592,18 @@ def check(db, as_json, overrides, repair):
 @click.option("--dev", "dev_dir", default="../shared/data/dev", show_default=True,
               type=click.Path(exists=True, file_okay=False), help="The dev corpora (WMT21, SemEval samples).")
 @click.option("--sample", type=click.Choice(["held-out", "tuning", "machine"]), default="held-out", show_default=True,
-              help="The held-out sample, the one the word lists were written against, or the sample of "
-                   "WMT21 machine translations labelled blind.")
+              help="The held-out sample, the one the word lists were written against, or the held-out "
+                   "sample of WMT21 machine translations labelled blind.")
 @click.option("--errors", is_flag=True, help="Also list the wrong claims and the misses, by item.")
 @json_option
 def eval_changes_cmd(dev_dir, sample, errors, as_json):
     """Score the change detector on its labelled set: precision and recall per change type and per
     language (docs/changes.md). Real aligned sentence pairs as translators wrote them, and the
     same pairs with one change of each type applied."""
-    from .evalsets.changes import build, held_out, machine_translated, score
+    from .evalsets.changes import build, held_out, machine_held_out, score
 
     if sample == "machine":
-        items = machine_translated(dev_dir)
+        items = machine_held_out(dev_dir)
     else:
         items = held_out(dev_dir) if sample == "held-out" else build(dev_dir)
     result = score(items)

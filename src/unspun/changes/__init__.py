@@ -626,6 +626,11 @@ def _name_added(d_names, d_text, s_text, s_lang, s_context) -> list[Change]:
 # (a quotation mark of the same kind opening inside a quotation starts another one: the first was
 # opened and not closed in this passage, « Il a dit … « Ceci est … », a-t-il ajouté)
 _QUOTE = re.compile(r"«\s*([^«»]{3,}?)\s*»|“([^“”]{3,}?)”|„([^„“”]{3,}?)[“”]|(?<!\w)\"([^\"]{3,}?)\"|「([^「」]{2,}?)」|‘([^’]{8,}?)’(?!\w)")
+# The derived passage's quotations across languages, counted against the source's: a straight
+# mark after a stop or a comma closes a quotation and opens none ('revealed," Kamilla said. "This
+# is …' quotes "This is …", not " Kamilla said. "). (In one language both sides are read alike,
+# and a misread pair of marks is misread on both.)
+_QUOTE_ACROSS = re.compile(_QUOTE.pattern.replace(r'(?<!\w)\"', r'(?<![\w.,!?…])\"'))
 _WORDS = re.compile(r"\w+", re.UNICODE)
 # A quotation in straight single marks (English writes them): read on the source side only, where
 # it explains a quotation of the derived text and never makes one ("the 'left-right' rule" and
@@ -661,7 +666,7 @@ def _resumed_quotes(text: str, lex: Lexicon | None) -> list[str]:
     speaker's tag ("„…,“ bætti hún við. „…“", "'…,' she said. '…'") joined to the one before it."""
     speech = lex.get("speech") if lex is not None else None
     out, previous_end = [], None
-    for m in _QUOTE.finditer(text):
+    for m in _QUOTE_ACROSS.finditer(text):
         body = " ".join(next(g for g in m.groups() if g).split())
         if _word_count(body) < 3:
             continue
@@ -680,8 +685,10 @@ def _terms(text: str) -> int:
 
 
 # A closing quotation mark: after a word or a stop (a space before a French «»), and before no
-# letter ("… untersucht\", hieß es", "… bien entendu », a déclaré"; German »…« opens with »).
-_CLOSING = re.compile(r"(?<=[^\W_]|[.,!?…])\"(?![^\W\d_])|»(?![^\W\d_])|”|」")
+# letter ("… untersucht\", hieß es", "… bien entendu », a déclaré"; German »…« opens with »);
+# the German and Icelandic „…“ close with “, which English opens with (before a letter): "… í
+# ljós,“ sagði Kamilla".
+_CLOSING = re.compile(r"(?<=[^\W_]|[.,!?…])[\"“](?![^\W\d_])|»(?![^\W\d_])|”|」")
 _MARK = re.compile(r"[\"«»“”„「」]")
 
 
@@ -707,7 +714,7 @@ def _quote_words(text: str) -> list[str]:
 def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby: str = "",
                    d_lex: Lexicon | None = None) -> list[Change]:
     dq, sq = _quotes(d_text), _quotes(s_text)
-    if not dq:
+    if not dq and (same_language or not _resumed_quotes(d_text, d_lex)):
         return []
     out = []
     if not same_language:
@@ -842,8 +849,11 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
 
     outright_n = len(d_found or s_found)
 
+    def weak_count(lex: Lexicon, text: str) -> int:
+        return len(_found(lex.get(kind + "_weak"), plain(lex, text))) - own_weak
+
     def weak(lex: Lexicon, text: str) -> bool:
-        return len(_found(lex.get(kind + "_weak"), plain(lex, text))) - own_weak >= outright_n
+        return weak_count(lex, text) >= outright_n
 
     def conditional_kept(found: tuple[str, ...], lex: Lexicon, text: str) -> bool:
         # A journalistic conditional rendered by the other language's conditional keeps its doubt;
@@ -870,10 +880,10 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
             s_found and accusation_kept(s_lex, s_text, d_lex, d_text, True):
         return []
     if d_found and not weak(s_lex, s_text) and not conditional_kept(d_found, s_lex, s_text):
-        if kind != "negation" or not across or _negation_explains(d_text, s_text, d_lex):
+        if kind != "negation" or not across or _negation_explains(d_text, s_text, d_lex, weak_count(s_lex, s_text) > 0):
             return [Change(kind, "", _show(d_found), reason_added)]
     elif s_found and not weak(d_lex, d_text) and not conditional_kept(s_found, d_lex, d_text):
-        if kind != "negation" or not across or _negation_explains(s_text, d_text, s_lex):
+        if kind != "negation" or not across or _negation_explains(s_text, d_text, s_lex, weak_count(d_lex, d_text) > 0):
             return [Change(kind, _show(s_found), "", reason_removed)]
     return []
 
@@ -918,25 +928,36 @@ def _encoded(*texts: str) -> list:
 
 
 @lru_cache(maxsize=_CACHE)
-def _negation_explains(negated: str, other: str, lex: Lexicon) -> bool:
+def _negation_explains(negated: str, other: str, lex: Lexicon, each: bool = False) -> bool:
     """Across languages, whether the negation found on one side is what sets it apart from the
     other side: removed, the sentence reads closer to the other one by ``NEGATION_GAP_SHARE`` of
     the distance between them (the multilingual encoder, e5). A translator who says with a
     negation what the source says with other words ("ekki í lífshættu" for "in stable
     condition") leaves a sentence that means the other side without it no closer."""
     pattern = lex.get("negation")
-    stripped = pattern.sub(" ", negated) if pattern is not None else negated
-    if lex.lang in ("fr", "it"):  # the other half of "ne … pas", "n'… jamais"
-        stripped = _NE.sub(" ", stripped)
-    stripped = re.sub(r"\s+", " ", stripped).strip()
+
+    def strip(text: str) -> str:
+        if lex.lang in ("fr", "it"):  # the other half of "ne … pas", "n'… jamais"
+            text = _NE.sub(" ", text)
+        return re.sub(r"\s+", " ", text).strip()
+
+    stripped = strip(pattern.sub(" ", negated)) if pattern is not None else negated
     if not stripped or stripped == negated:
         return True
+    # ``each``: the other side says a negation in other words, fewer than this side's: with more
+    # than one negation here, each one alone is removed too. One may render the other side's
+    # ("給与減税がない" for "would be absent") while another is added ("追及しなかった" for "sought
+    # to pin the blame"); removing both takes the first's absence away too, and the sentence
+    # comes no closer. (In French the "ne" of every negation goes with it.)
+    hits = list(pattern.finditer(negated)) if each else []
+    singles = [strip(negated[:m.start()] + " " + negated[m.end():]) for m in hits] if len(hits) > 1 else []
     try:
-        v = _encoded(other, negated, stripped)
+        v = _encoded(other, negated, stripped, *singles)
     except Exception:  # no encoder here: the lexical claim stands, as before this check
         return True
-    before, after = float(v[0] @ v[1]), float(v[0] @ v[2])
-    return after - before >= NEGATION_GAP_SHARE * max(1e-6, 1.0 - before)
+    before = float(v[0] @ v[1])
+    need = NEGATION_GAP_SHARE * max(1e-6, 1.0 - before)
+    return any(float(v[0] @ w) - before >= need for w in v[2:])
 
 
 _CLAUSE_END = re.compile(r"[.!?;。！？]")
