@@ -1134,7 +1134,10 @@ def test_changes_tuning_sample_meets_the_precision_target(tuning):
 
 @pytest.fixture(scope="module")
 def machine_items():
-    return machine_translated(DATA)
+    # the held-out sample of machine translations (MT_SEED), as eval-changes --sample machine scores it
+    from unspun.evalsets.changes import machine_held_out
+
+    return machine_held_out(DATA)
 
 
 @pytest.fixture(scope="module")
@@ -1172,19 +1175,20 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     assert set(labels) <= read | {it["id"] for it in held}
 
 
-# Measured (docs/changes.md) on the sample of WMT21 machine translations (seed 1, 395 items: 200 real
-# pairs labelled blind before the detector saw them, 195 edits), scored once at 6b32502 with the
-# detector as it stood: precision 1.0 in every type (no wrong claim); recall number 0.85, date
-# 0.933, name 0.76, quote 0.933, attribution 0.917, negation 0.719, hedge 0.909, pronoun 0.769,
-# evaluative 1.0 (none of the 7 real changes labelled was found; name, negation and pronoun recall
-# are under the 0.80 target). Floors are the measured figures, rounded down to 2 decimals, but
-# where the encoder takes part in a claim (names translated across languages, the negation check)
-# one borderline claim may move between machines, as on the held-out samples above: those floors
-# leave room for one.
+# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 2, 386
+# items: 200 real pairs labelled blind before the detector saw them, none of them a pair of the read
+# seed 1, and 186 edits), scored once at 916c972 with the detector as it stood: precision number 1.0,
+# date 1.0, name 0.846, quote 1.0, attribution 0.923, negation 0.958, hedge 0.933, pronoun 1.0,
+# evaluative 1.0; recall number 0.688, date 1.0, name 0.379, quote 0.967, attribution 0.857,
+# negation 0.719, hedge 0.903, pronoun 0.75, evaluative 0.935 (none of the 12 real changes labelled
+# was found). Floors are the measured figures, rounded down to 2 decimals, but where the encoder
+# takes part in a claim (names translated across languages, the negation check) one borderline
+# claim may move between machines, as on the held-out samples above: those floors leave room for
+# one (name 11/14 and 10/29, negation 23/25 and 22/32). (Seed 1, read since: docs/changes.md.)
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (1.00, 0.85), "date": (1.00, 0.93), "name": (0.95, 0.72), "quote": (1.00, 0.93),
-    "attribution": (1.00, 0.91), "negation": (0.95, 0.68), "hedge": (1.00, 0.90), "pronoun": (1.00, 0.76),
-    "evaluative": (1.00, 1.00),
+    "number": (1.00, 0.68), "date": (1.00, 1.00), "name": (0.78, 0.34), "quote": (1.00, 0.96),
+    "attribution": (0.92, 0.85), "negation": (0.92, 0.68), "hedge": (0.93, 0.90), "pronoun": (1.00, 0.75),
+    "evaluative": (1.00, 0.93),
 }
 
 
