@@ -344,6 +344,10 @@ _NOT_NAMES = {
     "le", "la", "les", "un", "une", "des", "il", "elle", "ils", "elles", "je", "nous", "en", "au", "aux",
     "der", "die", "das", "ein", "eine", "er", "sie", "es", "wir", "ich", "el", "los", "las", "una", "lo",
     "он", "она", "они", "в", "на", "и", "но", "він", "вона", "вони", "у",
+    # words that restrict what follows them, opening a sentence before a name ("Aðeins
+    # Bandaríkin", only the United States): never part of it
+    "only", "just", "even", "nur", "seul", "seule", "seuls", "seules", "seulement", "aðeins",
+    "einungis", "bara", "jafnvel", "только", "лишь", "даже", "тільки", "лише", "навіть",
 }
 _GERMANIC_NOUNS = {"de", "lb"}
 _OPENS = re.compile(r"[.!?:«“\"]\s*$")  # what comes before a word that opens a sentence

@@ -362,9 +362,11 @@ def _ukrainian() -> list[dict]:
 TUNING_SEED, HELD_OUT_SEED = 14, 37
 # The held-out sample of machine translations (``machine_held_out``), drawn once and labelled
 # blind; the samples of machine translations read before it (their errors were looked at): seed 1,
-# scored once at f01fae4, then read to mend the detector (docs/changes.md); seed 2 is held out now.
-MT_SEED = 2
-MT_READ_SEEDS = (1,)
+# scored once at f01fae4, then read to mend the detector (docs/changes.md), and seed 2, scored once
+# at 098f46d, then read (French "ne cesse de" and "affirmer que", "only" opening a sentence,
+# "is claimed to", Japanese と言われ as speech); seed 3 is held out now.
+MT_SEED = 3
+MT_READ_SEEDS = (1, 2)
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
