@@ -683,6 +683,39 @@ def _resumed_quotes(text: str, lex: Lexicon | None) -> list[str]:
     return out
 
 
+# Straight marks around a term inside a quotation in straight marks, as a machine translation
+# writes them ('"… für das" Next Generation EU "Konjunkturprogramm …"'): a closing mark, a word or
+# a few capitalised words (a name) with no stop between them, and an opening mark are one
+# quotation with a quoted name inside, not two quotations.
+_INNER_TERM = re.compile(r"(?<=\w)\" ((?:[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*\s+){1,4})\"(?=\w)")
+
+
+def _inner_terms(text: str) -> str:
+    """A text with straight marks around a name inside a straight-marked quotation left out."""
+    return _INNER_TERM.sub(lambda m: " " + m.group(1), text)
+
+
+def _resumed_unclosed(text: str, lex: Lexicon | None) -> bool:
+    """Whether the quotation a passage opens and does not close (« or 「) resumes the quotation
+    before it after a short speaker's tag (「…」と大統領は付け加えた。「…): one quotation, which a
+    machine translation split in two."""
+    speech = lex.get("speech") if lex is not None else None
+    if speech is None:
+        return False
+    last = None
+    for m in _QUOTE_ACROSS.finditer(text):
+        if _word_count(next(g for g in m.groups() if g)) >= 3:
+            last = m
+    if last is None:
+        return False
+    rest = text[last.end():]
+    opening = re.search(r"[「«]", rest)
+    if opening is None or re.search(r"[」»]", rest[opening.end():]):
+        return False
+    gap = rest[:opening.start()]
+    return _word_count(gap) <= _TAG_WORDS and speech.search(gap) is not None
+
+
 def _terms(text: str) -> int:
     """How many words or pairs of words a text puts in quotation marks (a name or a scare quote)."""
     return sum(1 for m in _QUOTE.finditer(text) if _word_count(next(g for g in m.groups() if g)) < 3)
@@ -735,10 +768,11 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # quotation into the sentence before or after.
         # A quotation the derived text interrupts with its speaker ("„…,“ bætti hún við. „…“")
         # is one quotation, as the source's may be.
-        dq = _resumed_quotes(d_text, d_lex)
+        dq = _resumed_quotes(_inner_terms(d_text), d_lex)
         # A quotation the derived passage opens and does not close (it runs on past the sentence)
-        # is one of its quotations too, as the source's cut quotations are below.
-        unclosed = _unclosed(d_text)
+        # is one of its quotations too, as the source's cut quotations are below (unless it
+        # resumes the quotation before it after its speaker's tag).
+        unclosed = _unclosed(d_text) - _resumed_unclosed(d_text, d_lex)
         around = s_text + " " + s_nearby
         # (a straight mark between two letters is a typing slip, "s"équiper", not a quotation)
         marks = len(re.findall(r"(?<![^\W\d_])\"|\"(?![^\W\d_])|[«»“”„「」]", around))
