@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA, FIXTURES, SHARED
-from unspun.changes import TYPES, find_changes
+from unspun.changes import TYPES, find_changes, number_spans
 from unspun.changes.lexicon import languages, lexicon
 from unspun.cli import main
 from unspun.evalsets.changes import REAL_DIFFERENCES_MT, build, held_out, machine_translated, score
@@ -1107,6 +1107,48 @@ def test_changes_icelandic_ad_sogn_alone_is_allegedly():
     assert not hedge.search("var að sögn lögreglu handtekinn") and not hedge.search("að sögn Jóns")
 
 
+def test_changes_russian_milliard_is_a_billion():
+    # "25–30 миллиардов" is 25 to 30 billion (MT seed 4): "миллиард" is a scale word as "млрд"
+    assert "number" not in _claimed("The Internet of Things heralds an era in which 25 to 30 billion devices are "
+                                    "expected to interact by 2020.",
+                                    "Интернет вещей предвещает эпоху, когда будут взаимодействовать 25–30 миллиардов "
+                                    "устройств, которые по прогнозам появятся к 2020 году.", "en", "ru")
+    assert [v for _, v, *_ in number_spans("30 миллиардов устройств")] == ["30000000000"]
+    assert "number" in _claimed("Around 40 billion devices.", "Около 30 миллиардов устройств.", "en", "ru")
+
+
+def test_changes_small_figures_written_as_words_are_the_same_figures():
+    # "Khadiga, four, Mena, eight, and Omar, six" rendered （4）（8）（6） (MT seed 4)
+    source = ("On July 24, 56-year-old Mohamed Ali threw his children Khadiga, four, Mena, eight, and Omar, six, "
+              "in front of a moving train at the Mallawi Railway Station.")
+    assert "number" not in _claimed("7月24日、56歳のモハメド・アリは、子供のハディガ（4）、メナ（8）、オマール（6）を、"
+                                    "移動中のマラウィ駅の列車の前に投げ捨てた。", source, "ja", "en")
+    # a figure the words do not give is still another figure, and a word not set off as an age
+    # ("the top four") explains no figure: "2-0" rendered "4-0" is a change (a recipe's edit, seed 32)
+    assert "number" in _claimed("Chelsea sigraði Wolverhampton 4-0 og endaði fyrir ofan Leicester, sem hefur verið í "
+                                "einu af efstu fjórum sætunum allt tímabilið.",
+                                "Chelsea beat Wolverhampton 2-0 and finished above Leicester, which has been in the "
+                                "top four for most of the season.", "is", "en")
+    assert "number" in _claimed("7月24日、56歳のモハメド・アリは、子供のハディガ（5）、メナ（8）、オマール（6）を、"
+                                "移動中のマラウィ駅の列車の前に投げ捨てた。", source, "ja", "en")
+
+
+def test_changes_japanese_kurabemono_ni_naranai_and_mo_tatanai_are_no_negation():
+    # 比べ物にならない ("beyond measure") and 2日も経たない ("less than two days") (MT seed 4)
+    assert "negation" not in _claimed(
+        "「米国では、恣意的に大量の治療が行われてきましたが、英国はそこで起こっていることとは比べ物にならないほど優れています。」と同氏は付け加えた。",
+        "\"If you look at the US, huge quantities of this treatment have been used on an arbitrary willy-nilly basis. "
+        "The UK excels beyond measure compared with what's going on there,\" he added.", "ja", "en")
+    assert "negation" not in _claimed(
+        "バージニアビーチ、バージニア--バージニアビーチ市は、市政委員会が全会一致で記念碑設置を決定してから2日も経たない土曜日に、"
+        "築115年の南軍記念碑を公有地から撤去した。",
+        "VIRGINIA BEACH, Va. -- The city of Virginia Beach removed a 115-year-old Confederate monument from public "
+        "grounds on Saturday, less than two days after the City Council voted unanimously to do so.", "ja", "en")
+    # a negation outside the idioms is still one
+    assert "negation" in _claimed("英国は比べ物にならないほど優れていない。", "The UK is very good.", "ja", "en")
+    assert "negation" in _claimed("2日も経たないうちに、彼は来なかった。", "Two days later, he came.", "ja", "en")
+
+
 def test_changes_recipe_adds_no_hedge_where_the_source_has_one():
     # doubt added where the source already reports with doubt adds none, as a second negation in
     # a negative sentence keeps its polarity (seed 18 had such an edit, "copy:1563994101:1+hedge")
@@ -1291,7 +1333,7 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
 
 def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     # the held-out sample of machine translations (MT_SEED) holds no real pair of a read one
-    # (MT_READ_SEEDS: seeds 1 to 3, each drawn without the ones before it), its source segments
+    # (MT_READ_SEEDS: seeds 1 to 4, each drawn without the ones before it), its source segments
     # aside; every blind label names a real pair of one
     from unspun.evalsets.changes import MT_READ_SEEDS, MT_SEED, machine_held_out
 

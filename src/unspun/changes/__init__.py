@@ -229,11 +229,21 @@ _AFTERNOON = re.compile(r"(?::\d\d)?\s*p\.?\s?m\b\.?", re.IGNORECASE)
 _UMLAUT = re.compile(r"milljörð", re.IGNORECASE)
 
 
+# Russian "миллиард" (a billion: "25–30 миллиардов устройств") is not among the scale words the
+# anchors know (they have Ukrainian "мільярд" and "млрд"): read as "milliard", of the same length.
+_RU_BILLION = re.compile(r"миллиард", re.IGNORECASE)
+
+
+def _scale_read(m: re.Match) -> str:
+    word = "milljarð" if m.group(0).lower().startswith("milljör") else "milliard"
+    return word if m.group(0)[0].islower() else word.capitalize()
+
+
 def number_spans(text: str):
-    changed = [m.span() for m in _UMLAUT.finditer(text)]
+    changed = [m.span() for m in _UMLAUT.finditer(text)] + [m.span() for m in _RU_BILLION.finditer(text)]
     if not changed:
         return _anchor_number_spans(text)
-    read = _UMLAUT.sub(lambda m: "milljarð" if m.group(0)[0] == "m" else "Milljarð", text)
+    read = _RU_BILLION.sub(_scale_read, _UMLAUT.sub(_scale_read, text))
     return [(text[start:end] if any(start < b and a < end for a, b in changed) else raw, value, start, end)
             for raw, value, start, end in _anchor_number_spans(read)]
 
@@ -299,6 +309,16 @@ def _converted(a: str, b: str) -> bool:
     return abs((x - 32) * 5 / 9 - y) <= 1.5 or abs((y - 32) * 5 / 9 - x) <= 1.5
 
 
+# The figures 2 to 12 written as words in English, German and French (not "one", "ein", "un":
+# those are also articles and pronouns; nor French "sept", the English "Sept."), set off by commas
+# as an age after a name is ("Omar, six,"): a word elsewhere ("the top four") may be rendered as a
+# word too, and would hide a figure changed beside it ("2-0" rendered "4-0").
+_SMALL_WORDS = {str(n): re.compile(r"(?<=,\s)(?:" + words + r")(?=\s*[,;.)])", re.IGNORECASE) for n, words in (
+    (2, "two|zwei|deux"), (3, "three|drei|trois"), (4, "four|vier|quatre"), (5, "five|fünf|cinq"),
+    (6, "six|sechs"), (7, "seven|sieben"), (8, "eight|acht|huit"), (9, "nine|neun|neuf"),
+    (10, "ten|zehn|dix"), (11, "eleven|elf|onze"), (12, "twelve|zwölf|douze"))}
+
+
 def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
     dn, sn = _numbers_outside(d_text, d_spans), _numbers_outside(s_text, s_spans)
     d_units, s_units = _units(d_text), _units(s_text)
@@ -326,6 +346,15 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
             if lost.get(v) and gained.get(w) and v in s_degrees and w in d_degrees and _converted(v, w):
                 lost[v] -= 1
                 gained[w] -= 1
+    lost, gained = +lost, +gained
+    # A small figure written as a word on the other side is the same figure ("Omar, six," rendered
+    # "オマール（6）"): the words are no figures to the anchors, so the figure would read as new.
+    for v in list(gained):
+        if v in _SMALL_WORDS and _SMALL_WORDS[v].search(s_text):
+            gained[v] = 0
+    for v in list(lost):
+        if v in _SMALL_WORDS and _SMALL_WORDS[v].search(d_text):
+            lost[v] = 0
     lost, gained = +lost, +gained
     if not (lost and gained):  # a number merely dropped is an omission, one added a detail
         return []

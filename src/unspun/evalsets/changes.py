@@ -366,9 +366,11 @@ TUNING_SEED, HELD_OUT_SEED = 14, 37
 # at 098f46d, then read (French "ne cesse de" and "affirmer que", "only" opening a sentence,
 # "is claimed to", Japanese と言われ as speech), and seed 3, scored once at 64ab5a1, then read
 # (straight marks around a name inside a quotation, a quotation resumed unclosed after its speaker,
-# Japanese ではなく, 避けられない and とあいさつ, Icelandic "að sögn" alone); seed 4 is held out now.
-MT_SEED = 4
-MT_READ_SEEDS = (1, 2, 3)
+# Japanese ではなく, 避けられない and とあいさつ, Icelandic "að sögn" alone), and seed 4, scored once at
+# 440ef93, then read (Russian "миллиард", small figures written as words set off as ages,
+# Japanese 比べ物にならない and も経たない); seed 5 is held out now.
+MT_SEED = 5
+MT_READ_SEEDS = (1, 2, 3, 4)
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
