@@ -1069,6 +1069,21 @@ def test_changes_a_quotation_resumed_unclosed_after_its_speaker_is_the_same_one(
                                "The President of the Republic paid tribute to the late Mahmoud Guemama.", "ja", "en")
 
 
+def test_changes_a_term_in_marks_after_so_called_is_no_quotation():
+    # « les véhicules dits "électriques de petite taille" » for "den sogenannten
+    # Elektrokleinstfahrzeugen": a term the translator marks after "so-called" (MT seed 5)
+    source = ("Nach Mitteilung des Kommissariats häufen sich derartige Verstöße in der jüngsten Zeit - insbesondere im "
+              "Zusammenhang mit den sogenannten Elektrokleinstfahrzeugen, wie die E-Scooter im Behördendeutsch genannt werden.")
+    assert "quote" not in _claimed(
+        "D'après le communiqué du commissariat, de telles infractions se sont multipliées ces derniers temps, en "
+        "particulier dans le contexte des véhicules dits \"électriques de petite taille\", comme on appelle les "
+        "e-scooters en allemand.", source, "fr", "de")
+    # the same words given to a speaker with "a dit" are a quotation the source lacks
+    assert "quote" in _claimed(
+        "D'après le communiqué du commissariat, de telles infractions se sont multipliées, a dit \"le commissaire de "
+        "la police locale\", comme on appelle les e-scooters en allemand.", source, "fr", "de")
+
+
 def test_changes_japanese_dewa_naku_is_a_negation_and_sakerarenai_is_none():
     # AではなくB ("B, not A", "rather than") says the source's "not" (MT seed 3); 避けられない is "inevitable",
     # a word, as 欠かせない is "indispensable"

@@ -745,6 +745,25 @@ def _resumed_unclosed(text: str, lex: Lexicon | None) -> bool:
     return _word_count(gap) <= _TAG_WORDS and speech.search(gap) is not None
 
 
+# A word or a few in quotation marks after "so-called" (sogenannt, dits, svokallaður, так
+# называемый, いわゆる) is a term the translator marks, not anyone's words: « les véhicules dits
+# "électriques de petite taille" » for "den sogenannten Elektrokleinstfahrzeugen". (French "dit"
+# after an auxiliary, "a dit « … »", is "said" and is left alone.)
+_SO_CALLED = re.compile(
+    r"(?:\b[Ss]o-called|\b[Ss]o ?genannt\w*|(?<!\ba )(?<!\bont )(?<!\bavait )(?<!\baurait )\bdite?s?"
+    r"|\bsoi-disant|\bprétendu\w*|\bsvo(?:kallað|nefnd)\w*|\bтак\s+называем\w*|いわゆる)\s*"
+    r"(?:«\s*([^«»]{3,}?)\s*»|“([^“”]{3,}?)”|„([^„“”]{3,}?)[“”]|\"([^\"]{3,}?)\"|「([^「」]{2,}?)」)")
+
+
+def _so_called_bare(text: str) -> str:
+    """A text with the quotation marks around a term after "so-called" (``_SO_CALLED``, four
+    words at most) left out."""
+    def bare(m):
+        body = next(g for g in m.groups() if g)
+        return m.group(0) if _word_count(body) > 4 else m.group(0)[:m.start(m.lastindex) - m.start()] .rstrip("«“„\"「 ") + " " + body
+    return _SO_CALLED.sub(bare, text)
+
+
 def _terms(text: str) -> int:
     """How many words or pairs of words a text puts in quotation marks (a name or a scare quote)."""
     return sum(1 for m in _QUOTE.finditer(text) if _word_count(next(g for g in m.groups() if g)) < 3)
@@ -789,6 +808,7 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
             # quotation marks (a motto, a term, « nous sommes chez nous » for "mir san mir"),
             # which translators add and drop.
             return []
+        d_text = _so_called_bare(d_text)
         # Across languages a quotation's words cannot be compared; one where the source passage
         # quotes no one is a quotation the source does not have.
         # (a word in quotation marks on the source side, « never », may be a longer quotation
