@@ -602,10 +602,7 @@ def eval_changes_cmd(dev_dir, sample, errors, as_json):
     same pairs with one change of each type applied."""
     from .evalsets.changes import build, held_out, machine_held_out, score
 
-    if sample == "machine":
-        items = machine_held_out(dev_dir)
-    else:
-        items = held_out(dev_dir) if sample == "held-out" else build(dev_dir)
+    items = {"held-out": held_out, "tuning": build, "machine": machine_held_out}[sample](dev_dir)
     result = score(items)
     result["sample"] = sample
     if not errors:

@@ -760,7 +760,7 @@ def _so_called_bare(text: str) -> str:
     words at most) left out."""
     def bare(m):
         body = next(g for g in m.groups() if g)
-        return m.group(0) if _word_count(body) > 4 else m.group(0)[:m.start(m.lastindex) - m.start()] .rstrip("«“„\"「 ") + " " + body
+        return m.group(0) if _word_count(body) > 4 else m.group(0)[:m.start(m.lastindex) - m.start()].rstrip("«“„\"「 ") + " " + body
     return _SO_CALLED.sub(bare, text)
 
 
