@@ -41,6 +41,12 @@ def test_sentences_keep_quotations_whole():
     assert [s.text for s in split_sentences(text, "de")] == ["Dr. Müller sagte am 3. Mai: „Das ist gut. Wirklich.“", "Dann ging er."]
 
 
+def test_sentences_split_georgian_although_its_letters_are_lower_case():
+    text = "პრემიერმა განაცხადა. ოპოზიციამ გააკრიტიკა გადაწყვეტილება."
+    assert [s.text for s in split_sentences(text, "ka")] == ["პრემიერმა განაცხადა.", "ოპოზიციამ გააკრიტიკა გადაწყვეტილება."]
+    assert len(split_sentences("Er sagte es usw. und ging dann.", "de")) == 1  # a lower-case continuation
+
+
 def test_sentences_japanese_quote_with_particle_is_one_sentence():
     assert [s.text for s in split_sentences("「本当ですか？」と彼は言った。次です。", "ja")] == ["「本当ですか？」と彼は言った。", "次です。"]
 

@@ -44,7 +44,7 @@ def _should_merge(prev: str, nxt: str, lang: str = "en") -> bool:
         if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and word.isupper()):
             return True
     first = nxt_s[0]
-    if first.islower() or first in ",;:)]}%":
+    if _continues_lower(first) or first in ",;:)]}%":
         return True
     # A Japanese quotation closed by 」 continues with a particle: 「…」と彼は言った。
     if prev_s[-1] in "」』" and first in "とっにをがはでも":
@@ -55,6 +55,13 @@ def _should_merge(prev: str, nxt: str, lang: str = "en") -> bool:
 
 
 _MAX_QUOTED_SENTENCE = 600
+
+
+def _continues_lower(char: str) -> bool:
+    """Whether a piece opening with ``char`` continues a sentence in lower case. Georgian
+    (Mkhedruli) letters are lower case to Unicode, whose capitals (Mtavruli) news text does not
+    use: every Georgian sentence opens with one, so none is a continuation."""
+    return char.islower() and not "\u10d0" <= char <= "\u10ff"
 
 
 def _quote_open(text: str) -> bool:
