@@ -1084,6 +1084,68 @@ def test_changes_a_term_in_marks_after_so_called_is_no_quotation():
         "la police locale\", comme on appelle les e-scooters en allemand.", source, "fr", "de")
 
 
+def test_changes_a_two_digit_year_before_nen_is_the_year_the_other_text_gives():
+    # 「06年当初」 for "In 2006" (MT seed 6): a year written with its last two digits before 年 is
+    # the other text's full year; "2000円" was read as a year and the derived "2006" as another one
+    source = "ケータイ乗り換え放題がほど遠い通信各社の闇 MNPが導入された06年当初の利用者負担料金は2000円だったが、現在は3000円。"
+    assert "date" not in _claimed("In 2006, when MNP was introduced, the initial user fee was 2,000 yen, but now it is 3,000 yen.",
+                                  source, "en", "ja")
+    # a changed year is still one
+    assert "date" in _claimed("In 2007, when MNP was introduced, the initial user fee was 2,000 yen, but now it is 3,000 yen.",
+                              source, "en", "ja")
+    # two digits before 年 that count years are no year ("10年前", ten years ago)
+    assert "date" in _claimed("In 2010, the fee was 2,000 yen.", "10年前の利用者負担料金は2000円だった。", "en", "ja")
+
+
+def test_changes_german_versaeumen_says_a_negation_in_other_words():
+    # "pour ne pas avoir su protéger" rendered "weil sie es versäumt hatte, … zu schützen" (MT seed 6):
+    # "versäumen" (to fail to) is a negation said in other words, as "fail" and "échouer" are
+    source = ("L'été dernier, l'agence fédérale de la protection des consommateurs a infligé à Facebook une amende record de "
+              "5 milliards de dollars pour ne pas avoir su protéger les infos confidentielles de ses utilisateurs, suivie "
+              "d'une amende de 170 millions à YouTube, pour non-respect de la vie privée des enfants.")
+    assert "negation" not in _claimed(
+        "Im vergangenen Sommer verhängte die Bundesagentur für Verbraucherschutz Facebook eine Rekordstrafe in Höhe von 5 "
+        "Milliarden Dollar, weil sie es versäumt hatte, die vertraulichen Informationen ihrer Nutzer zu schützen, gefolgt "
+        "von einer Geldstrafe in Höhe von 170 Millionen Dollar gegen YouTube wegen Missachtung der Privatsphäre von Kindern.",
+        source, "de", "fr")
+
+
+def test_changes_named_as_is_rendered_by_to_sareru():
+    # "have been named as" rendered とされている (MT seed 6): a hedge that renders the other text's
+    # passive naming is that naming; an added hedge beside a plain statement, or beside the naming,
+    # is still one
+    derived = "犠牲者はアデン・アブディ・マドベとムヒヤディン・アドウ・シビンとされている。"
+    assert "hedge" in _claimed("伝えられるところによると、2名の犠牲者は、アデン・アブディ・マドベさんとムヒヤディン・アドゥ・シビンさんと"
+                               "公表された。", "The two victims have been named as Aden Abdi Madobe and Muhiyadin Adow Shibin.",
+                               "ja", "en")
+    assert "hedge" in _claimed("伝えられるところによると、" + derived,
+                               "The two victims have been named as Aden Abdi Madobe and Muhiyadin Adow Shibin.", "ja", "en")
+    assert "hedge" not in _claimed(derived, "The two victims have been named as Aden Abdi Madobe and Muhiyadin Adow Shibin.",
+                                   "ja", "en")
+    assert "hedge" not in _claimed(derived, "The two victims were identified as Aden Abdi Madobe and Muhiyadin Adow Shibin.",
+                                   "ja", "en")
+    assert "hedge" in _claimed(derived, "The two victims are Aden Abdi Madobe and Muhiyadin Adow Shibin.", "ja", "en")
+
+
+def test_changes_expect_rendered_in_icelandic_german_and_french_is_counted_on_both_sides():
+    # "know what to expect" rendered "vita hvað ætti að búast við" (MT seed 6): the weak word is on
+    # both sides, so an added "Sagt er að" (it is said) is doubt added, not the source's "expect"
+    source = ("One mechanic in Sale, Greater Manchester said people know what to expect at the park and that he has had two "
+              "customers fall victim to the baboons this year.")
+    assert "hedge" in _claimed(
+        "Sagt er að Einn vélvirki í Sale, Greater Manchester sagði fólk vita hvað ætti að búast við í garðinum og að hann "
+        "hafi haft tvo viðskiptavini falla fórnarlamb á baboons í ár.", source, "is", "en")
+    assert "hedge" not in _claimed(
+        "Einn vélvirki í Sale, Greater Manchester sagði fólk vita hvað ætti að búast við í garðinum og að hann hafi haft "
+        "tvo viðskiptavini falla fórnarlamb á baboons í ár.", source, "is", "en")
+    assert "hedge" in _claimed(
+        "Angeblich sagte ein Mechaniker in Sale, Greater Manchester, die Leute wüssten, was sie im Park erwartet, und dass "
+        "zwei seiner Kunden in diesem Jahr Opfer der Paviane wurden.", source, "de", "en")
+    # and French "s'attendre à" renders German "erwarten" (a hedge added beside it is doubt added)
+    assert "hedge" in _claimed("Selon certaines informations, dans l’immédiat, je m’attends à d’autres ventes faites dans la "
+                               "panique ».", "Ich erwarte in naher Zukunft weitere Panikverkäufe\".", "fr", "de")
+
+
 def test_changes_japanese_dewa_naku_is_a_negation_and_sakerarenai_is_none():
     # AではなくB ("B, not A", "rather than") says the source's "not" (MT seed 3); 避けられない is "inevitable",
     # a word, as 欠かせない is "indispensable"
@@ -1341,7 +1403,7 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
 
 def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     # the held-out sample of machine translations (MT_SEED) holds no real pair of a read one
-    # (MT_READ_SEEDS: seeds 1 to 4, each drawn without the ones before it), its source segments
+    # (MT_READ_SEEDS: seeds 1 to 6, each drawn without the ones before it), its source segments
     # aside; every blind label names a real pair of one
     from unspun.evalsets.changes import MT_READ_SEEDS, MT_SEED, machine_held_out
 

@@ -182,6 +182,30 @@ def _day_lists(facts: dict, spans: list, joined: list, other: dict, other_joined
     return dict(facts, month=facts["month"] | {(i, d) for i, d, _ in joined}), spans + [sp for _, _, sp in joined]
 
 
+# A year written with its last two digits before 年 (Japanese and Chinese newspapers: 「06年当初」
+# for "in 2006"; Korean 년): the year the other text gives in full, where it gives it. Two digits
+# before 年 are also a count of years (「10年間」, 「20年前」, "10 years"), so only a year the other
+# text dates is read so.
+_SHORT_YEAR = re.compile(r"(?<![\d０-９.,/'’])(\d\d)\s?[年년](?!間|前|後|ぶり|以上|余|近く|目|連続|代)")
+
+
+def _short_years(text: str, facts: dict, spans: list, other: dict) -> tuple[dict, list]:
+    """Two-digit years before 年 (``_SHORT_YEAR``) that the other text gives in full ("06年" for
+    "2006") are that year; others are left as they were. (The date facts are cached: copied.)"""
+    if not other["year"] or "年" not in text and "년" not in text:
+        return facts, spans
+    found = []
+    for m in _SHORT_YEAR.finditer(text):
+        if any(a <= m.start(1) < b for a, b in spans):
+            continue
+        full = next((c + m.group(1) for c in ("20", "19") if c + m.group(1) in other["year"]), None)
+        if full is not None:
+            found.append((full, m.span(1)))
+    if not found:
+        return facts, spans
+    return dict(facts, year=facts["year"] + Counter(y for y, _ in found)), spans + [sp for _, sp in found]
+
+
 _WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
@@ -921,6 +945,8 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
     if dp is None or sp is None:
         return []
     d_found, s_found = _markers(dp, d_text, d_lex, kind), _markers(sp, s_text, s_lex, kind)
+    if kind == "hedge" and d_lex.lang != s_lex.lang:
+        d_found, s_found = _designated(d_found, d_lex, s_text, s_lex), _designated(s_found, s_lex, d_text, d_lex)
     if bool(d_found) == bool(s_found):
         return []
     outright, outright_lex = (d_text, d_lex) if d_found else (s_text, s_lex)
@@ -973,6 +999,25 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
         if kind != "negation" or not across or _negation_explains(s_text, d_text, s_lex, weak_count(d_lex, d_text) > 0):
             return [Change(kind, _show(s_found), "", reason_removed)]
     return []
+
+
+def _designated(found: tuple[str, ...], lex: Lexicon, other: str, other_lex: Lexicon) -> tuple[str, ...]:
+    """Across languages, a hedge that renders the other text's passive naming (``designation``:
+    "have been named as", "were identified as" rendered とされている, the passive of "to deem",
+    which also says "is said to be") is that naming, not doubt added: as many such hedges as the
+    other text has namings are left out. Any other hedge beside the naming still counts
+    (伝えられるところによると put before a sentence that says "named as")."""
+    mine, theirs = lex.get("designation"), other_lex.get("designation")
+    if mine is None or theirs is None or not found:
+        return found
+    left = len(theirs.findall(other))
+    out = []
+    for m in found:
+        if left and mine.fullmatch(m):
+            left -= 1
+            continue
+        out.append(m)
+    return tuple(out)
 
 
 # How much of the gap between a translation and its source the negation must account for: without
@@ -1205,6 +1250,8 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
     d_joined, s_joined = _joined_days(derived, d_lex, d_dates), _joined_days(source, s_lex, s_dates)
     d_dates, d_spans, s_dates, s_spans = (*_day_lists(d_dates, d_spans, d_joined, s_dates, s_joined),
                                           *_day_lists(s_dates, s_spans, s_joined, d_dates, d_joined))
+    d_dates, d_spans, s_dates, s_spans = (*_short_years(derived, d_dates, d_spans, s_dates),
+                                          *_short_years(source, s_dates, s_spans, d_dates))
     out = _number_changes(derived, source, d_spans, s_spans) + _date_changes(d_dates, s_dates)
     if facts_only:
         return out

@@ -369,9 +369,11 @@ TUNING_SEED, HELD_OUT_SEED = 14, 37
 # Japanese ではなく, 避けられない and とあいさつ, Icelandic "að sögn" alone), and seed 4, scored once at
 # 440ef93, then read (Russian "миллиард", small figures written as words set off as ages,
 # Japanese 比べ物にならない and も経たない), and seed 5, scored once at a7da267, then read (a term in
-# quotation marks after "so-called"); seed 6 is held out now.
-MT_SEED = 6
-MT_READ_SEEDS = (1, 2, 3, 4, 5)
+# quotation marks after "so-called"), and seed 6, scored once at 423102a, then read (two-digit
+# years before 年, German "versäumen", "named as" rendered とされる, "expect" in Icelandic,
+# German and French); seed 7 is held out now.
+MT_SEED = 7
+MT_READ_SEEDS = (1, 2, 3, 4, 5, 6)
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
