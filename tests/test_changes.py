@@ -1146,6 +1146,58 @@ def test_changes_expect_rendered_in_icelandic_german_and_french_is_counted_on_bo
                                "panique ».", "Ich erwarte in naher Zukunft weitere Panikverkäufe\".", "fr", "de")
 
 
+def test_changes_a_straight_mark_for_a_french_apostrophe_is_no_quotation():
+    # 'les milliards d "État … stimuler l" économie' (MT seed 7): a machine translation wrote the
+    # elisions' apostrophes as straight quotation marks; an elided word never stands alone, so
+    # the mark is an apostrophe, not a quotation the source lacks
+    source = ("Die staatlichen Milliarden, mit denen die Regierung die Wirtschaft ankurbeln will, könnten zur "
+              "Stagflation führen, sagte Fuest dem \"Spiegel\".")
+    derived = ("Les milliards d \"État que le gouvernement a mis en œuvre pour stimuler l\" économie pourraient "
+               "conduire à la stagflation, a déclaré M. Fuest au \"Miroir\".")
+    assert "quote" not in _claimed(derived, source, "fr", "de")
+    source = ("Kürzlich hat eine Studie ergeben, dass mehr als die Hälfte jener Twitter-Stimmen, die für ein schnelles "
+              "Wiederanfahren der US-Wirtschaft plädierten, von gesteuerten Programmen stammen, sogenannten Bots.")
+    assert "quote" not in _claimed(
+        "Récemment, une étude a révélé que plus de la moitié des bulletins Twitter plaidant pour une reprise rapide de "
+        "l \"économie américaine provenaient de programmes contrôlés, appelés\" bots \".", source, "fr", "de")
+    # a quotation the source lacks is still one
+    assert "quote" in _claimed(derived[:-1] + " \"C'est un moment décisif pour nous tous\", a ajouté un responsable.",
+                               source, "fr", "de")
+
+
+def test_changes_french_faute_de_is_a_negation_and_rien_que_is_none():
+    # "Faute de dragueur" (for lack of a dredger) rendered "Da es keine Drainage gibt" (MT seed 7):
+    # "faute de" says a negation in other words, as "lack" and "mangels" do; "Rien que 100 tonnes"
+    # (100 tonnes alone) for "Allein 100 Tonnen" has "rien" and no polarity, as "nothing but"
+    assert "negation" not in _claimed(
+        "Da es keine Drainage gibt, wird der Sandabbau auf traditionelle Weise mit einem Kran durchgeführt.",
+        "Faute de dragueur, l'extraction du sable se fait d'une façon traditionnelle à l'aide d'une grue.", "de", "fr")
+    assert "negation" not in _claimed("Rien que 100 tonnes de cocaïne ont été saisies l'année dernière, a indiqué Johansson.",
+                                      "Allein 100 Tonnen Kokain seien im vergangenen Jahr beschlagnahmt worden, sagte Johansson.",
+                                      "fr", "de")
+    # a negation added is still one
+    assert "negation" in _claimed("Aucune tonne de cocaïne n'a été saisie l'année dernière, a indiqué Johansson.",
+                                  "Allein 100 Tonnen Kokain seien im vergangenen Jahr beschlagnahmt worden, sagte Johansson.",
+                                  "fr", "de")
+    assert "negation" in _claimed(
+        "Il n'y a pas de dragueur, et l'extraction du sable ne se fait pas d'une façon traditionnelle.",
+        "Mit einem Bagger wird der Sand auf traditionelle Weise abgebaut.", "fr", "de")
+
+
+def test_changes_a_river_or_a_sea_named_in_translation_is_no_name_replaced():
+    # "реке Голубой Нил" rendered "the Blue Nile River" (MT seed 7): a name headed by "River",
+    # "Sea", "Ocean" is a place's, translated, not a person put in another's place
+    source = ("По данным канала, две машины, обеспечивавшие безопасность гидроэлектростанции \"Хидасэ\" на реке "
+              "Голубой Нил, были выведены из строя в результате попадания молнии.")
+    assert "name" not in _claimed("According to the channel, two vehicles that provided security for the Hydase "
+                                  "hydroelectric plant on the Blue Nile River were put out of action by lightning.",
+                                  source, "en", "ru")
+    # a person put in place of the river is still a name replaced
+    assert "name" in _claimed("According to the channel, two vehicles that provided security for the Hydase "
+                              "hydroelectric plant of Peter Schneider were put out of action by lightning.",
+                              source, "en", "ru")
+
+
 def test_changes_japanese_dewa_naku_is_a_negation_and_sakerarenai_is_none():
     # AではなくB ("B, not A", "rather than") says the source's "not" (MT seed 3); 避けられない is "inevitable",
     # a word, as 欠かせない is "indispensable"
@@ -1403,7 +1455,7 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
 
 def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     # the held-out sample of machine translations (MT_SEED) holds no real pair of a read one
-    # (MT_READ_SEEDS: seeds 1 to 6, each drawn without the ones before it), its source segments
+    # (MT_READ_SEEDS: seeds 1 to 7, each drawn without the ones before it), its source segments
     # aside; every blind label names a real pair of one
     from unspun.evalsets.changes import MT_READ_SEEDS, MT_SEED, machine_held_out
 

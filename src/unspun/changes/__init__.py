@@ -820,8 +820,27 @@ def _quote_words(text: str) -> list[str]:
     return [w.lower() for k, w in enumerate(words) if not w.isdigit() and not (k and w[0].isupper())]
 
 
+# A French elision written by a machine translation with a straight quotation mark for the
+# apostrophe, often with a space beside it ('les milliards d "État', 'stimuler l" économie'): an
+# elided word (l', d', j', n', m', t', s', c', qu', jusqu', lorsqu', puisqu', quoiqu') never stands
+# alone, so a straight mark after it, before a letter, is that apostrophe, not a quotation mark.
+_ELIDED_MARK = re.compile(r"(?<![\w'’\"-])((?:[LlDdJjNnMmTtSsCc]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu|[Qq]uoiqu))"
+                          r" ?\" ?(?=[^\W\d_])")
+_ELIDING = {"fr"}
+
+
+def _elided_marks(text: str, lex: Lexicon | None) -> str:
+    """A text with straight marks written for an elision's apostrophe (``_ELIDED_MARK``) made
+    apostrophes, in a language that elides (French)."""
+    if lex is None or lex.lang.split("-")[0] not in _ELIDING or '"' not in text:
+        return text
+    return _ELIDED_MARK.sub(lambda m: m.group(1) + "'", text)
+
+
 def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby: str = "",
                    d_lex: Lexicon | None = None) -> list[Change]:
+    if not same_language:
+        d_text = _elided_marks(d_text, d_lex)
     dq, sq = _quotes(d_text), _quotes(s_text)
     if not dq and (same_language or not _resumed_quotes(d_text, d_lex)):
         return []
