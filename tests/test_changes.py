@@ -1198,6 +1198,57 @@ def test_changes_a_river_or_a_sea_named_in_translation_is_no_name_replaced():
                               source, "en", "ru")
 
 
+def test_changes_a_place_before_a_title_keeps_no_one_in_the_run():
+    # "Kansas City Mayor Quinton Lucas" rendered "Kansas borgarstjóri Peter Schneider", "Delhi Chief
+    # Minister Arvind Kejriwal" rendered "Delhi stjóra Peter Schneider" (MT seed 8): the place before
+    # the title is kept, the person is another; the place keeps no one
+    source = ("Kansas City Mayor Quinton Lucas questioned on Sunday President Trump's motives for sending federal "
+              "agents into U.S. cities.")
+    assert "name" in _claimed("Kansas borgarstjóri Peter Schneider yfirheyrði á sunnudaginn hvöt Trumps "
+                              "Bandaríkjaforseta fyrir að senda alríkisfulltrúa inn í bandarískar borgir.",
+                              source, "is", "en")
+    assert "name" in _claimed("Kona frá Delhi stjóra Peter Schneider hringdi og bauð aðstoð.",
+                              "A woman from Delhi Chief Minister Arvind Kejriwal called and offered help.", "is", "en")
+    # the person kept is no change, the place left out or not
+    assert "name" not in _claimed("Kansas borgarstjóri Quinton Lucas yfirheyrði á sunnudaginn hvöt Trumps "
+                                  "Bandaríkjaforseta fyrir að senda alríkisfulltrúa inn í bandarískar borgir.",
+                                  source, "is", "en")
+    assert "name" not in _claimed("Borgarstjóri Quinton Lucas yfirheyrði á sunnudaginn hvöt Trumps "
+                                  "Bandaríkjaforseta fyrir að senda alríkisfulltrúa inn í bandarískar borgir.",
+                                  source, "is", "en")
+
+
+def test_changes_a_four_digit_figure_after_over_is_a_count_not_a_year():
+    # "yfir 920 nýjum tilfellum" rendered "over 1840 new cases" (MT seed 8): after "over" (Icelandic
+    # "yfir") a four-digit figure is a count, as after "more than", not a year, and a changed count
+    # is a number changed
+    source = "Spænsk heilbrigðisyfirvöld greindu frá yfir 920 nýjum tilfellum COVID—19, bæði á fimmtudag og föstudag."
+    assert "number" in _claimed("Spanish health authorities reported over 1840 new cases of COVID-19, both on "
+                                "Thursday and Friday.", source, "en", "is")
+    assert "number" in _claimed("Spænsk heilbrigðisyfirvöld greindu frá yfir 1840 nýjum tilfellum COVID—19, bæði á "
+                                "fimmtudag og föstudag.", "Spanish health authorities reported over 920 new cases of "
+                                "COVID-19, both on Thursday and Friday.", "is", "en")
+    # the same count on both sides is no change
+    assert "number" not in _claimed("Spanish health authorities reported over 1840 new cases of COVID-19, both on "
+                                    "Thursday and Friday.", source.replace("920", "1840"), "en", "is")
+
+
+def test_changes_an_expectation_is_no_hedge():
+    # "the expectation has been put out there that there is discount pricing" (MT seed 8): the noun
+    # names what people expect and puts no doubt on the statement, so it does not account for a
+    # "Sagt er að" (it is said that) put before the sentence; the verb still does ("expected to")
+    source = ("\"So they call and they get very disappointed because the expectation has been put out there that "
+              "there is discount pricing and we look at our cost of funding which hasn't changed at all.\"")
+    derived = ("Sagt er að „Svo hringja þeir og þeir verða mjög vonsviknir vegna þess að eftirvæntingin hefur verið "
+               "sett þarna fram að það er afsláttarverðlagning og við lítum á kostnað okkar við fjármögnun sem hefur "
+               "alls ekki breyst.“")
+    assert "hedge" in _claimed(derived, source, "is", "en")
+    assert "hedge" not in _claimed(derived[:12] + "„Svo hringja þeir.“", "\"So they call,\" he is expected to say.",
+                                   "is", "en")
+    assert lexicon("en").get("hedge_weak").search("expected") and not lexicon("en").get("hedge_weak").search(
+        "the expectations")
+
+
 def test_changes_japanese_dewa_naku_is_a_negation_and_sakerarenai_is_none():
     # AではなくB ("B, not A", "rather than") says the source's "not" (MT seed 3); 避けられない is "inevitable",
     # a word, as 欠かせない is "indispensable"
@@ -1455,7 +1506,7 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
 
 def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     # the held-out sample of machine translations (MT_SEED) holds no real pair of a read one
-    # (MT_READ_SEEDS: seeds 1 to 7, each drawn without the ones before it), its source segments
+    # (MT_READ_SEEDS: seeds 1 to 8, each drawn without the ones before it), its source segments
     # aside; every blind label names a real pair of one
     from unspun.evalsets.changes import MT_READ_SEEDS, MT_SEED, machine_held_out
 

@@ -592,7 +592,20 @@ def _any_word_present(name: str, keys) -> bool:
     parts = _keys(name)
     if len(parts) >= 3 and len(name.split()) >= 3 and parts[-2] in _key_index(keys)[0]:
         return True
+    if len(parts) >= 3 and any(_TITLE.fullmatch(w) for w in name.split()[1:-2]):
+        # A title inside the run before the last two words ("Kansas City Mayor Quinton Lucas",
+        # "Delhi Chief Minister Arvind Kejriwal"): what stands before it is the place the title
+        # belongs to, not the person; the place kept ("Kansas borgarstjóri") keeps no one.
+        return _has_name(parts[-1], keys)
     return bool(parts) and any(_has_name(p, keys) for p in {parts[0], parts[-1]})
+
+
+# Titles that stand between a place and a person's name in a run of capitalised words ("Kansas
+# City Mayor Quinton Lucas", "Delhi Chief Minister Arvind Kejriwal", "Hamburgs Bürgermeister").
+_TITLE = re.compile(r"Mayor|Minister|President|Premier|Governor|Secretary|Chancellor|Senator|Commissioner|"
+                    r"Ambassador|Sheriff|Prosecutor|Spokesman|Spokeswoman|Spokesperson|"
+                    r"Bürgermeister(?:in)?|Minister(?:in)?|Ministerpräsident(?:in)?|Präsident(?:in)?|"
+                    r"Kanzler(?:in)?|Gouverneur(?:in)?|Botschafter(?:in)?|Sprecher(?:in)?")
 
 
 def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_context,

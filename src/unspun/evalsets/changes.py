@@ -373,9 +373,11 @@ TUNING_SEED, HELD_OUT_SEED = 14, 37
 # years before 年, German "versäumen", "named as" rendered とされる, "expect" in Icelandic,
 # German and French), and seed 7, scored once at 50c6aa7, then read (a straight mark written for
 # a French elision's apostrophe, French "faute de" and "rien que", a river's or a sea's name
-# translated); seed 8 is held out now.
-MT_SEED = 8
-MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7)
+# translated), and seed 8, scored once at 68aa3a1, then read (a four-digit count after "over"
+# and Icelandic "yfir", the noun "expectation", a place before a title in a run of capitalised
+# words); seed 9 is held out now.
+MT_SEED = 9
+MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8)
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
