@@ -123,8 +123,10 @@ def fit_model(real: list[tuple], other: list[tuple], other_weights: list[float],
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--real", default=str(ROOT.parent / "shared/data/real"))
-    ap.add_argument("--texts", default=str(ROOT / ".cache/real/texts.jsonl"))
+    ap.add_argument("--real", action="append",
+                    help="a folder of labelled real clusters (repeatable; default ../shared/data/real)")
+    ap.add_argument("--texts", action="append",
+                    help="their rebuilt texts, one per --real in order (default .cache/real/texts.jsonl)")
     ap.add_argument("--dev", default=str(ROOT.parent / "shared/data/dev"))
     ap.add_argument("--cache", default=str(ROOT / ".eval-cache.db"))
     ap.add_argument("--cases-weight", type=float, default=0.5,
@@ -142,6 +144,8 @@ def main() -> int:
                          "(comma-separated, e.g. 0.90,0.92,0.94,0.96): the trade-off the threshold rule picks from")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
+    args.real = args.real or [str(ROOT.parent / "shared/data/real")]
+    args.texts = args.texts or [str(ROOT / ".cache/real/texts.jsonl")]
     curve = [float(t) for t in args.curve.split(",") if t.strip()]
     started = time.time()
     tmp = tempfile.TemporaryDirectory(prefix="unspun-fit-")

@@ -8,6 +8,12 @@ to `.cache/real/texts.jsonl`.
 
     python scripts/real_texts.py check P01 P02      # check some saved excerpts
     python scripts/real_texts.py build              # write .cache/real/texts.jsonl
+
+The clusters the project labelled itself (`data/real-extra/<CLUSTER>/`, labelled blind to the linker
+as a check on clusters no fit has seen) are rebuilt the same way, one folder each:
+
+    python scripts/real_texts.py build --real data/real-extra/V --raw .cache/real-extra/V/raw \
+        --out .cache/real-extra/V/texts.jsonl
 """
 from __future__ import annotations
 
@@ -25,8 +31,8 @@ OUT = ROOT / ".cache" / "real" / "texts.jsonl"
 DATE_TAG = re.compile(r"^\s*date \d{4}-\d{2}(-\d{2})?")
 
 
-def articles() -> dict[str, dict]:
-    with open(REAL / "articles.jsonl", encoding="utf-8") as f:
+def articles(real: Path = REAL) -> dict[str, dict]:
+    with open(real / "articles.jsonl", encoding="utf-8") as f:
         return {a["id"]: a for a in map(json.loads, f)}
 
 
@@ -36,8 +42,8 @@ def text_of(path: Path) -> str:
     return DATE_TAG.sub("", excerpt, count=1).strip()
 
 
-def check(ident: str, meta: dict) -> tuple[bool, str]:
-    path = RAW / f"{ident}.json"
+def check(ident: str, meta: dict, raw: Path = RAW) -> tuple[bool, str]:
+    path = raw / f"{ident}.json"
     if not path.exists():
         return False, "missing"
     text = text_of(path)
@@ -51,28 +57,31 @@ def main() -> int:
     parser.add_argument("command", choices=["check", "build"])
     parser.add_argument("ids", nargs="*")
     parser.add_argument("--keep-mismatch", action="store_true")
+    parser.add_argument("--real", type=Path, default=REAL, help="the labels' folder (articles.jsonl)")
+    parser.add_argument("--raw", type=Path, default=RAW, help="the saved excerpts, <ID>.json")
+    parser.add_argument("--out", type=Path, default=OUT, help="the texts file to write")
     args = parser.parse_args()
-    meta = articles()
+    meta = articles(args.real)
     ids = args.ids or sorted(meta)
     if args.command == "check":
         for ident in ids:
-            ok, why = check(ident, meta[ident])
+            ok, why = check(ident, meta[ident], args.raw)
             print(f"{ident}: {'OK' if ok else 'NO'} {why}")
         return 0
     rows, counts = [], {"ok": 0, "mismatch": 0, "missing": 0}
     for ident in ids:
-        ok, why = check(ident, meta[ident])
+        ok, why = check(ident, meta[ident], args.raw)
         if why == "missing":
             counts["missing"] += 1
             continue
         counts["ok" if ok else "mismatch"] += 1
         if ok or args.keep_mismatch:
-            rows.append({"id": ident, "text": text_of(RAW / f"{ident}.json")})
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(OUT, "w", encoding="utf-8") as f:
+            rows.append({"id": ident, "text": text_of(args.raw / f"{ident}.json")})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(rows)} texts written to {OUT} ({counts})")
+    print(f"{len(rows)} texts written to {args.out} ({counts})")
     return 0
 
 

@@ -51,6 +51,13 @@ from unspun.text.boilerplate import is_boilerplate
     ("fr", "Commentaires Facebook"),
     ("ru", "Сейчас смотрят"),
     ("en", "This audio is created with AI assistance"),
+    # stage directions of a transcript
+    ("en", "(Applause)"),
+    ("ru", "(Аплодисменты)"),
+    ("de", "(Gelächter)"),
+    ("en", "[Music]"),
+    # a feed's tracking id standing alone
+    ("ar", "MENAFN1303202000890000ID1099846289"),
 ])
 def test_furniture_is_boilerplate(lang, text):
     assert is_boilerplate(text, lang)
@@ -73,6 +80,11 @@ def test_furniture_is_boilerplate(lang, text):
     ("es", "El artículo anterior de la ley dice otra cosa."),
     ("en", "Follow us on the road to recovery, he said, as the crowd cheered and the band played on."),
     ("ar", "وقال الرئيس السابق إن المفاوضات ستستمر."),
+    ("en", "(Laughter) We couldn't have been more wrong."),
+    ("en", "Putin (right) met Xi in Beijing."),
+    ("en", "COVID-19 spread."),
+    ("de", "Am 3.10.2023 kam er."),
+    ("ja", "2006年に導入された当初の利用者負担料金は2000円だった。"),
 ])
 def test_article_text_is_not_boilerplate(lang, text):
     assert not is_boilerplate(text, lang)
@@ -127,3 +139,27 @@ def test_a_stray_full_stop_on_both_sides_is_no_run():
     dots = [r for r in c.alignment if r["derived"] and r["source"]
             and c.derived.sentences[r["derived"][0]].text.strip() == "."]
     assert not dots, dots
+
+
+def test_the_closing_lines_of_two_talks_are_no_run():
+    """Two unrelated talks in two languages both end "Thank you." and "(Applause)": before stage
+    directions were furniture the two closings matched perfectly, a run of two in a long pair,
+    and the link model with the run's mean score linked two TED talks of the constructed cases
+    (one on a car for the blind, one on inequality)."""
+    from unspun.article import Article
+    from unspun.link import compare
+    from unspun.pipeline import process
+    from unspun.settings import Settings
+
+    a = Article(id="a", lang="en", text=(
+        "We are building a car that a blind person can drive.\n\nThe car uses lasers to map the road.\n\n"
+        "A vibrating vest tells the driver where to steer.\n\nThank you very much.\n\n(Applause)"))
+    b = Article(id="b", lang="ru", text=(
+        "Неравенство разрушает общество изнутри.\n\nВ неравных странах люди живут меньше.\n\n"
+        "Доверие между людьми падает вместе с ростом разрыва в доходах.\n\nСпасибо.\n\n(Аплодисменты)"))
+    settings = Settings()
+    for art in (a, b):
+        process(art, settings)
+    c = compare(a, b, settings)
+    assert c.evidence.run <= 1, c.evidence
+    assert not c.linked

@@ -317,6 +317,31 @@ def test_realworld_loader_joins_rebuilt_texts_with_the_labels(tmp_path):
     assert dropped == 918 - 3
 
 
+def test_realworld_loader_reads_several_label_sets_as_one(tmp_path):
+    """The shared clusters and the project's own (data/real-extra/V, W) are scored as one set:
+    one texts file per label folder, in order; an id in two folders is refused."""
+    from pathlib import Path
+
+    from conftest import SHARED
+
+    from unspun.errors import CorpusError
+    from unspun.evalsets.real import load_real
+
+    extra = Path(__file__).resolve().parents[1] / "data" / "real-extra" / "W"
+    shared_texts, extra_texts = tmp_path / "shared.jsonl", tmp_path / "extra.jsonl"
+    shared_texts.write_text(json.dumps({"id": "P01", "text": "Text of P01. " * 20}) + "\n", encoding="utf-8")
+    extra_texts.write_text("\n".join(json.dumps({"id": i, "text": f"Text of {i}. " * 20}) for i in ("W01", "W02")),
+                           encoding="utf-8")
+    records, pairs, dropped = load_real([SHARED / "data" / "real", extra], [shared_texts, extra_texts])
+    assert [r["id"] for r in records] == ["P01", "W01", "W02"]
+    assert {r["cluster"] for r in records} == {"P", "W"}
+    assert [frozenset((p["a"], p["b"])) for p in pairs] == [frozenset(("W01", "W02"))]
+    with pytest.raises(CorpusError):
+        load_real([SHARED / "data" / "real"], [shared_texts, extra_texts])
+    with pytest.raises(CorpusError):
+        load_real([extra, extra], [extra_texts, extra_texts])
+
+
 def test_realworld_two_copies_sharing_text_through_a_third_are_joined_as_common_source(tmp_path):
     """link.families: a French page carrying a wire story's lead inside its own text, and a German
     brief translating that lead from the page, share text with the wire story through the page.
@@ -370,3 +395,27 @@ def test_realworld_two_copies_sharing_text_through_a_third_are_joined_as_common_
         assert join_families(store, ["brief"], settings, compare) == []
     finally:
         store.close()
+
+
+def test_realworld_the_run_mean_score_is_an_input_across_languages_only():
+    """Two reports of one event in two languages can align on the story's order with a run of
+    weak matches as long as a translation's; the run's mean bead score tells them apart
+    (``cross_run_mean``), and in one language shared wording does that job."""
+    from unspun.link.classify import Features
+    from unspun.link.decide import INPUTS, decision_inputs
+    from unspun.link.evidence import Evidence
+
+    def inputs(same: bool, run: int, run_score: float) -> dict:
+        f = Features(10, 10, 0.5, 0.5, 0.3, 0.3, 0.3, 1.0, 0.0, 0.0, same)
+        return dict(zip(INPUTS, decision_inputs(f, Evidence(run=run, run_score=run_score), 0.2)))
+
+    assert inputs(False, 4, 1.2)["cross_run_mean"] == pytest.approx(0.3)
+    assert inputs(False, 4, 3.2)["cross_run_mean"] == pytest.approx(0.8)
+    assert inputs(True, 4, 3.2)["cross_run_mean"] == 0.0
+    assert inputs(False, 0, 0.0)["cross_run_mean"] == 0.0
+    # the shipped model weighs a translation's strong matches above a skeleton's weak ones
+    from unspun.link.decide import load_model
+    model = load_model("")
+    weak = decision_inputs(Features(10, 10, 0.5, 0.5, 0.3, 0.3, 0.3, 1.0, 0.0, 0.0, False), Evidence(run=4, run_score=1.2, chance=3.0), 0.2)
+    strong = decision_inputs(Features(10, 10, 0.5, 0.5, 0.3, 0.3, 0.3, 1.0, 0.0, 0.0, False), Evidence(run=4, run_score=3.2, chance=3.0), 0.2)
+    assert model.probability(strong) > model.probability(weak)

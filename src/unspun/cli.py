@@ -526,10 +526,11 @@ def eval_cmd(corpora, as_json, overrides, sample, cache):
 
 
 @main.command(name="eval-real")
-@click.option("--real", "real_dir", default="../shared/data/real", show_default=True,
-              type=click.Path(exists=True, file_okay=False), help="The real-world clusters (labels).")
-@click.option("--texts", default=".cache/real/texts.jsonl", show_default=True, type=click.Path(),
-              help="Their texts, rebuilt once per machine (scripts/real_texts.py).")
+@click.option("--real", "real_dir", default=["../shared/data/real"], show_default=True, multiple=True,
+              type=click.Path(exists=True, file_okay=False),
+              help="The real-world clusters (labels). Repeatable: several sets are scored as one.")
+@click.option("--texts", default=[".cache/real/texts.jsonl"], show_default=True, type=click.Path(), multiple=True,
+              help="Their texts, rebuilt once per machine (scripts/real_texts.py); one per --real, in order.")
 @click.option("--cluster", "clusters", multiple=True, help="Only this cluster (repeatable).")
 @json_option
 @set_option
@@ -545,7 +546,7 @@ def eval_real_cmd(real_dir, texts, clusters, as_json, overrides, cache):
 
     settings = Settings.from_pairs(list(overrides))
     with _progress(as_json) as progress:
-        result = evaluate_real(real_dir, texts, settings, clusters=list(clusters) or None, vector_cache=cache,
+        result = evaluate_real(list(real_dir), list(texts), settings, clusters=list(clusters) or None, vector_cache=cache,
                                progress=_staged(progress, "real"))
     if as_json:
         _dump(result)

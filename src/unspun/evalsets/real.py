@@ -34,19 +34,38 @@ from ..store import Store
 DERIVED = ("verbatim", "translation", "rewrite", "partial")
 
 
-def load_real(real_dir: str | Path, texts: str | Path) -> tuple[list[dict], list[dict], int]:
+def load_real(real_dir: str | Path | list, texts: str | Path | list) -> tuple[list[dict], list[dict], int]:
     """The clusters as corpus records and labelled pairs, restricted to articles with a text.
 
     Args:
-        real_dir: the folder with ``articles.jsonl`` and ``pairs.jsonl``.
-        texts: JSON lines ``{"id", "text"}`` rebuilt from the search tool's pages corpus.
+        real_dir: the folder with ``articles.jsonl`` and ``pairs.jsonl``, or a list of such
+            folders (the shared clusters and the project's own, ``data/real-extra/V``...), read
+            as one set.
+        texts: JSON lines ``{"id", "text"}`` rebuilt from the search tool's pages corpus; a list
+            of files, one per folder, with a list of folders.
     Returns:
         ``(records, pairs, dropped)``: records in the dev corpus format (``title`` null,
         ``published`` from ``date``), the pairs whose two articles have a text, and how many
         pairs were dropped for a missing text.
     Raises:
-        CorpusError: a file is missing.
+        CorpusError: a file is missing, the lists differ in length, or an id repeats.
     """
+    if isinstance(real_dir, (list, tuple)) or isinstance(texts, (list, tuple)):
+        dirs = list(real_dir) if isinstance(real_dir, (list, tuple)) else [real_dir]
+        files = list(texts) if isinstance(texts, (list, tuple)) else [texts]
+        if len(dirs) != len(files):
+            raise CorpusError(f"{len(dirs)} label folders and {len(files)} text files",
+                              "Give one --texts per --real, in the same order")
+        records, pairs, dropped = [], [], 0
+        for d, t in zip(dirs, files):
+            r, p, n = load_real(d, t)
+            records += r
+            pairs += p
+            dropped += n
+        ids = [r["id"] for r in records]
+        if len(set(ids)) != len(ids):
+            raise CorpusError("An article id appears in two label folders", "Each set needs its own ids")
+        return records, pairs, dropped
     real_dir, texts = Path(real_dir), Path(texts)
     for path in (real_dir / "articles.jsonl", real_dir / "pairs.jsonl"):
         if not path.is_file():
@@ -185,7 +204,7 @@ def score_real(links: list[dict], records: list[dict], pairs: list[dict]) -> dic
     }
 
 
-def evaluate_real(real_dir: str | Path, texts: str | Path, settings: Settings | None = None,
+def evaluate_real(real_dir: str | Path | list, texts: str | Path | list, settings: Settings | None = None,
                   clusters: list[str] | None = None, db_path: str | None = None,
                   vector_cache: str | None = None, progress=None) -> dict:
     """Ingest the clusters that have texts into a fresh store, link them, and score the links.

@@ -56,6 +56,11 @@ INPUTS = (
     "cross_run",  # run, for a pair in two languages
     "cross_lead_x_run",  # lead_x_run, for a pair in two languages
     "cross_length_gap",  # run_length_gap, for a pair in two languages
+    # Two reports of one event in two languages follow one order (the lead, the arrest, the
+    # reactions), and the aligner finds a run of weak matches on that skeleton: each match just
+    # above the gap threshold, the run as long as a translation's. A translation's matches score
+    # high one by one.
+    "cross_run_mean",  # the run's mean bead score, for a pair in two languages
 )
 
 # A shared unquoted word sequence this long is copying, not two reports of one fact: on the real
@@ -121,6 +126,7 @@ def decision_inputs(f: Features, e: Evidence, document_probability: float) -> li
         e.run_mutual, e.run_lead, e.run_lead * run, min(2.0, e.run_length_gap), e.run_numbers,
         min(1.0, max(0.0, (e.shared_longest - COPIED_FROM) / (COPIED_FULL - COPIED_FROM))),
         (1 - same) * run, (1 - same) * e.run_lead * run, (1 - same) * min(2.0, e.run_length_gap),
+        (1 - same) * (e.run_score / e.run if e.run else 0.0),
     ]
 
 
