@@ -1,7 +1,19 @@
 """Page furniture (cookie banners, sign-in forms) is recognised and does not make a link."""
 import pytest
 
+from unspun.article import Article
+from unspun.link import compare
+from unspun.pipeline import process
+from unspun.settings import Settings
 from unspun.text.boilerplate import is_boilerplate
+
+
+def _compared(a: Article, b: Article):
+    """The two articles processed and compared, with the default settings."""
+    settings = Settings()
+    for art in (a, b):
+        process(art, settings)
+    return compare(a, b, settings)
 
 
 @pytest.mark.parametrize("lang,text", [
@@ -93,11 +105,6 @@ def test_article_text_is_not_boilerplate(lang, text):
 def test_shared_cookie_banner_does_not_link(tmp_path):
     """Two pages of one site with different stories and the same consent banner: the banner is
     left out of coverage, so the pair is not a copy."""
-    from unspun.article import Article
-    from unspun.link import compare
-    from unspun.pipeline import process
-    from unspun.settings import Settings
-
     banner = (
         "Um die Funktion unserer Website zu verbessern, sammeln wir technische anonymisierte Informationen über Sie. "
         "Für detaillierte Datenverarbeitungsinformationen, siehe Datenschutzerklärung. "
@@ -107,10 +114,7 @@ def test_shared_cookie_banner_does_not_link(tmp_path):
     )
     a = Article(id="a", text="Schweiz schränkt Export von Schutzausrüstung ein.\n\n" + banner, lang="de")
     b = Article(id="b", text="Indischer Rikscha-Fahrer kümmert sich um saubere Hände seiner Fahrgäste.\n\n" + banner, lang="de")
-    settings = Settings()
-    for art in (a, b):
-        process(art, settings)
-    result = compare(a, b, settings)
+    result = _compared(a, b)
     assert not result.linked, result.features.as_dict()
     assert result.derived_coverage == 0.0 or result.source_coverage == 0.0
 
@@ -120,21 +124,13 @@ def test_a_stray_full_stop_on_both_sides_is_no_run():
     two lines match perfectly, and before they were furniture they made a run of one sentence
     that linked a French article on Nord Stream to an English one on the Kakhovka dam (real
     clusters U15 and R06)."""
-    from unspun.article import Article
-    from unspun.link import compare
-    from unspun.pipeline import process
-    from unspun.settings import Settings
-
     a = Article(id="a", lang="fr", text=(
         "La Maison Blanche a démenti mercredi le rapport du journaliste Seymour Hersh.\n\n.\n\n"
         "Selon lui, des plongeurs de la marine américaine ont posé les explosifs en juin."))
     b = Article(id="b", lang="en", text=(
         "Ukraine accused Russia of blowing up the Kakhovka dam on Tuesday.\n\n.\n\n"
         "Thousands of people were evacuated from villages downstream."))
-    settings = Settings()
-    for art in (a, b):
-        process(art, settings)
-    c = compare(a, b, settings)
+    c = _compared(a, b)
     assert c.evidence.run == 0, c.evidence
     dots = [r for r in c.alignment if r["derived"] and r["source"]
             and c.derived.sentences[r["derived"][0]].text.strip() == "."]
@@ -146,20 +142,12 @@ def test_the_closing_lines_of_two_talks_are_no_run():
     directions were furniture the two closings matched perfectly, a run of two in a long pair,
     and the link model with the run's mean score linked two TED talks of the constructed cases
     (one on a car for the blind, one on inequality)."""
-    from unspun.article import Article
-    from unspun.link import compare
-    from unspun.pipeline import process
-    from unspun.settings import Settings
-
     a = Article(id="a", lang="en", text=(
         "We are building a car that a blind person can drive.\n\nThe car uses lasers to map the road.\n\n"
         "A vibrating vest tells the driver where to steer.\n\nThank you very much.\n\n(Applause)"))
     b = Article(id="b", lang="ru", text=(
         "Неравенство разрушает общество изнутри.\n\nВ неравных странах люди живут меньше.\n\n"
         "Доверие между людьми падает вместе с ростом разрыва в доходах.\n\nСпасибо.\n\n(Аплодисменты)"))
-    settings = Settings()
-    for art in (a, b):
-        process(art, settings)
-    c = compare(a, b, settings)
+    c = _compared(a, b)
     assert c.evidence.run <= 1, c.evidence
     assert not c.linked
