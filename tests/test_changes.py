@@ -1589,3 +1589,73 @@ def test_changes_seed_gender_slip_and_loaded_word(tmp_path):
     opinion = [text[row["derived"][0]] for row in top["alignment"] if row.get("opinion")]
     assert any(t.startswith("En tant qu’observateur ayant une formation") for t in opinion)
     assert 0.1 < top["opinion_share"] < 0.6
+
+
+def test_changes_a_katakana_name_in_corner_brackets_is_no_quotation():
+    # 「タッカー・カールソン・トゥナイト」, a programme's name in corner brackets (MT seed 9): a text
+    # in katakana alone is a foreign name, not a quotation the source lacks
+    # name in corner brackets, beside a hedge put before the sentence (a recipe's edit)
+    source = ("It is because of their anti-Trump focus, he said this week on Fox's Tucker Carlson Tonight program, "
+              "journalists are neglecting to gather policy news.")
+    derived = "伝えられるところによると、それは、反トランプを重視しているからだと、今週フォックスの番組「{}」で語った。"
+    assert "quote" not in _claimed(derived.format("タッカー・カールソン・トゥナイト"), source, "ja", "en")
+    # a quotation with kana or kanji of its own still counts
+    assert "quote" in _claimed(derived.format("記者たちは政策のニュースを集めることを怠っている"), source, "ja", "en")
+
+
+def test_changes_japanese_nai_across_a_word_boundary_is_no_negation():
+    # 「看板のようないくつかのサイト」 (MT seed 9): the な of 「のような」 and the い of 「いくつか」 are
+    # no 「ない」
+    # 「いわゆる」 put before the sentence (a recipe's edit) is the change
+    source = "But some sites - such as oOh! media's 40 x 10 metre billboard at Sydney Airport - have been upgraded."
+    derived = "いわゆるしかし、シドニー空港にあるO o h!Mediaの40x10メートルの看板の{}いくつかのサイトはアップグレードされ{}。"
+    assert "negation" not in _claimed(derived.format("ような", "た"), source, "ja", "en")
+    assert "negation" not in _claimed(derived.format("重要な", "た"), source, "ja", "en")
+    # a 「ない」 of its own still counts
+    assert "negation" in _claimed(derived.format("ような", "ていない"), source, "ja", "en")
+
+
+def test_changes_a_governments_house_is_translated_not_a_name_replaced():
+    # "das Weiße Haus" rendered "la Maison Blanche" (MT seed 9), and back: the house of a government
+    # is translated (thing_name "Maison", "Haus"), not a person put in place of another
+    de = ("US-Finanzminister Steven Mnuchin sagte dem Sender Fox News, das Weiße Haus und die Republikaner "
+          "würden ihren Vorschlag an diesem Montag in den Kongress einbringen.")
+    fr = ("Le secrétaire américain au Trésor, Steven Mnuchin, a déclaré à Fox News que la Maison Blanche et les "
+          "républicains présenteraient leur proposition au Congrès ce lundi.")
+    assert "name" not in _claimed(fr, de, "fr", "de")
+    assert "name" not in _claimed(de, fr, "de", "fr")
+    # a person put in place of the minister is still a name replaced
+    assert "name" in _claimed(fr.replace("Steven Mnuchin", "Peter Schneider"), de, "fr", "de")
+
+
+def test_changes_cyrillic_dzh_is_the_j_of_a_name():
+    # "конгрессмену Джону Льюису" rendered "Congressman John Lewis" (MT seed 9): Cyrillic "Дж" writes
+    # the English "J", so the first name is there and the person kept
+    source = ("Фильм-биография, который должен был стать своего рода визуальным поздравлением конгрессмену "
+              "Джону Льюису, отметившему в начале года 80-летие, стал развернутой эпитафией.")
+    derived = ("The biography film, which was supposed to be a kind of visual greeting to Congressman John Lewis, "
+               "who celebrated his 80th birthday at the beginning of the year, became an elaborate epitaph.")
+    assert "name" not in _claimed(derived, source, "en", "ru")
+    assert "name" in _claimed(derived.replace("John Lewis", "Peter Schneider"), source, "en", "ru")
+
+
+def test_changes_a_descriptor_before_a_persons_name_keeps_no_one():
+    # "die Demokratin Nancy Pelosi" rendered "la démocrate Peter Schneider" (MT seed 9): in a run of
+    # three capitalised words the first is a party, a title or a place (German capitalises nouns);
+    # kept in the derived text, it keeps no one
+    source = 'Die Vorsitzende des Repräsentantenhauses, die Demokratin Nancy Pelosi, sagte dem Sender CBS: "Dies ist ein Notfall".'
+    derived = ('La présidente de la Chambre des représentants, la démocrate {}, a déclaré à la chaîne CBS : '
+               '"C\'est une urgence".')
+    assert "name" in _claimed(derived.format("Peter Schneider"), source, "fr", "de")
+    assert "name" not in _claimed(derived.format("Nancy Pelosi"), source, "fr", "de")
+
+
+def test_changes_russian_govoril_is_a_neutral_speech_verb():
+    # "говорил врио губернатора" rendered "the acting governor claimed" (MT seed 9): the imperfective
+    # "говорил" is a neutral speech verb as "сказал" is, and "claimed" doubts the speaker
+    source = ('"Тут есть чем заняться на самом деле руководителю, чем выходить и общаться с теми, кто кричат под '
+              'окнами", - говорил врио губернатора.')
+    derived = ('"There\'s more to do for the leader than to go out and talk to those screaming under the windows," '
+               'the acting governor {}.')
+    assert "attribution" in _claimed(derived.format("claimed"), source, "en", "ru")
+    assert "attribution" not in _claimed(derived.format("said"), source, "en", "ru")

@@ -506,7 +506,9 @@ def _key(word: str) -> str:
     """A transliterated name word with the usual spelling variants of romanisations folded
     ("Shmyhal" and "Шмигаль" both "shmihal", "Selenskyj" and "Zelensky" near)."""
     k = transliterate(word)
-    for a, b in (("kh", "h"), ("ch", "h"), ("ck", "k"), ("c", "k"), ("q", "k"), ("g", "h"), ("y", "i"), ("j", "i"),
+    # Cyrillic "Дж" (transliterated "dzh") writes the English "J" of a name ("Джон", John;
+    # "Джонсон", Johnson), folded with it below ("j" to "i").
+    for a, b in (("dzh", "j"), ("kh", "h"), ("ch", "h"), ("ck", "k"), ("c", "k"), ("q", "k"), ("g", "h"), ("y", "i"), ("j", "i"),
                  ("w", "v"), ("x", "ks"), ("z", "s")):
         k = k.replace(a, b)
     return k
@@ -592,20 +594,23 @@ def _any_word_present(name: str, keys) -> bool:
     parts = _keys(name)
     if len(parts) >= 3 and len(name.split()) >= 3 and parts[-2] in _key_index(keys)[0]:
         return True
-    if len(parts) >= 3 and any(_TITLE.fullmatch(w) for w in name.split()[1:-2]):
-        # A title inside the run before the last two words ("Kansas City Mayor Quinton Lucas",
-        # "Delhi Chief Minister Arvind Kejriwal"): what stands before it is the place the title
-        # belongs to, not the person; the place kept ("Kansas borgarstjóri") keeps no one.
+    if len(parts) >= 3 and any(_TITLE.fullmatch(w) for w in name.split()[:-2]):
+        # A title or a party before the last two words ("Kansas City Mayor Quinton Lucas", "Delhi
+        # Chief Minister Arvind Kejriwal"; German capitalises its nouns: "Demokratin Nancy
+        # Pelosi"): it, and the place before it, is not the person; kept ("Kansas borgarstjóri",
+        # "la démocrate Peter Schneider") it keeps no one.
         return _has_name(parts[-1], keys)
     return bool(parts) and any(_has_name(p, keys) for p in {parts[0], parts[-1]})
 
 
-# Titles that stand between a place and a person's name in a run of capitalised words ("Kansas
-# City Mayor Quinton Lucas", "Delhi Chief Minister Arvind Kejriwal", "Hamburgs Bürgermeister").
+# Titles and parties that stand before a person's name in a run of capitalised words ("Kansas
+# City Mayor Quinton Lucas", "Delhi Chief Minister Arvind Kejriwal", "Hamburgs Bürgermeister",
+# "Demokratin Nancy Pelosi").
 _TITLE = re.compile(r"Mayor|Minister|President|Premier|Governor|Secretary|Chancellor|Senator|Commissioner|"
-                    r"Ambassador|Sheriff|Prosecutor|Spokesman|Spokeswoman|Spokesperson|"
+                    r"Ambassador|Sheriff|Prosecutor|Spokesman|Spokeswoman|Spokesperson|Democrat|Republican|"
                     r"Bürgermeister(?:in)?|Minister(?:in)?|Ministerpräsident(?:in)?|Präsident(?:in)?|"
-                    r"Kanzler(?:in)?|Gouverneur(?:in)?|Botschafter(?:in)?|Sprecher(?:in)?")
+                    r"Kanzler(?:in)?|Gouverneur(?:in)?|Botschafter(?:in)?|Sprecher(?:in)?|"
+                    r"Demokrat(?:in)?|Republikaner(?:in)?")
 
 
 def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_context,
@@ -711,8 +716,15 @@ _SINGLE_QUOTE = re.compile(r"(?<![\w'’])'([^\W\d_][^'\n]*?[^\s'])'(?![^\W\d_])
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
+_KATAKANA_ONLY = re.compile(r"[\u30a0-\u30ff\uff65-\uff9f\s]+")
+
+
 def _word_count(text: str) -> int:
-    """Words of a text; in Japanese, Chinese or Korean, two characters count as one word."""
+    """Words of a text; in Japanese, Chinese or Korean, two characters count as one word. A text
+    in katakana alone is one word: a foreign name (「タッカー・カールソン・トゥナイト」, a programme's
+    name in corner brackets), not a quotation, which has kana or kanji of its own."""
+    if _KATAKANA_ONLY.fullmatch(text):
+        return 1
     unspaced = len(_UNSPACED.findall(text))
     return len(_WORDS.findall(_UNSPACED.sub(" ", text))) + unspaced // 2
 
