@@ -1650,6 +1650,42 @@ def test_changes_a_descriptor_before_a_persons_name_keeps_no_one():
     assert "name" not in _claimed(derived.format("Nancy Pelosi"), source, "fr", "de")
 
 
+def test_changes_a_name_written_out_is_its_initials():
+    # "В Министерстве обороны РФ" rendered "The Ministry of Defense of the Russian Federation" (MT
+    # seed 10): "Russian Federation" is "РФ" written out, no name put in place of another
+    source = 'В Министерстве обороны РФ сообщили об успешном завершении испытаний гиперзвуковой ракеты "Циркон".'
+    derived = ('The Ministry of Defense of the {} reported on the successful completion of tests of the '
+               'hypersonic missile "Zircon."')
+    context = " Earlier in May, Deputy Defense Minister Alexei Krivoruchko reported that the missile will enter service."
+    for name in ("Russian Federation", "Peter Schneider"):
+        assert ("name" in _claimed(derived.format(name), source, "en", "ru", derived.format(name) + context)) \
+            == (name == "Peter Schneider")  # a name that is not the initials' is still a name replaced
+
+
+def test_changes_japanese_nai_inside_a_verb_is_no_negation():
+    # 「つないでいた」 (MT seed 10): 「ない」 after a kana of the u row is part of a verb (つなぐ,
+    # つぐない) or a word (あぶない, せつない): no verb's negative stem ends in one
+    source = ("Craig Dawson had bundled carelessly into Alexandre Lacazette within 40 seconds but it took VAR almost "
+              "three minutes to be confident of awarding the spot kick.")
+    derived = ("クレイグ・ドーソンは40秒以内に不用意にアレクサンドル・ラカゼットに{}が、スポットキックをV A Rが確信するまでに"
+               "ほぼ3分かかった。")
+    assert "negation" not in _claimed(derived.format("つないでいた"), source, "ja", "en")
+    # a negation of its own still counts
+    assert "negation" in _claimed(derived.format("ぶつからなかった"), source, "ja", "en")
+
+
+def test_changes_a_compound_title_before_a_persons_name_keeps_the_name_full():
+    # "die stellvertretende ÖVP-Generalsekretärin Gaby Schwarz" rendered "la secrétaire générale
+    # adjointe de l'ÖVP, Marie Dubois" (MT seed 10): a hyphenated compound title before the person's
+    # two words leaves the run a full name, and the person put in its place is a name replaced
+    source = ('"Immerhin ist es das Land Burgenland, das die Aufsicht über die Kreditgenossenschaft hat", '
+              'erinnerte die stellvertretende ÖVP-Generalsekretärin Gaby Schwarz.')
+    derived = ('"Après tout, c\'est le Burgenland qui a la supervision de la coopérative de crédit", a rappelé la '
+               'secrétaire générale adjointe de l\'ÖVP, {}.')
+    assert "name" in _claimed(derived.format("Marie Dubois"), source, "fr", "de")
+    assert "name" not in _claimed(derived.format("Gaby Schwarz"), source, "fr", "de")
+
+
 def test_changes_russian_govoril_is_a_neutral_speech_verb():
     # "говорил врио губернатора" rendered "the acting governor claimed" (MT seed 9): the imperfective
     # "говорил" is a neutral speech verb as "сказал" is, and "claimed" doubts the speaker

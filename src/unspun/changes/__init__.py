@@ -576,6 +576,14 @@ def _full_name(name: str) -> bool:
     return len(words) >= 2 and all(w.isalpha() and w[0].isupper() and len(w) >= 2 for w in words)
 
 
+def _titled_full_name(name: str) -> bool:
+    """A hyphenated compound title before a person's name ("IG-Metall-Hauptkassierer Jürgen
+    Kerner", "ÖVP-Generalsekretärin Gaby Schwarz"): the person's name is the last two words, a
+    full name (the hyphen keeps the run as a whole from being one)."""
+    words = name.split()
+    return len(words) >= 3 and all("-" in w for w in words[:-2]) and _full_name(" ".join(words[-2:]))
+
+
 def _thing_name(name: str, lex: Lexicon | None) -> bool:
     """Whether a word of a name heads a thing's, an institution's or an event's name ("League",
     "Way", Icelandic "-deild": the lexicon's ``thing_name``)."""
@@ -631,13 +639,25 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         # Or a person's full name (two capitalised words or more): people's names are
         # transliterated, not translated; a full name that is an institution's, translated
         # ("Russian Cup"), is told apart by the encoder below (``_translated_name``).
+        titled = [n for n in s_names if not (_present(n, whole) or _full_name(n)) and _titled_full_name(n)]
         s_names = [n for n in s_names if _present(n, whole) or _full_name(n)]
         d_names = [n for n in d_names if _full_name(n)]
     # A name is replaced when the derived passage lacks one of the source passage's names and has
     # one the whole source article never mentions: a name that belongs to a neighbouring
     # sentence (a loose alignment) or that a pronoun stands for is no change.
     lost = [n for n in s_names if not _any_word_present(n, d_keys) and n not in d_text]
+    if not same_language:
+        # A person after a compound title is a full name too; counted where it keeps the names
+        # lost to two ("WTO-Generaldirektor Roberto Azevedo" beside "Vereinigten Staaten" and
+        # "Chinas Handelspraktiken", translated, leaves the other two as they were).
+        titled_lost = [n for n in titled if not _any_word_present(n, d_keys) and n not in d_text]
+        if len(lost) + len(titled_lost) <= 2:
+            lost += titled_lost
     gained = [n for n in d_names if not _present(n, s_keys) and n not in (s_context or s_text)]
+    # A derived name that writes out the source's initials ("РФ", "Russian Federation"; "ФРГ",
+    # "Federal Republic of Germany") is the same name. (Not the other way round: a name put in
+    # place of another keeps the initials after it, "Peter Schneider (PCB)".)
+    gained = [n for n in gained if not _abbreviated(n, s_text)]
     if not lost and gained and same_language:
         # The source's names are all carried over and the derived passage names someone besides.
         return _name_added(gained, d_text, s_text, s_lang, s_context)
@@ -658,6 +678,20 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
     if not same_language and any(_translated_name(a, b) for a in lost for b in gained):
         return []
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
+
+
+_ACRONYM = re.compile(r"(?<!\w)[^\W\d_a-zа-яё]{2,6}(?!\w)")
+
+
+def _abbreviated(name: str, other: str) -> bool:
+    """Whether ``other`` writes ``name`` (two capitalised words or more) as its initials, an
+    upper-case word of two to six letters ("РФ" for "Russian Federation"), transliterated."""
+    words = [w for w in name.split() if w[:1].isupper()]
+    if len(words) < 2:
+        return False
+    initials = "".join(transliterate(w[0])[:1] for w in words)
+    return any(m.group(0).isupper() and transliterate(m.group(0)) == initials
+               for m in _ACRONYM.finditer(other))
 
 
 # Names of institutions, events and titles are translated, not transliterated ("Кубка России",
