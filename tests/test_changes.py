@@ -1521,20 +1521,19 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     assert set(labels) <= read | {it["id"] for it in held}
 
 
-# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 10, 397
+# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 11, 383
 # items: 200 real pairs labelled blind before the detector saw them, none of them a pair of the read
-# seeds 1 to 9, and 197 edits), scored once at 00e12f7 with the detector as it stood: precision
-# number 1.0, date 1.0, name 0.867, quote 1.0, attribution 1.0, negation 0.957, hedge 0.966, pronoun
-# 1.0, evaluative 1.0; recall number 0.778, date 0.818, name 0.481, quote 0.933, attribution 0.947,
-# negation 0.71, hedge 0.875, pronoun 0.933, evaluative 1.0 (1 of the 7 real changes labelled was
-# found). Floors are the measured figures, rounded down to 2 decimals, but where the encoder takes
-# part in a claim (names translated across languages, the negation check) one borderline claim may
-# move between machines, as on the held-out samples above: those floors leave room for one (name
-# 13/16 and 12/27, negation 22/24 and 21/31). (Seeds 1 to 9, read since: docs/changes.md.)
+# seeds 1 to 10, and 183 edits), scored once at e37cb2b with the detector as it stood: precision
+# 1.0 for every type; recall number 0.786, date 1.0, name 0.731, quote 1.0, attribution 0.917,
+# negation 0.867, hedge 0.967, pronoun 0.625, evaluative 0.967 (1 of the 5 real changes labelled
+# was found). Floors are the measured figures, rounded down to 2 decimals, but where the encoder
+# takes part in a claim (names translated across languages, the negation check) one borderline
+# claim may move between machines, as on the held-out samples above: those floors leave room for
+# one (name 19/20 and 18/26, negation 26/27 and 25/30). (Seeds 1 to 10, read since: docs/changes.md.)
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (1.00, 0.77), "date": (1.00, 0.81), "name": (0.81, 0.44), "quote": (1.00, 0.93),
-    "attribution": (1.00, 0.94), "negation": (0.91, 0.67), "hedge": (0.96, 0.87), "pronoun": (1.00, 0.93),
-    "evaluative": (1.00, 1.00),
+    "number": (1.00, 0.78), "date": (1.00, 1.00), "name": (0.95, 0.69), "quote": (1.00, 1.00),
+    "attribution": (1.00, 0.91), "negation": (0.96, 0.83), "hedge": (1.00, 0.96), "pronoun": (1.00, 0.62),
+    "evaluative": (1.00, 0.96),
 }
 
 
