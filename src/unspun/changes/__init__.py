@@ -614,7 +614,7 @@ def _any_word_present(name: str, keys) -> bool:
 # Titles and parties that stand before a person's name in a run of capitalised words ("Kansas
 # City Mayor Quinton Lucas", "Delhi Chief Minister Arvind Kejriwal", "Hamburgs Bürgermeister",
 # "Demokratin Nancy Pelosi").
-_TITLE = re.compile(r"Mayor|Minister|President|Premier|Governor|Secretary|Chancellor|Senator|Commissioner|"
+_TITLE = re.compile(r"Mayor|President|Premier|Governor|Secretary|Chancellor|Senator|Commissioner|"
                     r"Ambassador|Sheriff|Prosecutor|Spokesman|Spokeswoman|Spokesperson|Democrat|Republican|"
                     r"Bürgermeister(?:in)?|Minister(?:in)?|Ministerpräsident(?:in)?|Präsident(?:in)?|"
                     r"Kanzler(?:in)?|Gouverneur(?:in)?|Botschafter(?:in)?|Sprecher(?:in)?|"
