@@ -1694,3 +1694,65 @@ def test_changes_russian_govoril_is_a_neutral_speech_verb():
                'the acting governor {}.')
     assert "attribution" in _claimed(derived.format("claimed"), source, "en", "ru")
     assert "attribution" not in _claimed(derived.format("said"), source, "en", "ru")
+
+
+def test_changes_a_first_name_shared_by_another_person_keeps_no_one():
+    # "Niclas Och, Niclas Saurborn und Sabrina Wölfl" rendered "Niclas Och, Peter Schneider et Sabrina
+    # Wölfl" (MT seed 11): "Niclas" stands before another surname, so "Niclas Saurborn" is gone and the
+    # person in his place is a name replaced; "Владимир Путин" beside "Vladimir Zelensky" likewise
+    source = "Einen Buchpreis erhalten jeweils Niclas Och, Niclas Saurborn und Sabrina Wölfl."
+    derived = "Le prix du livre est décerné à Niclas Och, {} et Sabrina Wölfl."
+    assert "name" in _claimed(derived.format("Peter Schneider"), source, "fr", "de")
+    assert "name" not in _claimed(derived.format("Niclas Saurborn"), source, "fr", "de")
+    source = ("Президент России Владимир Путин и президент Украины Владимир Зеленский обсудили выполнение "
+              "договоренностей о перемирии в Донбассе.")
+    derived = ("{} and Ukrainian President Vladimir Zelensky discussed the implementation of the ceasefire "
+               "agreements in Donbass.")
+    assert "name" in _claimed(derived.format("Peter Schneider"), source, "en", "ru")
+    assert "name" not in _claimed(derived.format("Russian President Vladimir Putin"), source, "en", "ru")
+    # a first name before a word the source does not write keeps its person ("Dowden", "Дауден")
+    source = ("О возможности смягчения карантинных норм ранее заявил секретарь Министерства культуры "
+              "Великобритании Оливер Дауден.")
+    derived = "The British Secretary of State for Culture, Oliver Dowden, announced earlier the possible easing of quarantine rules."
+    assert "name" not in _claimed(derived, source, "en", "ru")
+
+
+def test_changes_claimed_the_lives_is_no_speech_verb():
+    # "a pandemic that has claimed the lives of more than 600,000 people" (MT seed 11): "claimed"
+    # there takes lives and doubts no one, so a neutral "said" rendered 主張した is still doubt added
+    source = ('Cruz said the country is confronting two crises simultaneously: a global pandemic that has claimed '
+              'the lives of more than 600,000 people worldwide and an "absolute economic catastrophe" in the U.S.')
+    derived = ("クルーズ氏は、同国は二つの危機に同時に直面していると{}。一つは、世界中で60万人以上の死者を出した世界的大流行、"
+               "もう一つは米国での「絶対的な経済的大惨事」だ。")
+    assert "attribution" in _claimed(derived.format("主張した"), source, "ja", "en")
+    assert "attribution" not in _claimed(derived.format("述べた"), source, "ja", "en")
+    # the speech verb "claimed" still is one
+    assert "attribution" not in _claimed(derived.format("主張した"), source.replace("Cruz said", "Cruz claimed"),
+                                         "ja", "en")
+
+
+def test_changes_icelandic_ofaer_is_a_negation_in_other_words():
+    # "has been unable to" rendered "hefur ekki verið ófær um að" (MT seed 11): "ófær" (unable) says
+    # the source's "unable", so the "ekki" beside it is a negation added
+    source = "The party has been unable to disqualify the rebels to bring down the majority mark in the assembly."
+    derived = "Flokkurinn hefur {}verið ófær um að aftengja uppreisnarmenn til að koma niður meirihlutamerki í samkomunni."
+    assert "negation" in _claimed(derived.format("ekki "), source, "is", "en")
+    assert "negation" not in _claimed(derived.format(""), source, "is", "en")
+
+
+def test_changes_an_ordinal_written_as_a_word_is_a_figure():
+    # "KJ Hill (seventh round)" rendered "KJ Hill (sjötta umferð)", the sixth (MT seed 11): an ordinal
+    # written as a word is a figure, and another one in its place is a figure changed
+    source = ("Along with Herbert, who was selected with the sixth overall pick, the team announced the signings of "
+              "wide receivers Joe Reed (fifth round) and KJ Hill (seventh round) along with sixth-round safety Alohi "
+              "Gilman.")
+    derived = ("Ásamt Herbert, sem var valinn með sjötta heildarúrtökunni, tilkynnti liðið signings breiðra "
+               "móttakara Joe Reed (fimmta umferð) og KJ Hill ({} umferð) ásamt sjötta umferð öryggis Alohi Gilman.")
+    assert "number" in _claimed(derived.format("sjötta"), source, "is", "en")
+    assert "number" not in _claimed(derived.format("sjöunda"), source, "is", "en")
+    # a fraction is no ordinal: "a third of" rendered "un tiers" beside another figure changes nothing
+    assert "number" not in _claimed("Un tiers des 300 membres a voté.", "A third of the 300 members voted.", "fr", "en")
+    # the same ordinal in figures ("10th grade" for "tíunda bekk") is the same figure
+    assert "number" not in _claimed('"During my 10th grade winter, I got a licence to skipper boats under 12 metres.',
+                                    "„Veturinn sem ég var í tíunda bekk tók ég skipstjórnarréttindi fyrir báta sem "
+                                    "eru undir tólf metra langir.", "en", "is")

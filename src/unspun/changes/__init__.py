@@ -343,6 +343,29 @@ _SMALL_WORDS = {str(n): re.compile(r"(?<=,\s)(?:" + words + r")(?=\s*[,;.)])", r
     (10, "ten|zehn|dix"), (11, "eleven|elf|onze"), (12, "twelve|zwölf|douze"))}
 
 
+# Ordinals written as words, from the third to the tenth (the anchors read figures only: "seventh
+# round" rendered "sjötta umferð", the sixth, changes the figure as "7" for "6" would). "First" and
+# "second" are left out ("at first", "a second", "erstmals"), and so are fractions ("a third of",
+# "two-thirds": no ordinal) and the German "achte" (also the verb "achten"). The same ordinals
+# written in figures in English and French ("10th", "4e"), which the anchors do not read either,
+# are the same figures ("tíunda bekk", "10th grade").
+_ORDINAL_WORDS = {n: words for n, words in (
+    (3, r"third|dritte[nmrs]?|troisièmes?|þriðj[iau]|трет(?:ий|ья|ье|ьего|ьей|ьем|ьему|ью|ьи|ьих)"),
+    (4, r"fourth|vierte[nmrs]?|quatrièmes?|fjórð[iau]|четв[её]рт(?:ый|ая|ое|ого|ой|ом|ому|ую|ые|ых)"),
+    (5, r"fifth|fünfte[nmrs]?|cinquièmes?|fimmt[iau]|пят(?:ый|ая|ое|ого|ой|ом|ому|ую|ые|ых)"),
+    (6, r"sixth|sechste[nmrs]?|sixièmes?|sjött[iau]|шест(?:ой|ая|ое|ого|ом|ому|ую|ые|ых)"),
+    (7, r"seventh|siebte[nmrs]?|siebente[nmrs]?|septièmes?|sjöund[iau]|седьм(?:ой|ая|ое|ого|ом|ому|ую|ые|ых)"),
+    (8, r"eighth|huitièmes?|áttund[iau]|восьм(?:ой|ая|ое|ого|ом|ому|ую|ые|ых)"),
+    (9, r"ninth|neunte[nmrs]?|neuvièmes?|níund[iau]|девят(?:ый|ая|ое|ого|ой|ом|ому|ую|ые|ых)"),
+    (10, r"tenth|zehnte[nmrs]?|dixièmes?|tíund[iau]|десят(?:ый|ая|ое|ого|ой|ом|ому|ую|ые|ых)"))}
+_ORDINAL = re.compile(r"(?<![\w-])(?<!\ba\s)(?<!\bone\s)(?<!\bone-)(?:" + "|".join(
+    f"(?P<n{n}>{words}|{n}(?:st|nd|rd|th|e|ème))" for n, words in _ORDINAL_WORDS.items()) + r")(?!\w)", re.IGNORECASE)
+
+
+def _ordinals(text: str) -> list[tuple[str, str]]:
+    return [(m.group(0), m.lastgroup[1:]) for m in _ORDINAL.finditer(text)]
+
+
 def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
     dn, sn = _numbers_outside(d_text, d_spans), _numbers_outside(s_text, s_spans)
     d_units, s_units = _units(d_text), _units(s_text)
@@ -353,6 +376,7 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
               if not _measured(d_text, e) and (raw, _clock(d_text, v, e)) in dn]
         sn = [(raw, _clock(s_text, v, e)) for raw, v, _, e in number_spans(s_text)
               if not _measured(s_text, e) and (raw, _clock(s_text, v, e)) in sn]
+    dn, sn = dn + _ordinals(d_text), sn + _ordinals(s_text)
     dc, sc = Counter(v for _, v in dn), Counter(v for _, v in sn)
     lost, gained = sc - dc, dc - sc
     for v in list(lost):  # "3,7-4,2 %" for "3.7%-4.2%", "30-prozentige" for "30%": one figure
@@ -591,7 +615,7 @@ def _thing_name(name: str, lex: Lexicon | None) -> bool:
     return pattern is not None and any(pattern.fullmatch(w) for w in name.split())
 
 
-def _any_word_present(name: str, keys) -> bool:
+def _any_word_present(name: str, keys, text: str = "", source: str = "") -> bool:
     """Whether the first or the last word of a name is in the passage ("Funke" of "Funke
     Mediengruppe" in "groupe de médias Funke"): then the name is still there, in another form. A
     title inside it ("Minister" of "Foreign Minister Dmytro Kuleba") says nothing. In a run of
@@ -600,6 +624,10 @@ def _any_word_present(name: str, keys) -> bool:
     Britain, Oliver Dowden): the last but one word, the first name, counts too, written the same
     way (a first name has one spelling: "Oliver"; "Aéro" of "Ace Aéro Partenaires" is no "Euro")."""
     parts = _keys(name)
+    if len(parts) >= 2 and _first_name_of_another(name, text, source):
+        # Its last two words are a person's name, another person's first name beside it: only the
+        # surname says the person is there (a title before it, "Президент", says nothing).
+        return _has_name(parts[-1], keys)
     if len(parts) >= 3 and len(name.split()) >= 3 and parts[-2] in _key_index(keys)[0]:
         return True
     if len(parts) >= 3 and any(_TITLE.fullmatch(w) for w in name.split()[:-2]):
@@ -609,6 +637,39 @@ def _any_word_present(name: str, keys) -> bool:
         # "la démocrate Peter Schneider") it keeps no one.
         return _has_name(parts[-1], keys)
     return bool(parts) and any(_has_name(p, keys) for p in {parts[0], parts[-1]})
+
+
+def _first_name_of_another(name: str, text: str, source: str) -> bool:
+    """Whether the first name of a person's full name (its last but one word) stands in ``text``
+    only before the surname of another person the source names: "Niclas" of "Niclas Saurborn" in
+    "Niclas Och, Peter Schneider", "Владимир" of "Владимир Путин" in "Peter Schneider and …
+    Vladimir Zelensky", where the source writes that other person's name too ("Niclas Och",
+    "Владимир Зеленский"). Two people of the source share a first name; the one whose surname is
+    gone is not there. (A word after it that the source does not write after it may be the same
+    surname spelt another way, "Dowden" for "Дауден", no surname at all, "Israels Regime", or the
+    first word no first name, "Minneapolis, Tweeter".)"""
+    words = name.split()
+    if len(words) < 2 or not text or not source or words[-2].isupper() or words[-1].isupper():
+        return False  # (a run of capitals is no one's name: "I CAN BEAT BIDEN")
+    first, last = _keys(words[-2]), _keys(words[-1])
+    if len(first) != 1 or len(last) != 1:
+        return False
+    # the surnames the source writes after that first name ("Och", "Зеленский")
+    others = _after_word(source, first[0])
+    tokens = _TOKEN.findall(text)
+    at = [k for k, t in enumerate(tokens) if _keys(t) == first]
+    return bool(others) and bool(at) and all(
+        k + 1 < len(tokens) and tokens[k + 1][:1].isupper() and not tokens[k + 1].isupper()
+        and not _same_name(_key(tokens[k + 1]), last[0])
+        and any(_same_name(_key(tokens[k + 1]), o) for o in others) for k in at)
+
+
+@lru_cache(maxsize=4096)
+def _after_word(text: str, key: str) -> frozenset:
+    """The keys of the capitalised words that follow a word of this key in a text."""
+    tokens = _TOKEN.findall(text)
+    return frozenset(_key(tokens[k + 1]) for k in range(len(tokens) - 1)
+                     if tokens[k + 1][:1].isupper() and _keys(tokens[k]) == (key,))
 
 
 # Titles and parties that stand before a person's name in a run of capitalised words ("Kansas
@@ -645,12 +706,13 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
     # A name is replaced when the derived passage lacks one of the source passage's names and has
     # one the whole source article never mentions: a name that belongs to a neighbouring
     # sentence (a loose alignment) or that a pronoun stands for is no change.
-    lost = [n for n in s_names if not _any_word_present(n, d_keys) and n not in d_text]
+    lost = [n for n in s_names if not _any_word_present(n, d_keys, d_text, s_context or s_text) and n not in d_text]
     if not same_language:
         # A person after a compound title is a full name too; counted where it keeps the names
         # lost to two ("WTO-Generaldirektor Roberto Azevedo" beside "Vereinigten Staaten" and
         # "Chinas Handelspraktiken", translated, leaves the other two as they were).
-        titled_lost = [n for n in titled if not _any_word_present(n, d_keys) and n not in d_text]
+        titled_lost = [n for n in titled if not _any_word_present(n, d_keys, d_text, s_context or s_text)
+                       and n not in d_text]
         if len(lost) + len(titled_lost) <= 2:
             lost += titled_lost
     gained = [n for n in d_names if not _present(n, s_keys) and n not in (s_context or s_text)]
