@@ -1506,7 +1506,7 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
 
 def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     # the held-out sample of machine translations (MT_SEED) holds no real pair of a read one
-    # (MT_READ_SEEDS: seeds 1 to 8, each drawn without the ones before it), its source segments
+    # (MT_READ_SEEDS: seeds 1 to 11, each drawn without the ones before it), its source segments
     # aside; every blind label names a real pair of one
     from unspun.evalsets.changes import MT_READ_SEEDS, MT_SEED, machine_held_out
 
@@ -1521,19 +1521,20 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     assert set(labels) <= read | {it["id"] for it in held}
 
 
-# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 11, 383
+# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 12, 394
 # items: 200 real pairs labelled blind before the detector saw them, none of them a pair of the read
-# seeds 1 to 10, and 183 edits), scored once at e37cb2b with the detector as it stood: precision
-# 1.0 for every type; recall number 0.786, date 1.0, name 0.731, quote 1.0, attribution 0.917,
-# negation 0.867, hedge 0.967, pronoun 0.625, evaluative 0.967 (1 of the 5 real changes labelled
-# was found). Floors are the measured figures, rounded down to 2 decimals, but where the encoder
-# takes part in a claim (names translated across languages, the negation check) one borderline
-# claim may move between machines, as on the held-out samples above: those floors leave room for
-# one (name 19/20 and 18/26, negation 26/27 and 25/30). (Seeds 1 to 10, read since: docs/changes.md.)
+# seeds 1 to 11, and 194 edits), scored once at 9f26ed0 with the detector as it stood: precision
+# 1.0 for every type but name 0.947 and negation 0.905; recall number 0.842, date 1.0, name 0.667,
+# quote 0.933, attribution 0.824, negation 0.679, hedge 0.9, pronoun 1.0, evaluative 1.0 (none of
+# the 4 real changes labelled was found). Floors are the measured figures, rounded down to 2
+# decimals, but where the encoder takes part in a claim (names translated across languages, the
+# negation check) one borderline claim may move between machines, as on the held-out samples
+# above: those floors leave room for one (name 18/20 and 17/27, negation 19/22 and 18/28). (Seeds
+# 1 to 11, read since: docs/changes.md.)
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (1.00, 0.78), "date": (1.00, 1.00), "name": (0.95, 0.69), "quote": (1.00, 1.00),
-    "attribution": (1.00, 0.91), "negation": (0.96, 0.83), "hedge": (1.00, 0.96), "pronoun": (1.00, 0.62),
-    "evaluative": (1.00, 0.96),
+    "number": (1.00, 0.84), "date": (1.00, 1.00), "name": (0.90, 0.62), "quote": (1.00, 0.93),
+    "attribution": (1.00, 0.82), "negation": (0.86, 0.64), "hedge": (1.00, 0.90), "pronoun": (1.00, 1.00),
+    "evaluative": (1.00, 1.00),
 }
 
 
