@@ -389,6 +389,14 @@ def test_realworld_two_copies_sharing_text_through_a_third_are_joined_as_common_
                                                catch_exceptions=False).output)
         row = next(r for r in listed if (r["derived"], r["source"]) == ("brief", "wire"))
         assert row["evidence"]["family"]["through"] == "page" and "run" in row["evidence"]
+        # chat-model output is never joined through a family: texts generated from one prompt
+        # repeat its wording, and local evidence says nothing of copying (as in link.compare)
+        store.delete_link("brief", "wire")
+        store.put_artifacts("brief", 1.0, [{"kind": "assistant", "start": 0, "end": 10, "text": "Certainly!",
+                                            "rule": "assistant-preamble", "reason": "a chat model's reply"}])
+        assert join_families(store, ["brief"], settings, compare) == []
+        store.put_artifacts("brief", 0.0, [])
+        assert join_families(store, ["brief"], settings, compare) == [("brief", "wire")]
         # without the middle's link to the wire story, nothing joins them
         store.delete_link("brief", "wire")
         store.delete_link("page", "wire")

@@ -20,7 +20,7 @@ from ..store import Store
 from .align import Bead, align, margin_matrix, pair_score
 from .classify import Features, derivation_probability, features, kind_of
 from .credits import common_agency
-from .decide import decision_inputs, link_threshold, load_model
+from .decide import chat_output, decision_inputs, link_threshold, load_model
 from .evidence import Evidence, local_evidence
 from .explain import roles
 from .families import join_families
@@ -146,11 +146,6 @@ def _copied_passage(evidence: Evidence, settings: Settings) -> bool:
     return bool(words) and evidence.shared_longest >= words
 
 
-def _chat_output(article: Article) -> bool:
-    kinds = article.meta.get("artifact_kinds", ())
-    return "assistant" in kinds or "prompt-leak" in kinds
-
-
 def _whole_document_link(f: Features, document_probability: float, settings: Settings,
                          any_length: bool = False) -> bool:
     """Two whole articles (both at least ``whole_document_sentences`` sentences) are linked when
@@ -248,7 +243,7 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     inputs = decision_inputs(fa, evidence, document_probability)
     probability = model.probability(inputs)
     threshold = link_threshold(settings)
-    if _chat_output(a) or _chat_output(b):
+    if chat_output(a) or chat_output(b):
         # Chat-model output (assistant artifacts: "Certainly!", "I cannot provide a news
         # article…"): texts generated from one prompt repeat its wording and the model's stock
         # phrases, so local evidence says nothing of copying; the whole documents decide.

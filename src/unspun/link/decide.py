@@ -105,6 +105,16 @@ def load_model(path: str = "") -> LinkModel:
         return LinkModel.from_json(json.load(f))
 
 
+def chat_output(article) -> bool:
+    """Whether the article is chat-model output (assistant artifacts: "Certainly!", "I cannot
+    provide a news article…"). Texts generated from one prompt repeat its wording and the model's
+    stock phrases, so local evidence says nothing of copying between two of them: the whole
+    documents decide (``link.compare``), and no family of copies is joined through them
+    (``link.families``)."""
+    kinds = article.meta.get("artifact_kinds", ())
+    return "assistant" in kinds or "prompt-leak" in kinds
+
+
 def link_threshold(settings) -> float:
     """The probability from which a pair is linked: ``settings.link_threshold``, or the one the
     link model was fitted with when that is -1."""

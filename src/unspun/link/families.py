@@ -34,7 +34,7 @@ from typing import Callable, Iterable
 from ..embed import encoder_model_id
 from ..settings import Settings
 from ..store import Store
-from .decide import link_threshold
+from .decide import chat_output, link_threshold
 from .graph import neighbourhood
 
 _UNALIGNED = ("inserted", "omitted", "furniture")
@@ -103,6 +103,8 @@ def join_families(store: Store, article_ids: Iterable[str], settings: Settings |
         x, y = article(a), article(b)
         if not len(x.sentences) or not len(y.sentences) or x.vectors is None or y.vectors is None:
             continue
+        if chat_output(x) or chat_output(y):
+            continue  # chat-model output: local evidence says nothing of copying (link.compare)
         result = compare(x, y, settings, store, link_anyway=True)
         if result.probability < floor:
             continue
