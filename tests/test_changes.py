@@ -1757,3 +1757,40 @@ def test_changes_an_ordinal_written_as_a_word_is_a_figure():
     assert "number" not in _claimed('"During my 10th grade winter, I got a licence to skipper boats under 12 metres.',
                                     "„Veturinn sem ég var í tíunda bekk tók ég skipstjórnarréttindi fyrir báta sem "
                                     "eru undir tólf metra langir.", "en", "is")
+
+
+def test_changes_a_source_owner_moved_after_a_name_is_no_name_gained():
+    # "an art form perfected by CNN's Jim Acosta" rendered "fullkomnað af Jim Acosta CNN" (MT seed 12):
+    # the source's "CNN's" is "CNN", so the run "Jim Acosta CNN" names no one the source lacks
+    source = ("Reporters frequently use White House pressers to draw attention to themselves, an art form "
+              "perfected by CNN's {}.")
+    derived = ("Fréttamenn nota oft fréttamenn Hvíta hússins til að vekja athygli á sjálfum sér, listform "
+               "fullkomnað af {} CNN.")
+    assert "name" not in _claimed(derived.format("Jim Acosta"), source.format("Jim Acosta"), "is", "en")
+    # a person put in place of the one named is still a name replaced
+    assert "name" in _claimed(derived.replace(" CNN.", ".").format("Peter Schneider"), source.format("Jim Acosta"),
+                              "is", "en")
+
+
+def test_changes_a_negation_left_out_with_its_clause_is_an_omission():
+    # "I won't get dressed up, Sundays are for loungewear …" rendered without its first clause (MT seed
+    # 12): the negation is gone with the clause that held it, an omission, not a negation removed
+    source = "I won't get dressed up, Sundays are for loungewear, half-cropped tracksuit bottoms and a white T-shirt."
+    derived = "日曜日はラウンジウェア、ハーフクロップのトラックスーツのボトム、白いTシャツ。"
+    assert "negation" not in _claimed(derived, source, "ja", "en")
+    # a negation dropped from a clause the translation keeps is still one removed
+    assert "negation" in _claimed("The minister was present at the meeting, his office said.",
+                                  "Der Minister war nicht bei dem Treffen, sagte sein Büro.", "en", "de")
+
+
+def test_changes_french_inverted_compound_speech_verb_is_neutral_speech():
+    # '…", avait-il déclaré' rendered '…", behauptete er' (MT seed 12): the inverted compound tense
+    # after a quotation ("avait-il déclaré", "ont-ils dit") is a neutral speech verb, as "a-t-il
+    # déclaré" is, so the claim verb in its place doubts the speaker
+    source = ('"La notion d\'un plan d\'aides à la SNCF ne me paraît pas déraisonnable", avait-il {}, rappelant '
+              'qu\'Air France et Renault en avaient bénéficié.')
+    derived = ('"Die Idee eines Hilfspakets für die SNCF erscheint mir nicht unvernünftig", {} er und erinnerte '
+               'daran, dass Air France und Renault davon profitiert hätten.')
+    assert "attribution" in _claimed(derived.format("behauptete"), source.format("déclaré"), "de", "fr")
+    assert "attribution" not in _claimed(derived.format("sagte"), source.format("déclaré"), "de", "fr")
+    assert "attribution" not in _claimed(derived.format("behauptete"), source.format("prétendu"), "de", "fr")

@@ -546,6 +546,19 @@ def _keys(text: str) -> tuple[str, ...]:
 
 
 _ELIDED = re.compile(r"^(?:[dlnjcsmt]|qu)['’]", re.IGNORECASE)
+# An English possessive ending ("CNN's", "Williams'"): no part of the name it follows.
+_POSSESSIVES = re.compile(r"(?<=[^\W\d_])['’]s?(?![\w'’])")
+
+
+@lru_cache(maxsize=256)
+def _owners_keys(text: str) -> tuple[str, ...]:
+    """The name keys of a source text, and those of its owners without the possessive ending
+    ("CNN's" is "CNN" too): a derived name whose last word is a source's owner, moved after the
+    name ("CNN's Jim Acosta" rendered "Jim Acosta CNN"), is no name the source lacks. (Only on
+    the source side: a derived "Boga's", Icelandic genitive and English ending, is no "Bogi".)"""
+    stripped = _POSSESSIVES.sub("", text)
+    keys = _keys(text)
+    return keys + tuple(k for k in _keys(stripped) if k not in keys) if stripped != text else keys
 
 
 @lru_cache(maxsize=65536)
@@ -691,7 +704,7 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         return []
     if not s_names:
         return _name_added(d_names, d_text, s_text, s_lang, s_context) if same_language else []
-    d_keys, s_keys = _keys(d_text), _keys(s_context or s_text)
+    d_keys, s_keys = _keys(d_text), _owners_keys(s_context or s_text)
     if not same_language:
         # Across languages many names are translated, not transliterated ("Warsaw", "Варшава";
         # "White House", "Hvíta húsið"): a source name counts only where the derived article
@@ -1136,7 +1149,8 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
         if kind != "negation" or not across or _negation_explains(d_text, s_text, d_lex, weak_count(s_lex, s_text) > 0):
             return [Change(kind, "", _show(d_found), reason_added)]
     elif s_found and not weak(d_lex, d_text) and not conditional_kept(s_found, d_lex, d_text):
-        if kind != "negation" or not across or _negation_explains(s_text, d_text, s_lex, weak_count(d_lex, d_text) > 0):
+        if kind != "negation" or not across or _negation_explains(s_text, d_text, s_lex, weak_count(d_lex, d_text) > 0) \
+                and not _clause_left_out(s_text, d_text, s_lex):
             return [Change(kind, _show(s_found), "", reason_removed)]
     return []
 
@@ -1230,6 +1244,53 @@ def _negation_explains(negated: str, other: str, lex: Lexicon, each: bool = Fals
     before = float(v[0] @ v[1])
     need = NEGATION_GAP_SHARE * max(1e-6, 1.0 - before)
     return any(float(v[0] @ w) - before >= need for w in v[2:])
+
+
+# What ends a clause inside a sentence, for a negation's clause left out of a translation.
+_CLAUSE_MARK = re.compile(r"[,;:()—–.!?、。！？]|\s-\s")
+
+
+@lru_cache(maxsize=_CACHE)
+def _clause_left_out(negated: str, other: str, lex: Lexicon) -> bool:
+    """Across languages, whether the negations of one side stand in clauses the other side leaves
+    out altogether: "I won't get dressed up, Sundays are for loungewear …" rendered 「日曜日はラウン
+    ジウェア…」. The negation is gone with its clause, an omission, not a negation removed. Told by
+    the encoder: without the clauses that hold a negation, the sentence reads closer to the other
+    side by ``NEGATION_GAP_SHARE`` of the gap between them, as ``_negation_explains`` asks of the
+    negation alone: the clause's absence accounts for the difference as well as the negation's
+    (a negation dropped from a clause the translation keeps, "was" for "was not", leaves the clause
+    there to be matched: without it, the sentence reads no closer)."""
+    pattern = lex.get("negation")
+    if pattern is None:
+        return False
+    hits = list(pattern.finditer(negated))
+    if not hits:
+        return False
+    bounds = [0] + [m.end() for m in _CLAUSE_MARK.finditer(negated)] + [len(negated)]
+    cut = set()
+    for m in hits:
+        start = max(b for b in bounds if b <= m.start())
+        end = min((b for b in bounds if b > m.start()), default=len(negated))
+        cut.add((start, end))
+    kept, at = [], 0
+    for start, end in sorted(cut):
+        kept.append(negated[at:start])
+        at = max(at, end)
+    kept.append(negated[at:])
+    without = re.sub(r"\s+", " ", " ".join(kept)).strip(" ,;:")
+    if _word_count(without) < 3:
+        return False  # the whole sentence is the negation's clause
+    stripped = pattern.sub(" ", negated)
+    if lex.lang in ("fr", "it"):
+        stripped = _NE.sub(" ", stripped)
+    stripped = re.sub(r"\s+", " ", stripped).strip()
+    try:
+        v = _encoded(other, negated, stripped, without)
+    except Exception:  # no encoder here: the claim stands
+        return False
+    full, no_clause = float(v[0] @ v[1]), float(v[0] @ v[3])
+    need = NEGATION_GAP_SHARE * max(1e-6, 1.0 - full)
+    return no_clause - full >= need
 
 
 _CLAUSE_END = re.compile(r"[.!?;。！？]")
