@@ -1794,3 +1794,53 @@ def test_changes_french_inverted_compound_speech_verb_is_neutral_speech():
     assert "attribution" in _claimed(derived.format("behauptete"), source.format("déclaré"), "de", "fr")
     assert "attribution" not in _claimed(derived.format("sagte"), source.format("déclaré"), "de", "fr")
     assert "attribution" not in _claimed(derived.format("behauptete"), source.format("prétendu"), "de", "fr")
+
+
+def test_changes_said_to_a_person_is_no_hearsay():
+    # "what was said to me" (MT seed 13): "to" before an object is a preposition, no hearsay's
+    # infinitive ("is said to be")
+    source = "„Þetta kom einu sinni fyrir mig en þar sem ég skildi ekki tungumálið þá hunsaði ég bara það sem var sagt við mig."
+    assert "hedge" not in _claimed('"This happened once to me but since I didn’t understand the language, I just '
+                                   'ignored what was said to me.', source, "en", "is")
+    assert "hedge" in _claimed("He was said to have ignored the language.", "Hann hunsaði tungumálið.", "en", "is")
+
+
+def test_changes_japanese_adjectives_ending_in_nai_are_no_negation():
+    # みっともない ("shambolic", MT seed 13), だらしない, 情けない, 申し訳ない: the ない is the adjective's
+    source = 'Jonathan Ashworth condemned the Government for its "frankly shambolic" handling of the measure.'
+    derived = "ジョナサン・アシュワースは、政府のこの措置に対する「率直に言って{}」取り扱いを非難した。"
+    assert "negation" not in _claimed(derived.format("みっともない"), source, "ja", "en")
+    assert "negation" not in _claimed(derived.format("だらしない"), source, "ja", "en")
+    assert "negation" in _claimed(derived.format("適切ではない"), source, "ja", "en")
+
+
+def test_changes_english_idioms_of_refusal_account_for_a_negation():
+    # "is beyond the pale" rendered 到底できない ("cannot possibly be", MT seed 13): the idiom says
+    # in other words what the translation's negation says
+    source = "Conferring a power to compulsorily question anyone about such information is {}."
+    derived = "そのような情報について誰かに強制的に質問する権限を与えることは、到底できない。"
+    assert "negation" not in _claimed(derived, source.format("beyond the pale"), "ja", "en")
+    assert "negation" not in _claimed(derived, source.format("out of the question"), "ja", "en")
+
+
+def test_changes_a_figure_glued_to_its_unit_is_a_figure():
+    # "всего в 30 км" rendered "just 341km away" (MT seed 13): a figure written together with its unit
+    # is read, and "км" is the unit "km"
+    source = "Итак, поместив эту Землю совсем близко — всего в 30 км — мы заметим, что она вращается вокруг черной дыры."
+    derived = "So, by placing this Earth very close, just {} away, we will notice that it revolves around a black hole."
+    assert "number" in _claimed(derived.format("341km"), source, "en", "ru")
+    assert "number" in _claimed(derived.format("341 km"), source, "en", "ru")
+    assert "number" not in _claimed(derived.format("30km"), source, "en", "ru")
+    # "£5m" may be millions: no unit glued
+    assert "number" not in _claimed("It cost £5m.", "Es kostete 5 Millionen Pfund.", "en", "de")
+
+
+def test_changes_an_icelandic_house_names_a_thing():
+    # "National Theater of Greece" rendered "Þjóðleikhús Grikklands" (MT seed 13): Icelandic names a
+    # theatre, a hospital, a parliament building by a compound on "-hús" (a house), translated
+    source = "Yet this National Theater of Greece production unleashes gale-force sound and fury."
+    assert "name" not in _claimed("Samt þetta Þjóðleikhús Grikklands framleiðslu unleashes gale-force hljóð og heift.",
+                                  source, "is", "en")
+    # a person put in the theatre's place is still a name replaced
+    assert "name" in _claimed("Samt þetta Peter Schneider framleiðslu unleashes gale-force hljóð og heift.",
+                              source, "is", "en")

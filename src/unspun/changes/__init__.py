@@ -263,7 +263,20 @@ def _scale_read(m: re.Match) -> str:
     return word if m.group(0)[0].islower() else word.capitalize()
 
 
+# A figure written together with its unit of measure ("341km", "5kg", "20mm"): the anchors read
+# no figure inside a word. Units that cannot be read as anything else only ("m" and "bn" may be
+# millions and billions, "£5m").
+_GLUED_UNIT = re.compile(r"(?<![\w.,])(\d[\d.,]*\d|\d)(?=(?:km|kg|cm|mm|mg|ml|mph|kph|ft|lbs?|км|кг|см|мм)\b)")
+
+
 def number_spans(text: str):
+    spans = _number_spans(text)
+    glued = [(raw, value, m.start() + start, m.start() + end) for m in _GLUED_UNIT.finditer(text)
+             for raw, value, start, end in _anchor_number_spans(m.group(1) + " ")]
+    return sorted(spans + glued, key=lambda s: s[2]) if glued else spans
+
+
+def _number_spans(text: str):
     changed = [m.span() for m in _UMLAUT.finditer(text)] + [m.span() for m in _RU_BILLION.finditer(text)]
     if not changed:
         return _anchor_number_spans(text)
@@ -298,8 +311,8 @@ def _measured(text: str, end: int) -> bool:
 
 # One unit however a language writes or inflects it ("Kilogramm", "kilogrammes", "kg"; "metres",
 # "метров", "m"): first match wins, so kilometres come before kilograms and metres.
-_UNIT_KEYS = (("km", r"km|kilomet|километр"), ("kg", r"kg|kilo|кг|килограм"), ("cm", r"cm|centim|сантим"),
-              ("mm", r"mm|millim|миллим"), ("m", r"m$|met|metr|метр|メートル"), ("ft", r"f[eo]{2}t|ft|fet|фут"),
+_UNIT_KEYS = (("km", r"km|км|kilomet|километр"), ("kg", r"kg|kilo|кг|килограм"), ("cm", r"cm|см|centim|сантим"),
+              ("mm", r"mm|мм|millim|миллим"), ("m", r"m$|met|metr|метр|メートル"), ("ft", r"f[eo]{2}t|ft|fet|фут"),
               ("mi", r"mile|míl|мил"), ("in", r"inch"), ("yd", r"yard"), ("lb", r"pound|lb|pund|фунт"),
               ("oz", r"ounce"), ("gal", r"gallon"), ("acre", r"acre"), ("F", r"°\s?f|fahrenheit"),
               ("C", r"°\s?c|celsius"), ("deg", r"degr|grad|gráð|градус"), ("ha", r"hect|hekt"),
