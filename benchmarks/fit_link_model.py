@@ -129,14 +129,15 @@ def main() -> int:
                     help="their rebuilt texts, one per --real in order (default .cache/real/texts.jsonl)")
     ap.add_argument("--dev", default=str(ROOT.parent / "shared/data/dev"))
     ap.add_argument("--cache", default=str(ROOT / ".eval-cache.db"))
-    ap.add_argument("--cases-weight", type=float, default=0.5,
+    ap.add_argument("--cases-weight", type=float, default=0.1,
                     help="weight of a constructed pair against a real one in the fit")
-    ap.add_argument("--dev-weight", type=float, default=0.5,
+    ap.add_argument("--dev-weight", type=float, default=0.05,
                     help="weight of an llm-same-narrative pair (independent LLM texts on one narrative) in the fit")
-    ap.add_argument("--rewrite-weight", type=float, default=1.0,
+    ap.add_argument("--rewrite-weight", type=float, default=0.1,
                     help="weight of an llm-rewrite pair (whole-document LLM rewrites)")
     ap.add_argument("--dev-articles", type=int, default=240, help="articles taken from each dev corpus")
-    ap.add_argument("--l2", type=float, default=3.0)
+    ap.add_argument("--l2", type=float, default=10.0,
+                    help="ridge penalty on the standardised weights (docs/linking.md, *Weights of the synthetic data*)")
     ap.add_argument("--min-precision", type=float, default=0.96,
                     help="pair precision (out of fold) the threshold must reach; 0.95 linked more same-event pairs than the graph can afford (docs/linking.md)")
     ap.add_argument("--curve", default="",
