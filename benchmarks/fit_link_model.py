@@ -137,7 +137,7 @@ def main() -> int:
                     help="weight of an llm-rewrite pair (whole-document LLM rewrites)")
     ap.add_argument("--dev-articles", type=int, default=240, help="articles taken from each dev corpus")
     ap.add_argument("--l2", type=float, default=10.0,
-                    help="ridge penalty on the standardised weights (docs/linking.md, *Weights of the synthetic data*)")
+                    help="ridge penalty on the standardised weights (docs/linking.md, *Less weight on the synthetic data*)")
     ap.add_argument("--min-precision", type=float, default=0.96,
                     help="pair precision (out of fold) the threshold must reach; 0.95 linked more same-event pairs than the graph can afford (docs/linking.md)")
     ap.add_argument("--curve", default="",
