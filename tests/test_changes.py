@@ -1844,3 +1844,54 @@ def test_changes_an_icelandic_house_names_a_thing():
     # a person put in the theatre's place is still a name replaced
     assert "name" in _claimed("Samt þetta Peter Schneider framleiðslu unleashes gale-force hljóð og heift.",
                               source, "is", "en")
+
+
+def test_changes_german_time_with_a_point_is_hours_and_minutes():
+    # "8 h 30 GMT (10 h 30, heure de Paris)" as "8.30 Uhr GMT (10.30 Uhr MEZ)" (MT seed 14): the
+    # point of a time before "Uhr" parts hours and minutes, no decimal 8.3
+    source = "Jeudi, le titre Wirecard a été suspendu de la cotation à 8 h 30 GMT (10 h 30, heure de Paris)."
+    derived = "Am Donnerstag wurde der Wirecard-Titel um {} Uhr GMT (10.30 Uhr MEZ) von der Notierung suspendiert."
+    assert "number" not in _claimed(derived.format("8.30"), source, "de", "fr")
+    assert "number" in _claimed(derived.format("9.30"), source, "de", "fr")
+    assert [raw for raw, *_ in number_spans("um 8.30 Uhr, um 2.5 Prozent")] == ["8", "30", "2.5 Prozent"]
+
+
+def test_changes_hour_put_in_the_afternoon_is_a_time_of_day():
+    # "kl 11 í dag" rendered "11 pm today" (MT seed 14): the same figure, another time of day (a
+    # date's change, not a number's); another hour stays a number's
+    source = "Rétt fyrir kl 11 í dag birtu mótshaldarar eftirfarandi tilkynningu á Facebook síðu sinni."
+    derived = "Just before {} today, the tournament holders published the following announcement on their Facebook page."
+    claimed = _claimed(derived.format("11 pm"), source, "en", "is")
+    assert "date" in claimed and "number" not in claimed
+    assert not _claimed(derived.format("11"), source, "en", "is") & {"date", "number"}
+    assert "number" in _claimed(derived.format("10 pm"), source, "en", "is")
+    assert "date" not in _claimed("Just before 11 a.m. today, they published it.",
+                                  "Rétt fyrir kl 23 í dag birtu þeir það.", "en", "is")
+
+
+def test_changes_german_compound_on_meer_or_raum_names_a_thing():
+    # "l'Espace entreprise Méditerranée" as "den Geschäftsraum Mittelmeer" (MT seed 14): a German
+    # compound on "-meer" (a sea) or "-raum" (a room, a space) heads a thing's name, no person's
+    source = ("Le ministère de l'Industrie vient de labelliser l'espace Torremilla (Perpignan) et l'Espace entreprise "
+              "Méditerranée (Rivesaltes) site industriel \"clés en main\".")
+    derived = ("Das Industrieministerium hat gerade den Torremilla-Raum (Perpignan) und den Geschäftsraum Mittelmeer "
+               "(Rivesaltes) Industriestandort \"Schlüssel in der Hand\" labellisiert.")
+    assert "name" not in _claimed(derived, source, "de", "fr")
+    thing = lexicon("de").get("thing_name")
+    assert thing.fullmatch("Mittelmeer") and thing.fullmatch("Geschäftsraum") and not thing.fullmatch("Meyer")
+
+
+def test_changes_german_verb_final_soll_is_hearsay():
+    # "qui aurait également versé" rendered "die … gezahlt haben soll" (MT seed 14): "soll" after
+    # its infinitive, at the end of a clause, is the hearsay of "soll … haben"
+    source = ("UNIS devait administrer le programme par le biais d'une plateforme en ligne qui aurait également "
+              "versé à UNIS des frais de 43,5 millions $.")
+    derived = ("UNIS sollte das Programm über eine Online-Plattform verwalten, die UNIS zudem Kosten in Höhe von "
+               "43,5 Millionen US-Dollar gezahlt {}.")
+    assert "hedge" not in _claimed(derived.format("haben soll"), source, "de", "fr")
+    assert "hedge" in _claimed(derived.format("hat"), source, "de", "fr")
+    # without a participle before it, "soll" says what should be: "welche Rolle … haben soll"
+    # (tuning sample) is no hearsay
+    assert "hedge" not in _claimed("Selon les critiques, il n’est pas indiqué quel rôle devrait jouer la commission à "
+                                   "l’avenir.", "Nach Ansicht der Kritiker fehlt, welche Rolle künftig die Prüfstelle "
+                                   "für Rechnungslegung haben soll.", "fr", "de")

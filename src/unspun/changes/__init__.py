@@ -276,7 +276,15 @@ def number_spans(text: str):
     return sorted(spans + glued, key=lambda s: s[2]) if glued else spans
 
 
+# A German time of day written with a point ("8.30 Uhr", "10.30 Uhr"): hours and minutes, as
+# "8:30" and the French "8 h 30" are read, not the decimal 8.3 (the point read as a colon, of the
+# same length).
+_TIME_POINT = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(\.)[0-5]\d(?=\s*Uhr\b)")
+
+
 def _number_spans(text: str):
+    if _TIME_POINT.search(text):
+        text = _TIME_POINT.sub(lambda m: m.group(0).replace(".", ":"), text)
     changed = [m.span() for m in _UMLAUT.finditer(text)] + [m.span() for m in _RU_BILLION.finditer(text)]
     if not changed:
         return _anchor_number_spans(text)
@@ -379,6 +387,17 @@ def _ordinals(text: str) -> list[tuple[str, str]]:
     return [(m.group(0), m.lastgroup[1:]) for m in _ORDINAL.finditer(text)]
 
 
+def _afternoon_only(lost: Counter, gained: Counter, dn, sn) -> bool:
+    """Whether the changed figures pair off as hours twelve apart (11 and 23), each hour of the
+    afternoon written as the twelve-hour figure with a "pm" after it (``_clock``: "11 pm" read
+    as 23; "23" as written is not one)."""
+    def shifted(a: Counter, b: Counter, written) -> bool:
+        return all(v.isdigit() and 13 <= int(v) <= 23 and b.get(str(int(v) - 12)) == n
+                   and all(raw == str(int(v) - 12) for raw, w in written if w == v) for v, n in a.items()) \
+            and sum(a.values()) == sum(b.values())
+    return shifted(gained, lost, dn) or shifted(lost, gained, sn)
+
+
 def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
     dn, sn = _numbers_outside(d_text, d_spans), _numbers_outside(s_text, s_spans)
     d_units, s_units = _units(d_text), _units(s_text)
@@ -417,6 +436,11 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
         if v in _SMALL_WORDS and _SMALL_WORDS[v].search(d_text):
             lost[v] = 0
     lost, gained = +lost, +gained
+    # The same hour put in the afternoon on one side only ("kl 11 í dag" rendered "11 pm today":
+    # 11 and 23): the figure as written is the same, the time of day another, a date's change.
+    if lost and gained and _afternoon_only(lost, gained, dn, sn):
+        return [Change("date", _show(raw for raw, v in sn if v in lost), _show(raw for raw, v in dn if v in gained),
+                       "the source gives another time of day")]
     if not (lost and gained):  # a number merely dropped is an omission, one added a detail
         return []
     return [Change("number", _show(raw for raw, v in sn if v in lost), _show(raw for raw, v in dn if v in gained),
