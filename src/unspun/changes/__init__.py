@@ -1317,15 +1317,11 @@ def _clause_left_out(negated: str, other: str, lex: Lexicon) -> bool:
     without = re.sub(r"\s+", " ", " ".join(kept)).strip(" ,;:")
     if _word_count(without) < 3:
         return False  # the whole sentence is the negation's clause
-    stripped = pattern.sub(" ", negated)
-    if lex.lang in ("fr", "it"):
-        stripped = _NE.sub(" ", stripped)
-    stripped = re.sub(r"\s+", " ", stripped).strip()
     try:
-        v = _encoded(other, negated, stripped, without)
+        v = _encoded(other, negated, without)
     except Exception:  # no encoder here: the claim stands
         return False
-    full, no_clause = float(v[0] @ v[1]), float(v[0] @ v[3])
+    full, no_clause = float(v[0] @ v[1]), float(v[0] @ v[2])
     need = NEGATION_GAP_SHARE * max(1e-6, 1.0 - full)
     return no_clause - full >= need
 
