@@ -1895,3 +1895,53 @@ def test_changes_german_verb_final_soll_is_hearsay():
     assert "hedge" not in _claimed("Selon les critiques, il n’est pas indiqué quel rôle devrait jouer la commission à "
                                    "l’avenir.", "Nach Ansicht der Kritiker fehlt, welche Rolle künftig die Prüfstelle "
                                    "für Rechnungslegung haben soll.", "fr", "de")
+
+
+def test_changes_icelandic_meinti_before_that_is_a_verb_of_saying():
+    # "the boy alleged that" rendered "drengurinn meinti að" (MT seed 15): "meinti að" is the verb
+    # "meina" (to claim, to mean) before its clause, not the adjective "meintur" (alleged, so-called)
+    source = ("A video in which the boy alleged that the officials had warned him in the morning to remove his cart "
+              "or pay Rs 100 as bribe had gone viral on social media.")
+    derived = ("Myndband þar sem drengurinn meinti að embættismenn hefðu varað hann við í morgun að fjarlægja körfu "
+               "hans eða greiða Rs 100 sem mútur hefði farið veiru á samfélagsmiðlum.")
+    assert not _claimed(derived, source, "is", "en") & {"hedge", "evaluative"}
+    hedge, so_called = lexicon("is").get("hedge"), lexicon("is").evaluative["so_called"]
+    assert hedge.search("hinn meinti árásarmaður") and so_called.search("meint brot hans")
+    assert not hedge.search("drengurinn meinti að þeir") and not so_called.search("þau meintu að svo væri")
+
+
+def test_changes_icelandic_reportedly_before_a_hyphenated_compound():
+    # "has been reportedly transfer-listed" as "hefur verið að sögn flutnings-skráð" (MT seed 15):
+    # a word joined by a hyphen to the next is part of a compound, no genitive of "according to X"
+    source = "Philippe Coutinho has been reportedly transfer-listed by Barcelona"
+    assert "hedge" not in _claimed("Philippe Coutinho hefur verið að sögn flutnings-skráð af Barcelona", source, "is", "en")
+    assert "hedge" in _claimed("Philippe Coutinho hefur verið flutnings-skráð af Barcelona", source, "is", "en")
+    hedge = lexicon("is").get("hedge")
+    assert not hedge.search("að sögn lögreglunnar") and not hedge.search("að sögn lögreglu- og slökkviliðsmanna")
+
+
+def test_changes_japanese_reported_in_a_named_medium_is_no_hearsay():
+    # "was described across news sites and gossip mags as" rendered 「…ゴシップ誌で報じられた」 (MT
+    # seed 15): reported in (で) or by (に) a medium the sentence names is no unattributed hearsay
+    source = ("That much was true, and West's rally was described across news sites and gossip mags as a publicity "
+              "stunt, evidence of mental illness, or both.")
+    derived = "ウェストの集会は売名行為、精神疾患の証拠、あるいはその両方としてニュースサイトやゴシップ誌{}。"
+    assert "hedge" not in _claimed(derived.format("で報じられた"), source, "ja", "en")
+    hedge = lexicon("ja").get("hedge")
+    assert hedge.search("辞任すると報じられた") and hedge.search("辞任は報じられている")
+
+
+def test_changes_russian_name_in_another_case_is_the_same_name():
+    # "Самара Уивинг … - Тею, дочь Билла (… Билли и Тея …)" as "Samara Weaving … is Thea, … Billy
+    # and Thea" (MT seed 15): "Тею" is "Тея" (Thea) in the accusative, and "Тея" is kept
+    source = ("Бригитта Ланди-Пейн (\"Стеклянный замок\", \"Нетипичная\") играет Билли, дочь Теда, а Самара Уивинг "
+              "(\"Я иду искать\") - Тею, дочь Билла (да, Билл и Тед назвали своих дочерей Билли и Тея, такой вот каламбур).")
+    derived = ("Brigitte Landy-Pain (\"Glass Castle,\" \"Atypical\") plays Billy, Ted's daughter, and Samara Weaving "
+               "(\"I'm going to look for\") is Thea, Bill's daughter (yes, Bill and Ted named their daughters Billy and "
+               "Thea, such a wo).")
+    # (the article goes on: "they must get into the future", a word the accusative "Тею" is near)
+    context = derived + " On top of that, another great adventure awaits them: they must get into the future."
+    assert "name" not in _claimed(derived, source, "en", "ru", context, source)
+    from unspun.changes import _case_forms
+
+    assert _case_forms("Тею", "Тея") and _case_forms("Теда", "Тед") and not _case_forms("Маск", "Макс")

@@ -757,6 +757,9 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
     # one the whole source article never mentions: a name that belongs to a neighbouring
     # sentence (a loose alignment) or that a pronoun stands for is no change.
     lost = [n for n in s_names if not _any_word_present(n, d_keys, d_text, s_context or s_text) and n not in d_text]
+    # A one-word name in another case of a name the passage keeps ("Тею" beside "Тея", Thea, kept
+    # as "Thea"): the same name, its case ending read as another spelling.
+    lost = [n for n in lost if not any(_case_forms(n, o) for o in s_names if o not in lost)]
     if not same_language:
         # A person after a compound title is a full name too; counted where it keeps the names
         # lost to two ("WTO-Generaldirektor Roberto Azevedo" beside "Vereinigten Staaten" and
@@ -790,6 +793,25 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
     if not same_language and any(_translated_name(a, b) for a in lost for b in gained):
         return []
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Case endings of Russian and Ukrainian nouns, names included ("Тея", "Тею", "Теи", "Тей").
+_CYRILLIC_CASE = ("ой", "ей", "ою", "ею", "ом", "ем", "ам", "ям", "ах", "ях", "а", "я", "у", "ю", "е", "и", "ы",
+                  "і", "ь", "й")
+
+
+def _case_forms(a: str, b: str) -> bool:
+    """Whether two one-word Cyrillic names are one name in two cases: a stem of two letters or
+    more in common, once a case ending is taken off either ("Тею", "Тея"; "Теда", "Тед")."""
+    if a == b or " " in a or " " in b or not (_CYRILLIC.search(a) and _CYRILLIC.search(b)):
+        return False
+
+    def stems(word: str) -> set[str]:
+        word = word.lower()
+        return {w for w in {word} | {word[: -len(e)] for e in _CYRILLIC_CASE if word.endswith(e)} if len(w) >= 2}
+
+    return bool(stems(a) & stems(b))
 
 
 _ACRONYM = re.compile(r"(?<!\w)[^\W\d_a-zа-яё]{2,6}(?!\w)")
