@@ -310,7 +310,7 @@ _UNIT = re.compile(r"\s*(?:feet|foot|ft|miles?|inch(?:es)?|yards?|pounds?|lbs?|o
                    r"degrees?|degrés?|grados?|gráð\w*|grad(?:e|en)?|градус\w*|fahrenheit|celsius|"
                    r"met(?:er|re)s?|metr\w*|km|kilomet\w*|kg|kilo\w*|cm|mm|m|"
                    r"hect\w*|hekt\w*|lit(?:er|re)s?|lítr\w*|litr\w*|fet\w*|míl\w*|pund\w*|футов|фут\w*|миль|"
-                   r"метр\w*|км|кг|фунт\w*|メートル|キロ|フィート|マイル)\b", re.IGNORECASE)
+                   r"метр\w*|км|кг|см|мм|м|фунт\w*|メートル|キロ|フィート|マイル)\b", re.IGNORECASE)
 
 
 def _measured(text: str, end: int) -> bool:
@@ -318,9 +318,9 @@ def _measured(text: str, end: int) -> bool:
 
 
 # One unit however a language writes or inflects it ("Kilogramm", "kilogrammes", "kg"; "metres",
-# "метров", "m"): first match wins, so kilometres come before kilograms and metres.
+# "метров", "m", the Russian "м"): first match wins, so kilometres come before kilograms and metres.
 _UNIT_KEYS = (("km", r"km|км|kilomet|километр"), ("kg", r"kg|kilo|кг|килограм"), ("cm", r"cm|см|centim|сантим"),
-              ("mm", r"mm|мм|millim|миллим"), ("m", r"m$|met|metr|метр|メートル"), ("ft", r"f[eo]{2}t|ft|fet|фут"),
+              ("mm", r"mm|мм|millim|миллим"), ("m", r"m$|м$|met|metr|метр|メートル"), ("ft", r"f[eo]{2}t|ft|fet|фут"),
               ("mi", r"mile|míl|мил"), ("in", r"inch"), ("yd", r"yard"), ("lb", r"pound|lb|pund|фунт"),
               ("oz", r"ounce"), ("gal", r"gallon"), ("acre", r"acre"), ("F", r"°\s?f|fahrenheit"),
               ("C", r"°\s?c|celsius"), ("deg", r"degr|grad|gráð|градус"), ("ha", r"hect|hekt"),
@@ -462,6 +462,9 @@ _NOT_NAMES = {
     # Bandaríkin", only the United States): never part of it
     "only", "just", "even", "nur", "seul", "seule", "seuls", "seules", "seulement", "aðeins",
     "einungis", "bara", "jafnvel", "только", "лишь", "даже", "тільки", "лише", "навіть",
+    # English conjunctions that open a clause ("While it is unlikely that …"): never a name, even
+    # where the article never writes them in lower case
+    "while", "although", "though", "because", "unless", "whether", "whereas", "since", "until",
 }
 _GERMANIC_NOUNS = {"de", "lb"}
 _OPENS = re.compile(r"[.!?:«“\"]\s*$")  # what comes before a word that opens a sentence
@@ -732,6 +735,22 @@ _TITLE = re.compile(r"Mayor|President|Premier|Governor|Secretary|Chancellor|Sena
                     r"Demokrat(?:in)?|Republikaner(?:in)?")
 
 
+# Icelandic titles follow the name, in compounds capitalised for the country or the town before
+# them ("Donald Trump Bandaríkjaforseta", the President of the United States; "Emmanuel Macron
+# Frakklandsforseta"): the last word of a run so written is the title, not the person's name.
+_TITLE_AFTER = re.compile(r"[^\W\d_]+(?:forset[ia]\w*|ráðherr\w*|borgarstjór\w*|sendiherr\w*|kanslar\w*)",
+                          re.IGNORECASE)
+
+
+def _title_after_off(name: str) -> str:
+    """A name run without an Icelandic title compound after a full name ("Donald Trump
+    Bandaríkjaforseta" is "Donald Trump")."""
+    words = name.split()
+    if len(words) >= 3 and _TITLE_AFTER.fullmatch(words[-1]) and _full_name(" ".join(words[:-1])):
+        return " ".join(words[:-1])
+    return name
+
+
 def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_context,
                   same_language: bool) -> list[Change]:
     # Across languages a capitalised word opening a sentence may be any word of the other language.
@@ -768,7 +787,7 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
                        and n not in d_text]
         if len(lost) + len(titled_lost) <= 2:
             lost += titled_lost
-    gained = [n for n in d_names if not _present(n, s_keys) and n not in (s_context or s_text)]
+    gained = [n for n in d_names if not _present(_title_after_off(n), s_keys) and n not in (s_context or s_text)]
     # A derived name that writes out the source's initials ("РФ", "Russian Federation"; "ФРГ",
     # "Federal Republic of Germany") is the same name. (Not the other way round: a name put in
     # place of another keeps the initials after it, "Peter Schneider (PCB)".)
