@@ -64,6 +64,7 @@ Writes ``benchmarks/results/peers.json`` (``--out``) and prints the tables of do
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import json
 import os
@@ -643,6 +644,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     out_path = Path(args.out) if args.out else ROOT / "benchmarks" / "results" / ("peers-quick.json" if args.quick else "peers.json")
     methods = args.methods or ["datasketch", "text-dedup", "semhash", "semhash-e5", "e5", "unspun"]
+    missing = [mod for mod in ("psutil", "semhash", "static_model") if importlib.util.find_spec(mod) is None]
+    if missing:  # said once, before any corpus is prepared, rather than as each worker's traceback
+        raise SystemExit(f"peers.py needs the benchmark extras ({', '.join(missing)} missing): "
+                         "pip install -e '.[bench]'")
     corpora = load_corpora(args.quick, args.corpora)
     started = time.time()
     load_start = os.getloadavg()
