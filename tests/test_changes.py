@@ -927,6 +927,37 @@ def test_changes_japanese_nakunaru_says_a_negation_in_other_words():
                                       "suddenly no natural cleaners in the lake,\" Schladow said.", "ja", "en")
 
 
+def test_changes_a_doubled_consonant_ending_a_name_is_written_once_in_another_script():
+    # "Utah Jazz" for "Юта Джаз" (seed 37): "Jazz" and "Джаз" are one word, its "zz" written once;
+    # a person put in the club's place is still a name replaced
+    source = "Он был выбран клубом \"Юта Джаз\" на драфте 1999 года под общим 24-м номером."
+    assert "name" not in _claimed("He was selected by the club Utah Jazz in the 1999 draft as the 24th pick.",
+                                  source, "en", "ru")
+    assert "name" in _claimed("He was selected by the club Peter Schneider in the 1999 draft as the 24th pick.",
+                              source, "en", "ru")
+
+
+def test_changes_a_pronoun_of_someone_named_by_a_noun_beside_the_sources_own():
+    # "When her spouse fell asleep, the suspect bound his hands … his head … him" for "Когда супруг
+    # уснул, подозреваемая связала ему руки" (seed 37): the derived text has more pronouns of the
+    # source's gender than the source; "her" is the suspect's, a woman the source names by a noun
+    source = ("\"Когда супруг уснул, подозреваемая связала ему руки и ноги, надела на голову полиэтиленовый "
+              "пакет и придавила подушкой.")
+    assert "pronoun" not in _claimed("\"When her spouse fell asleep, the suspect bound his hands and legs, put a "
+                                     "plastic bag over his head, and smothered him with a pillow.", source, "en", "ru")
+    # a first pronoun flipped where the derived keeps no more of the source's gender than it has
+    assert "pronoun" in _claimed("She begged on her knees, gave his diamonds.",
+                                 "Он пытался ползать на коленках, бриллианты дарить.", "en", "ru")
+
+
+def test_changes_a_name_with_a_regnal_numeral_names_one_person():
+    # "император Петр I" (seed 37): a monarch's name, one word and a Roman numeral, names one
+    # person as a full name does; another person put in its place is a name replaced
+    source = "В его проектировании принимал участие император Петр I."
+    assert "name" in _claimed("Marie Dubois I took part in its laying out.", source, "en", "ru")
+    assert "name" not in _claimed("Emperor Peter I took part in its laying out.", source, "en", "ru")
+
+
 def test_changes_a_figure_after_an_approximation_is_a_count_not_a_year():
     # "quelque 2000 clients" for "rund 1000 Kunden" (machine-translated sample, seed 1): a count
     # changed, not a year the source lacks; count_before's approximations in each language

@@ -569,6 +569,18 @@ def _calendar_word(word: str, lang: str) -> bool:
 def _key(word: str) -> str:
     """A transliterated name word with the usual spelling variants of romanisations folded
     ("Shmyhal" and "Шмигаль" both "shmihal", "Selenskyj" and "Zelensky" near)."""
+    # A doubled consonant ending a word is written once in another script ("Jazz", "Джаз";
+    # "Russell", "Рассел"): folded to one.
+    return _DOUBLED_END.sub(r"\1", _key_unfolded(word))
+
+
+_DOUBLED_END = re.compile(r"([^aeiou])\1+$")
+
+
+@lru_cache(maxsize=65536)
+def _key_unfolded(word: str) -> str:
+    """``_key`` without the fold of a doubled consonant at the end (the edit recipes read names
+    with it, as they were drawn: unspun.evalsets.changes)."""
     k = transliterate(word)
     # Cyrillic "Дж" (transliterated "dzh") writes the English "J" of a name ("Джон", John;
     # "Джонсон", Johnson), folded with it below ("j" to "i").
@@ -651,6 +663,17 @@ def _present(name: str, keys: tuple[str, ...]) -> bool:
 def _full_name(name: str) -> bool:
     words = name.split()
     return len(words) >= 2 and all(w.isalpha() and w[0].isupper() and len(w) >= 2 for w in words)
+
+
+# A Roman numeral after a name: a monarch's or a pope's ("Петр I", "Louis XIV", "Elizabeth II").
+_REGNAL = re.compile(r"\s+(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3})(?![\w-])")
+
+
+def _regnal(name: str, text: str) -> bool:
+    """Whether ``text`` writes a one-word name with a regnal numeral after it ("Петр I"): a
+    monarch's or a pope's name, which names one person as a full name does."""
+    at = text.find(name)
+    return " " not in name and at >= 0 and _REGNAL.match(text, at + len(name)) is not None
 
 
 def _titled_full_name(name: str) -> bool:
@@ -770,7 +793,7 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         # transliterated, not translated; a full name that is an institution's, translated
         # ("Russian Cup"), is told apart by the encoder below (``_translated_name``).
         titled = [n for n in s_names if not (_present(n, whole) or _full_name(n)) and _titled_full_name(n)]
-        s_names = [n for n in s_names if _present(n, whole) or _full_name(n)]
+        s_names = [n for n in s_names if _present(n, whole) or _full_name(n) or _regnal(n, s_text)]
         d_names = [n for n in d_names if _full_name(n)]
     # A name is replaced when the derived passage lacks one of the source passage's names and has
     # one the whole source article never mentions: a name that belongs to a neighbouring
@@ -1429,6 +1452,12 @@ def _genders(text: str, lex: Lexicon) -> tuple[set[str], list[str], str | None]:
     return found, words, first[0] if first else None
 
 
+def _count_of(words: list[str], lex: Lexicon, gender: str) -> int:
+    """How many of ``words`` (a text's pronouns, as ``_genders`` gives them) are of ``gender``."""
+    pattern = lex.get("masculine" if gender == "m" else "feminine")
+    return sum(1 for w in words if pattern is not None and pattern.fullmatch(w))
+
+
 def _stands_for_a_noun(text: str, lex: Lexicon, gender: str) -> bool:
     """Whether the text's first pronoun of ``gender`` has, as the nearest article before it, one
     of its own gender only (``article_masculine``, ``article_feminine``: "la circulation aérienne
@@ -1467,7 +1496,12 @@ def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Cha
     # The source speaks of people of one gender only, and the derived text speaks of the other
     # first: "She begged on her knees, gave his diamonds" for "Он пытался…". A pronoun of the
     # other gender later on may be someone the source names ("his mother … herself").
-    if len(sg) == 1 and first is not None and first not in sg:
+    # Where the derived text has, besides, as many pronouns of the source's gender as the source
+    # has, each of the source's has its counterpart: the other gender's pronoun is of someone the
+    # source names with a noun and no pronoun ("When her spouse fell asleep, the suspect bound his
+    # hands" for "Когда супруг уснул, подозреваемая связала ему руки": the suspect, a woman).
+    if len(sg) == 1 and first is not None and first not in sg \
+            and _count_of(d_words, d_lex, next(iter(sg))) <= _count_of(s_words, s_lex, next(iter(sg))):
         # Between two languages whose nouns have a gender, a pronoun that follows a noun of its
         # own gender on each side stands for that noun, a thing whose grammatical gender the
         # translation changed ("der Flugverkehr … läuft er wieder an" rendered "la circulation
