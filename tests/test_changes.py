@@ -1537,7 +1537,7 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
 
 def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     # the held-out sample of machine translations (MT_SEED) holds no real pair of a read one
-    # (MT_READ_SEEDS: seeds 1 to 15, each drawn without the ones before it), its source segments
+    # (MT_READ_SEEDS: seeds 1 to 16, each drawn without the ones before it), its source segments
     # aside; every blind label names a real pair of one
     from unspun.evalsets.changes import MT_READ_SEEDS, MT_SEED, machine_held_out
 
@@ -1552,20 +1552,20 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     assert set(labels) <= read | {it["id"] for it in held}
 
 
-# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 16, 394
+# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 17, 391
 # items: 200 real pairs labelled blind before the detector saw them, none of them a pair of the read
-# seeds 1 to 15, and 194 edits), scored once at abaa59a with the detector as it stood: precision
-# 1.0 for every type but name 0.842, negation 0.929 and evaluative 0.968; recall 1.0 for date,
-# pronoun and evaluative, number 0.947, name 0.762, quote 0.967, attribution 0.929, negation 0.839,
-# hedge 0.882 (none of the 4 real changes labelled was found). Floors are the measured figures,
+# seeds 1 to 16, and 191 edits), scored once at bc9b3e9 with the detector as it stood: precision
+# 1.0 for every type; recall 1.0 for date, number 0.923, name 0.667, quote 0.967, attribution 0.684,
+# negation 0.676, hedge 0.857, pronoun 0.909, evaluative 0.882 (2 of the 14 real changes labelled
+# were found, both hedges). Floors are the measured figures,
 # rounded down to 2 decimals, but where the encoder takes part in a claim (names translated across
 # languages, the negation check) one borderline claim may move between machines, as on the held-out
-# samples above: those floors leave room for one (name 16/20 and 15/21, negation 26/29 and 25/31).
-# (Seeds 1 to 15, read since: docs/changes.md.)
+# samples above: those floors leave room for one (name 16/17 and 15/24, negation 25/26 and 24/37).
+# (Seeds 1 to 16, read since: docs/changes.md.)
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (1.00, 0.94), "date": (1.00, 1.00), "name": (0.80, 0.71), "quote": (1.00, 0.96),
-    "attribution": (1.00, 0.92), "negation": (0.89, 0.80), "hedge": (1.00, 0.88), "pronoun": (1.00, 1.00),
-    "evaluative": (0.96, 1.00),
+    "number": (1.00, 0.92), "date": (1.00, 1.00), "name": (0.94, 0.62), "quote": (1.00, 0.96),
+    "attribution": (1.00, 0.68), "negation": (0.96, 0.64), "hedge": (1.00, 0.85), "pronoun": (1.00, 0.90),
+    "evaluative": (1.00, 0.88),
 }
 
 
