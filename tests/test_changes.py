@@ -2035,3 +2035,27 @@ def test_changes_icelandic_haft_eftir_is_speech():
     derived = "\"We must use the time,\" the government spokesman {}."
     assert "attribution" in _claimed(derived.format("claims"), source, "en", "is")
     assert "attribution" not in _claimed(derived.format("says"), source, "en", "is")
+
+
+def test_changes_english_no_brainer_has_no_polarity():
+    # the scheme would be a "no brainer" (MT seed 17): an easy choice, no negation; counted as one,
+    # it hid a negation the translation adds (「簡単なことではない」, "no easy thing")
+    assert lexicon("en").get("negation_idiom").search('the scheme would be a "no brainer."')
+    assert lexicon("en").get("negation_idiom").search("It is a no-brainer")
+    source = "He said the scheme would be a no-brainer for small businesses."
+    assert "negation" not in _claimed("He said the scheme would be an easy choice for small businesses.", source,
+                                      "en", "en")
+    assert "negation" in _claimed("He said the scheme would not be an easy choice for small businesses.", source,
+                                  "en", "en")
+
+
+def test_changes_german_separable_speech_verb_joined_is_speech():
+    # "…, wie VW auf Anfrage mitteilte" (MT seed 17's edit): in a subordinate clause the separable
+    # "teilte … mit" is written as one word, a neutral verb of saying; a doubting "a prétendu" put
+    # in its place is an attribution's change
+    source = "Der Konzern sucht derzeit nach einem Spitzel aus den eigenen Reihen, wie VW auf Anfrage {}."
+    derived = "Le groupe est actuellement à la recherche d'un espion de ses propres rangs, comme Volkswagen l'a {} sur demande."
+    for verb in ("mitteilte", "ankündigte"):
+        assert "attribution" in _claimed(derived.format("prétendu"), source.format(verb), "fr", "de")
+    assert "attribution" not in _claimed(derived.format("indiqué"), source.format("mitteilte"), "fr", "de")
+
