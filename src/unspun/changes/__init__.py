@@ -591,10 +591,12 @@ def _key_unfolded(word: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _keys(text: str) -> tuple[str, ...]:
+def _keys(text: str, key=None) -> tuple[str, ...]:
     """The name keys of a text's words (cached: an article's context is read once per bead); an
-    elided article is not part of the word ("d'euros", "l'Union")."""
-    return tuple(k for k in (_key(_ELIDED.sub("", t)) for t in _TOKEN.findall(text)) if len(k) >= 3)
+    elided article is not part of the word ("d'euros", "l'Union"). ``key``: the key of one word
+    (``_key`` by default)."""
+    key = key or _key
+    return tuple(k for k in (key(_ELIDED.sub("", t)) for t in _TOKEN.findall(text)) if len(k) >= 3)
 
 
 _ELIDED = re.compile(r"^(?:[dlnjcsmt]|qu)['’]", re.IGNORECASE)
@@ -653,10 +655,10 @@ def _has_name(part: str, keys: tuple[str, ...]) -> bool:
         any(_same_name(part, k) for k in last.get(part[-1], ()))
 
 
-def _present(name: str, keys: tuple[str, ...]) -> bool:
+def _present(name: str, keys: tuple[str, ...], key=None) -> bool:
     """A name is present when its last word is (a surname, "Union" of "European Union"): a title
-    before it ("Minister", "ministre") says nothing of who it is."""
-    parts = _keys(name)
+    before it ("Minister", "ministre") says nothing of who it is. ``key`` as for ``_keys``."""
+    parts = _keys(name, key)
     return bool(parts) and _has_name(parts[-1], keys)
 
 
@@ -1496,10 +1498,11 @@ def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Cha
     # The source speaks of people of one gender only, and the derived text speaks of the other
     # first: "She begged on her knees, gave his diamonds" for "Он пытался…". A pronoun of the
     # other gender later on may be someone the source names ("his mother … herself").
-    # Where the derived text has, besides, as many pronouns of the source's gender as the source
-    # has, each of the source's has its counterpart: the other gender's pronoun is of someone the
+    # Where the derived text has more pronouns of the source's gender than the source has, each
+    # of the source's has its counterpart and more: the other gender's pronoun is of someone the
     # source names with a noun and no pronoun ("When her spouse fell asleep, the suspect bound his
-    # hands" for "Когда супруг уснул, подозреваемая связала ему руки": the suspect, a woman).
+    # hands … over his head, and smothered him" for "Когда супруг уснул, подозреваемая связала ему
+    # руки …": the suspect, a woman). With no more than the source has, the claim stands.
     if len(sg) == 1 and first is not None and first not in sg \
             and _count_of(d_words, d_lex, next(iter(sg))) <= _count_of(s_words, s_lex, next(iter(sg))):
         # Between two languages whose nouns have a gender, a pronoun that follows a noun of its

@@ -177,7 +177,7 @@ _PLACE_WORDS = {"in", "of", "at", "from", "to", "the", "de", "du", "des", "la", 
 
 
 def _edit_name(src: str, der: str, lang: str, rng, src_context: str, der_context: str) -> str | None:
-    from ..changes import _ELIDED, _TOKEN, _has_name, _key_unfolded, _name_spans
+    from ..changes import _key_unfolded, _keys, _name_spans, _present
     from ..changes.lexicon import lexicon
 
     script = "cyrillic-" + lang if lang in ("ru", "uk") else "latin"
@@ -186,19 +186,13 @@ def _edit_name(src: str, der: str, lang: str, rng, src_context: str, der_context
 
     # The detector's name keys as they were when the samples were drawn (without the fold of a
     # doubled consonant ending a word, added in the seed 37 round): the samples stay the same.
-    def keys(text: str) -> tuple[str, ...]:
-        return tuple(k for k in (_key_unfolded(_ELIDED.sub("", t)) for t in _TOKEN.findall(text)) if len(k) >= 3)
-
-    def _present(name: str, keys_: tuple[str, ...]) -> bool:
-        parts = keys(name)
-        return bool(parts) and _has_name(parts[-1], keys_)
-
-    src_keys = keys(src)
+    src_keys = _keys(src, _key_unfolded)
     for name in _name_spans(der, lang, lexicon(lang), der_context):
         # A person's name (two words or more, letters only) is replaced by another person's.
         words = name.split()
         last = words[-1]
-        if len(words) < 2 or not all(w.isalpha() and len(w) >= 3 for w in words) or not _present(last, src_keys):
+        if len(words) < 2 or not all(w.isalpha() and len(w) >= 3 for w in words) \
+                or not _present(last, src_keys, _key_unfolded):
             continue
         before = der[:der.find(name)].split()[-1:] or [""]
         if before[0].lower().strip(",.") in _PLACE_WORDS or re.search(r"\d", before[0]):
