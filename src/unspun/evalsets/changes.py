@@ -395,9 +395,10 @@ TUNING_SEED, HELD_OUT_SEED = 14, 38
 # Icelandic "að sögn" before a hyphenated compound, Japanese 報じられ after で or に, a Russian or
 # Ukrainian name in another case), and seed 16, scored once at 2d8fc0e, then read (Japanese
 # 目が離せない, an English conjunction opening a sentence, an Icelandic title after a name, the
-# Russian "м" for metres, Icelandic "haft eftir"); seed 17 is held out now.
-MT_SEED = 17
-MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
+# Russian "м" for metres, Icelandic "haft eftir"), and seed 17, scored once at ba318f5, then read
+# (English "no brainer", German separable speech verbs written as one word); seed 18 is held out now.
+MT_SEED = 18
+MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
