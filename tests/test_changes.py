@@ -2060,3 +2060,77 @@ def test_changes_german_separable_speech_verb_joined_is_speech():
         assert "attribution" in _claimed(derived.format("prétendu"), source.format(verb), "fr", "de")
     assert "attribution" not in _claimed(derived.format("indiqué"), source.format("mitteilte"), "fr", "de")
 
+
+
+def test_changes_german_soll_across_a_figures_point_is_hearsay():
+    # "aurait reçu 1 500 dollars (environ 1 000 euros)" as "soll 2012 … 1.500 US-Dollar (etwa 1.000
+    # Euro) erhalten haben" (MT seed 18): the point inside a figure ends no clause, so "soll …
+    # haben" across it is the hearsay kept
+    source = ("L'épouse du premier ministre aurait reçu 1 500 dollars (environ 1 000 euros) pour un événement en "
+              "2012, avant que M. Trudeau ne devienne le chef du parti libéral.")
+    derived = ("Die Ehefrau des Premierministers {} 2012 für eine Veranstaltung 1.500 US-Dollar (etwa 1.000 Euro) "
+               "erhalten{}, bevor Trudeau Parteichef der Liberalen wurde.")
+    assert "hedge" not in _claimed(derived.format("soll", " haben"), source, "de", "fr")
+    assert "hedge" in _claimed(derived.format("hat", ""), source, "de", "fr")
+    hedge = lexicon("de").get("hedge")
+    assert hedge.search("soll 1.500 Euro erhalten haben") and not hedge.search("soll 2012. Die Bank haben")
+
+
+def test_changes_twelve_hour_time_with_a_point_is_hours_and_minutes():
+    # "в 01։23 часов" (the Armenian full stop between hour and minutes) as "at 01.23 a.m." (MT seed
+    # 18): the point of a time before "a.m."/"pm" parts hours and minutes, no decimal 1.23
+    source = "25-го июля в 01։23 часов в Национальный центр кризисного управления поступил сигнал."
+    derived = "On July 25, at {} a.m., the National Crisis Management Center received a signal."
+    assert "number" not in _claimed(derived.format("01.23"), source, "en", "ru")
+    assert "number" in _claimed(derived.format("02.23"), source, "en", "ru")
+    assert [raw for raw, *_ in number_spans("at 8.30 pm, at 01.23 A.M., it was 3.45")] == ["8", "30", "01", "23", "3.45"]
+
+
+def test_changes_russian_adjectival_name_is_its_romanisation():
+    # "Невского ПКБ" as "Nevsky Design Bureau" (MT seed 18): a name of the adjective's form in the
+    # genitive ("Невского") is the romanised "Nevsky", its ending another case's
+    from unspun.changes import _adjectival_name, _keys
+
+    source = 'корабль, построенный по проекту 11711 Невского ПКБ на прибалтийском заводе "Янтарь".'
+    derived = 'the ship, built according to the project 11711 of the Nevsky Design Bureau at the Baltic Amber Plant.'
+    assert "name" not in _claimed(derived, source, "en", "ru")
+    assert _adjectival_name("nevskoho", _keys("Nevsky")) and _adjectival_name("selenskoho", _keys("Zelenskyy"))
+    assert not _adjectival_name("nevskoho", _keys("Nevada")) and not _adjectival_name("petrov", _keys("Petrova"))
+
+
+def test_changes_japanese_refrain_accounts_for_a_negation():
+    # "warned its citizens not to travel" as 「旅行を控えるよう警告」 (MT seed 18): 控える, to refrain,
+    # says the "not" in other words; the noun 控え (a reserve, 控え選手, 控え室) does not
+    assert "negation" not in _claimed("フランスは国民にカタルーニャへの旅行を控えるよう警告している。",
+                                      "France has warned its citizens not to travel to Catalonia.", "ja", "en")
+    weak = lexicon("ja").get("negation_weak")
+    assert weak.search("旅行を控えるよう") and weak.search("発言を差し控えた") and weak.search("外出を自粛")
+    assert not weak.search("控え選手") and not weak.search("控え室")
+
+
+def test_changes_icelandic_masculine_role_noun_takes_a_masculine_pronoun():
+    # "The Swedish fighter … tagging her opponent … before following up" as "Sænski
+    # bardagamaðurinn … áður en hann fylgdist" (MT seed 18): "hann" agrees with the masculine
+    # "bardagamaðurinn", whatever the fighter's sex; with no such noun before it, it is a man
+    source = ("The Swedish fighter capitalized without hesitation, tagging her opponent with a right hand before "
+              "following up with a series of blows.")
+    derived = "Sænski {} kapítalaði án þess að hika, merkja andstæðing sinn með hægri hendi áður en hann fylgdist með."
+    assert "pronoun" not in _claimed(derived.format("bardagamaðurinn"), source, "is", "en")
+    assert "pronoun" in _claimed(derived.format("Svíinn"), source, "is", "en")
+    role = lexicon("is").get("role_masculine")
+    assert role.search("talsmaður lögreglu") and not role.search("Hermann sagði") and not role.search("fundu mann")
+    # a husband is a man: "með fyrrverandi eiginmanni sínum …, og hann vill" for "she wants" is one
+    assert not role.search("með fyrrverandi eiginmanni sínum") and not role.search("karlmaðurinn")
+
+
+def test_changes_german_noun_before_a_name_keeps_no_one():
+    # "infolge des Todes des Afroamerikaners Georg Floyd" with "Peter Schneider" put for the name in
+    # French (MT seed 18's edit): the noun after its article, capitalised, is no part of the name,
+    # so "l'Afro-Américain" kept says nothing of who it is
+    from unspun.changes import _any_word_present, _keys
+
+    source = "infolge des Todes des Afroamerikaners Georg Floyd in Minneapolis Ende Mai"
+    kept = _keys("à la suite de la mort de l'Afro-Américain George Floyd à Minneapolis fin mai")
+    gone = _keys("à la suite de la mort de l'Afro-Américain Peter Schneider à Minneapolis fin mai")
+    assert _any_word_present("Afroamerikaners Georg Floyd", kept, "", source)
+    assert not _any_word_present("Afroamerikaners Georg Floyd", gone, "", source)

@@ -244,7 +244,7 @@ def _date_changes(ds: dict, ss: dict) -> list[Change]:
     return out
 
 
-_AFTERNOON = re.compile(r"(?::\d\d)?\s*p\.?\s?m\b\.?", re.IGNORECASE)
+_AFTERNOON = re.compile(r"(?:[:.][0-5]\d)?\s*p\.?\s?m\b\.?", re.IGNORECASE)  # "11:30 pm", "8.30pm"
 
 
 # Icelandic "milljarður" (a billion) changes its vowel in some cases ("11,85 milljörðum dala"):
@@ -276,10 +276,10 @@ def number_spans(text: str):
     return sorted(spans + glued, key=lambda s: s[2]) if glued else spans
 
 
-# A German time of day written with a point ("8.30 Uhr", "10.30 Uhr"): hours and minutes, as
-# "8:30" and the French "8 h 30" are read, not the decimal 8.3 (the point read as a colon, of the
-# same length).
-_TIME_POINT = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(\.)[0-5]\d(?=\s*Uhr\b)")
+# A German time of day written with a point ("8.30 Uhr", "10.30 Uhr"), and a twelve-hour one
+# ("01.23 a.m.", "8.30pm"): hours and minutes, as "8:30" and the French "8 h 30" are read, not the
+# decimal 8.3 (the point read as a colon, of the same length).
+_TIME_POINT = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(\.)[0-5]\d(?=\s*(?:Uhr\b|(?i:[ap]\.?\s?m)\b))")
 
 
 def _number_spans(text: str):
@@ -714,7 +714,31 @@ def _any_word_present(name: str, keys, text: str = "", source: str = "") -> bool
         # Pelosi"): it, and the place before it, is not the person; kept ("Kansas borgarstjóri",
         # "la démocrate Peter Schneider") it keeps no one.
         return _has_name(parts[-1], keys)
-    return bool(parts) and any(_has_name(p, keys) for p in {parts[0], parts[-1]})
+    if len(parts) >= 3 and _full_name(" ".join(name.split()[-2:])) and _GERMAN_NOUN_BEFORE.search(source) \
+            and re.search(r"(?<!\w)(?:der|des|dem|den|eines|einem|einer)\s+" + re.escape(name.split()[0]) + r"(?!\w)", source):
+        # A German noun after its article, capitalised, took the run in ("des Afroamerikaners Georg
+        # Floyd", of the African American George Floyd): it is no part of the person's name, and
+        # its translation ("l'Afro-Américain") keeps no one.
+        return _has_name(parts[-1], keys)
+    return bool(parts) and any(_has_name(p, keys) or _adjectival_name(p, keys) for p in {parts[0], parts[-1]})
+
+
+_GERMAN_NOUN_BEFORE = re.compile(r"(?<!\w)(?:der|des|dem|den|eines|einem|einer)\s+[A-ZÄÖÜ]")
+
+
+# A Russian or Ukrainian name word of the adjective's form, in any case and gender ("Невского",
+# "Невский", "Невская"; "Зеленского"), and its romanisation ("Nevsky", "Nevskiy", "Zelenskyy"):
+# one name, its ending the adjective's (keys as ``_key`` folds them: "nevskoho", "nevski").
+_ADJECTIVAL_END = re.compile(r"(?<=[^\W\d_]{3}sk)(?:oho|omu|imi|ikh|im|om|aia|oi|uiu|ii|ie|i|a)$")
+
+
+def _adjectival_name(part: str, keys: tuple[str, ...]) -> bool:
+    """Whether a name word ending like a Russian or Ukrainian adjective (``_ADJECTIVAL_END``) is
+    in ``keys`` in another case or romanisation of that ending."""
+    stem = _ADJECTIVAL_END.sub("", part)
+    if stem == part:
+        return False
+    return any(k.startswith(stem) and _ADJECTIVAL_END.sub("", k) == stem for k in _key_index(keys)[1].get(part[0], ()))
 
 
 def _first_name_of_another(name: str, text: str, source: str) -> bool:
@@ -1481,6 +1505,18 @@ def _stands_for_a_noun(text: str, lex: Lexicon, gender: str) -> bool:
     return {g for at, g in found if at == nearest} == {gender}
 
 
+def _after_a_masculine_role(text: str, lex: Lexicon) -> bool:
+    """Whether the text's first masculine pronoun has a noun of the lexicon's ``role_masculine``
+    before it. A language without that list: no."""
+    role, pronoun = lex.get("role_masculine"), lex.get("masculine")
+    if role is None or pronoun is None:
+        return False
+    impersonal = lex.get("impersonal")
+    plain = impersonal.sub(" ", text) if impersonal else text
+    m = pronoun.search(plain)
+    return m is not None and role.search(plain, 0, m.start()) is not None
+
+
 def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
     d_plain, s_plain = _outside_all_quotes(d_text), _outside_all_quotes(s_text)
     _dg, d_words, first = _genders(d_plain, d_lex)
@@ -1511,6 +1547,11 @@ def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Cha
         # aérienne … elle reprend"), not for a person of the other sex.
         if d_lex.lang != s_lex.lang and _stands_for_a_noun(d_plain, d_lex, first) \
                 and _stands_for_a_noun(s_plain, s_lex, next(iter(sg))):
+            return []
+        # A masculine pronoun after a noun of a role that is masculine whatever the person's sex
+        # (``role_masculine``: "Sænski bardagamaðurinn … áður en hann" for "The Swedish fighter …
+        # her opponent … before following up") may agree with that noun: no man said.
+        if first == "m" and _after_a_masculine_role(d_plain, d_lex):
             return []
         who = {"m": "a man", "f": "a woman"}
         return [Change("pronoun", _show(s_words), _show(d_words),
