@@ -958,6 +958,40 @@ def test_changes_a_name_with_a_regnal_numeral_names_one_person():
     assert "name" not in _claimed("Emperor Peter I took part in its laying out.", source, "en", "ru")
 
 
+def test_changes_a_russian_title_opening_a_name_run_is_not_the_person():
+    # "Президент России Владимир Путин" opening a sentence (seed 38): the title, capitalised, took
+    # the run in, and its key ("president") is the derived text's title of another person; the
+    # person is there only by the surname
+    # (the article writes "Президент" capitalised inside a sentence too: a name's word to the spans)
+    source = ("Президент России Владимир Путин и президент Украины Владимир Зеленский обсудили выполнение "
+              "договоренностей о перемирии в Донбассе.")
+    context = source + " Лидеры говорили о перемирии; Президент России поддержал эту договоренность."
+    assert "name" in _claimed("Peter Schneider and Ukrainian President Volodymyr Zelensky discussed the fulfillment "
+                              "of Donbass ceasefire agreements.", source, "en", "ru", sc=context)
+    assert "name" not in _claimed("Russian President Vladimir Putin and Ukrainian President Volodymyr Zelensky "
+                                  "discussed the fulfillment of Donbass ceasefire agreements.", source, "en", "ru",
+                                  sc=context)
+
+
+def test_changes_a_translated_name_leaves_the_other_names_to_be_weighed():
+    # "Соединенных Штатов" rendered "United States" (seed 38): that pair is one name, translated;
+    # "Аарон Дэвид Миллер" gone and "Peter Schneider" come beside it is still a name replaced
+    source = ("Эксперты по международным делам Аарон Дэвид Миллер и Ричард Сокольский назвали Майка Помпео "
+              "худшим государственным секретарем в истории Соединенных Штатов.")
+    assert "name" in _claimed("International affairs experts Peter Schneider and Richard Sokolsky have named Mike "
+                              "Pompeo the worst Secretary of State in United States history.", source, "en", "ru")
+    assert "name" not in _claimed("International affairs experts Aaron David Miller and Richard Sokolsky have named "
+                                  "Mike Pompeo the worst Secretary of State in United States history.", source, "en", "ru")
+
+
+def test_changes_russian_neotsenimy_is_no_negation_in_other_words():
+    # "неоценимый" (invaluable, seed 38) has no polarity: beside it a "не" added is a negation added
+    assert not lexicon("ru").get("negation_weak").search("окажутся неоценимым вкладом")
+    assert not lexicon("uk").get("negation_weak").search("стануть неоціненним внеском")
+    assert "negation" in _claimed("Эти технологии не окажутся неоценимым вкладом в нашу жизнь.",
+                                  "Эти технологии окажутся неоценимым вкладом в нашу жизнь.", "ru", "ru")
+
+
 def test_changes_a_figure_after_an_approximation_is_a_count_not_a_year():
     # "quelque 2000 clients" for "rund 1000 Kunden" (machine-translated sample, seed 1): a count
     # changed, not a year the source lacks; count_before's approximations in each language

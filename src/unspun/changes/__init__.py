@@ -781,7 +781,11 @@ _TITLE = re.compile(r"Mayor|President|Premier|Governor|Secretary|Chancellor|Sena
                     r"Ambassador|Sheriff|Prosecutor|Spokesman|Spokeswoman|Spokesperson|Democrat|Republican|"
                     r"Bürgermeister(?:in)?|Minister(?:in)?|Ministerpräsident(?:in)?|Präsident(?:in)?|"
                     r"Kanzler(?:in)?|Gouverneur(?:in)?|Botschafter(?:in)?|Sprecher(?:in)?|"
-                    r"Demokrat(?:in)?|Republikaner(?:in)?")
+                    r"Demokrat(?:in)?|Republikaner(?:in)?|"
+                    # Russian and Ukrainian, capitalised where a sentence opens with them ("Президент
+                    # России Владимир Путин", "Премьер-министр Японии …"), in any case
+                    r"(?:Президент|Премьер-министр|Прем['’]єр-міністр|Министр|Міністр|Губернатор|Мэр|Мер|"
+                    r"Посол|Канцлер|Сенатор|Спикер|Спікер|Прокурор)(?:а|у|ом|е|ові)?")
 
 
 # Icelandic titles follow the name, in compounds capitalised for the country or the town before
@@ -858,8 +862,15 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
             _encoded(*lost, *gained)  # in one call of the encoder, for _translated_name below
         except Exception:  # no encoder here: _translated_name says so
             pass
-    if not same_language and any(_translated_name(a, b) for a in lost for b in gained):
-        return []
+    if not same_language:
+        # A lost name and a gained one the encoder reads as its translation ("Соединенных Штатов",
+        # "United States") are one name, and leave the pair: the others are still weighed ("Аарон
+        # Дэвид Миллер" gone and "Peter Schneider" come beside them is a name replaced).
+        pairs = [(a, b) for a in lost for b in gained if _translated_name(a, b)]
+        lost = [a for a in lost if all(a != p[0] for p in pairs)]
+        gained = [b for b in gained if all(b != p[1] for p in pairs)]
+        if not lost or not gained:
+            return []
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
 
 
