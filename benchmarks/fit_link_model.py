@@ -146,7 +146,7 @@ def main() -> int:
     ap.add_argument("--threshold", type=float, default=None,
                     help="the final model's threshold, instead of the out-of-fold rule's (the folds keep the rule). "
                          "The shipped model uses 0.80: chosen on the project's clusters Z-AI, which no fit sees "
-                         "(docs/linking.md, *Ten clusters scored blind*)")
+                         "(docs/linking.md, *Fourteen clusters scored blind, and the threshold*)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     args.real = args.real or [str(ROOT.parent / "shared/data/real")]
