@@ -2043,6 +2043,39 @@ def test_changes_english_conjunction_opening_a_sentence_is_no_name():
     assert "While" not in _name_spans(source, "en", lexicon("en"), s_context + source)
 
 
+def test_changes_english_word_of_place_opening_a_sentence_is_no_name():
+    # "There are Long Range Acoustic Devices …" (MT seed 19): "There" opening a sentence, which the
+    # article never writes in lower case, is no unknown name (it was read as one, lost against the
+    # half-translated "Long Range Acoustic Tæki")
+    source = ("There are Long Range Acoustic Devices, also known as sound canons, directed energy weapons that use "
+              "lasers to heat a person's skin, stink bombs, and of course the Taser.")
+    derived = ("Það eru Long Range Acoustic Tæki, einnig þekkt sem hljóðkanónur, beindu orkuvopnum sem nota "
+               "leysigeisla til að hita húð einstaklingsins, fýlusprengjur, og auðvitað Taser.")
+    s_context = ("As violent clashes continue between law enforcement and protesters in Portland and around the "
+                 "country, debate is swirling around how police can cut back on lethal force. Some companies are "
+                 "stepping up to offer new high-tech tools like remote handcuffs for police to use instead. ")
+    d_context = ("Þar sem ofbeldisfull átök halda áfram milli löggæslu og mótmælenda í Portland og um allt land, "
+                 "er umræða um hvernig lögreglan getur dregið úr banvænu valdi. Þeir segja að valkostir séu "
+                 "mikilvægir. ")
+    assert "name" not in _claimed(derived, source, "is", "en", d_context + derived, s_context + source)
+    from unspun.changes import _name_spans
+
+    assert "There" not in _name_spans(source, "en", lexicon("en"), s_context + source)
+
+
+def test_changes_a_name_written_twice_replaced_once_across_languages():
+    # "to defeat Donald Trump, … to defeat Donald Trump" (MT seed 19's name edit): a full name the
+    # source passage writes twice, the derived passage once, beside a full name the source article
+    # lacks, is one of its mentions replaced; written twice on both sides, no name changed
+    source = ('"The only objective Democrats have is to defeat Donald Trump, and they have decided the best way to '
+              'defeat Donald Trump is shut down every business in America," he said.')
+    derived = ("„Eina markmið demókrata er að sigra {}, og þeir hafa ákveðið að besta leiðin til að sigra Donald "
+               "Trump er að loka hverju fyrirtæki í Ameríku,“ sagði hann.")
+    assert "name" in _claimed(derived.format("Peter Schneider"), source, "is", "en")
+    assert "name" not in _claimed(derived.format("Donald Trump"), source, "is", "en")
+    assert "name" not in _claimed(derived.format("hann"), source, "is", "en")
+
+
 def test_changes_icelandic_title_after_a_name_is_no_part_of_it():
     # "President Donald Trump" as "Donald Trump Bandaríkjaforseta" (MT seed 16): Icelandic puts the
     # title after the name, in a compound capitalised for the country; a name left out beside it

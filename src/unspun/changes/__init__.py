@@ -465,6 +465,10 @@ _NOT_NAMES = {
     # English conjunctions that open a clause ("While it is unlikely that …"): never a name, even
     # where the article never writes them in lower case
     "while", "although", "though", "because", "unless", "whether", "whereas", "since", "until",
+    # English words of place, pointing and question that open a sentence ("There are Long Range
+    # Acoustic Devices", "These …", "Where …"): never a name, even where the article never writes
+    # them in lower case
+    "there", "here", "these", "those", "where", "which", "whose", "what", "when", "then",
 }
 _GERMANIC_NOUNS = {"de", "lb"}
 _OPENS = re.compile(r"[.!?:«“\"]\s*$")  # what comes before a word that opens a sentence
@@ -848,6 +852,11 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
     if not lost and gained and same_language:
         # The source's names are all carried over and the derived passage names someone besides.
         return _name_added(gained, d_text, s_text, s_lang, s_context)
+    if not lost and gained and not same_language:
+        # A person's full name the source passage writes twice or more and the derived passage
+        # fewer times, beside a full name the source article lacks: one of its mentions replaced
+        # ("to defeat Donald Trump, … to defeat Donald Trump" with "Peter Schneider" for the first).
+        lost = [n for n in s_names if _full_name(n) and _fewer_mentions(n, s_text, d_text)]
     if not lost or not gained or len(lost) > 2 or len(gained) > 2:
         return []  # many unmatched names on both sides: an aligner's guess, not a replaced name
     if not same_language:
@@ -872,6 +881,21 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         if not lost or not gained:
             return []
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
+
+
+def _fewer_mentions(name: str, s_text: str, d_text: str) -> bool:
+    """Whether the source passage writes a name (its last word, a surname) twice or more and the
+    derived passage writes it fewer times (capitalised words only: "côté" is no "Conte")."""
+    parts = _keys(name)
+    if not parts:
+        return False
+    last = parts[-1]
+
+    def mentions(text: str) -> int:
+        return sum(1 for t in _TOKEN.findall(text) if t[:1].isupper() and _same_name(_key(_ELIDED.sub("", t)), last))
+
+    s_n = mentions(s_text)
+    return s_n >= 2 and mentions(d_text) < s_n
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
