@@ -85,6 +85,43 @@ def dev_rows(dev: Path, corpus: str, articles_wanted: int, cache: str, tmp: str,
         return training_rows(store, labels, settings)
 
 
+def stand_in_settings(tmp: str) -> Settings:
+    """Settings whose link model is a stand-in (the whole-document classifier alone), written to
+    ``tmp``: the stores are built and their candidate pairs compared with it, so that a shipped
+    model with other inputs is never read."""
+    stand_in = Path(tmp) / "stand-in.json"
+    stand_in.write_text(json.dumps(LinkModel(tuple([1.0] + [0.0] * (len(INPUTS) - 1)), 0.619, 0.5,
+                                             tuple([0.0] * len(INPUTS)), tuple([1.0] * len(INPUTS))).to_json()),
+                        encoding="utf-8")
+    return Settings(link_model=str(stand_in))
+
+
+def real_training_rows(real, texts, cache: str, tmp: str, settings) -> tuple[list[dict], list[dict], list[tuple]]:
+    """The real clusters' records, labelled pairs and training rows (every labelled pair and every
+    candidate pair, by ``training_rows``). Derivations labelled with low confidence, or whose
+    excerpts miss the shared part, are left out (they are neither clear positives nor negatives)."""
+    records, pairs, _ = load_real(real, texts)
+    labels = {frozenset((p["a"], p["b"])): int(p["label"] in DERIVED and p["confidence"] != "low")
+              for p in pairs}
+    unsure = {frozenset((p["a"], p["b"])) for p in pairs
+              if p["label"] in DERIVED and (p["confidence"] == "low" or not p.get("excerpt_overlap", True))}
+    real_db = str(Path(tmp) / "real.db")
+    evaluate_real(real, texts, settings, db_path=real_db, vector_cache=cache)
+    with Store(real_db) as store:
+        rows = [r for r in training_rows(store, labels, settings) if r[0] not in unsure]
+    return records, pairs, rows
+
+
+def constructed_training_rows(dev: str, cache: str, tmp: str, settings) -> list[tuple]:
+    """Training rows of the *fit* half of the constructed cases."""
+    _, case_pairs = construct(dev, split="fit")
+    case_labels = {frozenset((p["derived"], p["source"])): 1 for p in case_pairs}
+    cases_db = str(Path(tmp) / "cases.db")
+    evaluate_constructed(dev, settings, vector_cache=cache, db_path=cases_db, split="fit")
+    with Store(cases_db) as store:
+        return training_rows(store, case_labels, settings)
+
+
 def _fit(rows: list[tuple], weights: list[float], l2: float) -> LinkModel:
     x = np.array([r[1] for r in rows])
     y = np.array([r[2] for r in rows])
@@ -154,34 +191,11 @@ def main() -> int:
     curve = [float(t) for t in args.curve.split(",") if t.strip()]
     started = time.time()
     tmp = tempfile.TemporaryDirectory(prefix="unspun-fit-")
-    # The stores are built and their candidate pairs compared with a stand-in model (the
-    # whole-document classifier alone), so that a shipped model with other inputs is never read.
-    stand_in = Path(tmp.name) / "stand-in.json"
-    stand_in.write_text(json.dumps(LinkModel(tuple([1.0] + [0.0] * (len(INPUTS) - 1)), 0.619, 0.5,
-                                             tuple([0.0] * len(INPUTS)), tuple([1.0] * len(INPUTS))).to_json()),
-                        encoding="utf-8")
-    settings = Settings(link_model=str(stand_in))
-
-    records, pairs, _ = load_real(args.real, args.texts)
+    settings = stand_in_settings(tmp.name)
+    records, pairs, real_rows = real_training_rows(args.real, args.texts, args.cache, tmp.name, settings)
     cluster_of = {r["id"]: r["cluster"] for r in records}
-    labels = {frozenset((p["a"], p["b"])): int(p["label"] in DERIVED and p["confidence"] != "low")
-              for p in pairs}
-    # Derivations labelled with low confidence, or whose excerpts miss the shared part, are left
-    # out of the fit (they are neither clear positives nor negatives).
-    unsure = {frozenset((p["a"], p["b"])) for p in pairs
-              if p["label"] in DERIVED and (p["confidence"] == "low" or not p.get("excerpt_overlap", True))}
-    real_db = str(Path(tmp.name) / "real.db")
-    evaluate_real(args.real, args.texts, settings, db_path=real_db, vector_cache=args.cache)
-    with Store(real_db) as store:
-        real_rows = [r for r in training_rows(store, labels, settings) if r[0] not in unsure]
     print(f"real: {len(real_rows)} pairs, {sum(r[2] for r in real_rows)} derived", flush=True)
-
-    _, case_pairs = construct(args.dev, split="fit")
-    case_labels = {frozenset((p["derived"], p["source"])): 1 for p in case_pairs}
-    cases_db = str(Path(tmp.name) / "cases.db")
-    evaluate_constructed(args.dev, settings, vector_cache=args.cache, db_path=cases_db, split="fit")
-    with Store(cases_db) as store:
-        case_rows = training_rows(store, case_labels, settings)
+    case_rows = constructed_training_rows(args.dev, args.cache, tmp.name, settings)
     print(f"constructed (fit half): {len(case_rows)} pairs, {sum(r[2] for r in case_rows)} derived", flush=True)
 
     # Whole-document corpora, away from the test suite's samples: independent LLM texts on one

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from unspun.link.decide import INPUTS, LinkModel, choose_threshold, fit  # noqa: E402
+from unspun.link.decide import INPUTS  # noqa: E402
 
 I = {name: i for i, name in enumerate(INPUTS)}
 
@@ -103,19 +103,13 @@ CHANGED = {
 
 
 def build_rows(args) -> dict:
+    """The inputs of every pair ``fit_link_model.py`` fits on, each row's inputs followed by the
+    candidate inputs of its comparison (a dict)."""
     import fit_link_model as F
     import unspun.link as link
-    from unspun.evalsets.constructed import construct, evaluate_constructed
-    from unspun.evalsets.real import DERIVED, evaluate_real, load_real
-    from unspun.link.decide import training_rows
-    from unspun.settings import Settings
-    from unspun.store import Store
 
     tmp = tempfile.mkdtemp(prefix="unspun-inputs-")
-    stand_in = Path(tmp) / "stand-in.json"
-    stand_in.write_text(json.dumps(LinkModel(tuple([1.0] + [0.0] * (len(INPUTS) - 1)), 0.619, 0.5,
-                                             tuple([0.0] * len(INPUTS)), tuple([1.0] * len(INPUTS))).to_json()))
-    settings = Settings(link_model=str(stand_in))
+    settings = F.stand_in_settings(tmp)
     compare = link.compare
 
     def with_candidates(a, b, s=None, store=None, link_anyway=False):
@@ -124,22 +118,15 @@ def build_rows(args) -> dict:
         return c
 
     link.compare = with_candidates  # training_rows reads link.compare
-    records, pairs, _ = load_real(args.real, args.texts)
-    labels = {frozenset((p["a"], p["b"])): int(p["label"] in DERIVED and p["confidence"] != "low") for p in pairs}
-    unsure = {frozenset((p["a"], p["b"])) for p in pairs
-              if p["label"] in DERIVED and (p["confidence"] == "low" or not p.get("excerpt_overlap", True))}
-    db = str(Path(tmp) / "real.db")
-    evaluate_real(args.real, args.texts, settings, db_path=db, vector_cache=args.cache)
-    with Store(db) as store:
-        real = [r for r in training_rows(store, labels, settings) if r[0] not in unsure]
-    cases_db = str(Path(tmp) / "cases.db")
-    _, case_pairs = construct(args.dev, split="fit")
-    evaluate_constructed(args.dev, settings, vector_cache=args.cache, db_path=cases_db, split="fit")
-    with Store(cases_db) as store:
-        cases = training_rows(store, {frozenset((p["derived"], p["source"])): 1 for p in case_pairs}, settings)
-    dev = {corpus: F.dev_rows(Path(args.dev), corpus, 240, args.cache, tmp, settings)
-           for corpus in ("llm-same-narrative", "llm-rewrite")}
-    link.compare = compare
+    try:
+        records, pairs, real = F.real_training_rows(args.real, args.texts, args.cache, tmp, settings)
+        cases = F.constructed_training_rows(args.dev, args.cache, tmp, settings)
+        dev = {corpus: F.dev_rows(Path(args.dev), corpus, 240, args.cache, tmp, settings)
+               for corpus in ("llm-same-narrative", "llm-rewrite")}
+    finally:
+        link.compare = compare
+    from unspun.evalsets.real import DERIVED
+
     return {"real": real, "cases": cases, "dev": dev,
             "cluster_of": {r["id"]: r["cluster"] for r in records},
             "pair_labels": {frozenset((p["a"], p["b"])): p["label"] for p in pairs},
@@ -155,45 +142,44 @@ def average_precision(p: np.ndarray, y: np.ndarray) -> float:
 
 
 def measure(data: dict, added=None, changed=None, fixed=(0.76, 0.80, 0.85), min_precision=0.96) -> dict:
+    """Leave-one-cluster-out on pairs: each cluster's pairs scored by ``fit_link_model.fit_model``
+    fitted without it (its threshold chosen out of fold inside the training clusters, as the
+    shipped model's is), with the candidate inputs ``added`` or the shipped ones ``changed``."""
+    import fit_link_model as F
+
     n = len(INPUTS)
 
-    def x_of(row):
-        x = list(row[1][:n])
+    def row(r):
+        x = list(r[1][:n])
         if changed:
             x = changed(x)
-        return x + (added(row[1][n], x) if added else [])
+        return (r[0], x + (added(r[1][n], x) if added else []), r[2])
 
-    other = data["cases"] + data["dev"]["llm-same-narrative"] + data["dev"]["llm-rewrite"]
+    other = [row(r) for r in data["cases"] + data["dev"]["llm-same-narrative"] + data["dev"]["llm-rewrite"]]
     weights = ([0.1] * len(data["cases"]) + [0.05] * len(data["dev"]["llm-same-narrative"])
                + [0.1] * len(data["dev"]["llm-rewrite"]))
-    xo, yo = np.array([x_of(r) for r in other]), np.array([r[2] for r in other])
-    xr, yr = np.array([x_of(r) for r in data["real"]]), np.array([r[2] for r in data["real"]])
-    cluster = np.array([sorted({data["cluster_of"].get(i) or "" for i in r[0]})[0] for r in data["real"]])
-    strict = np.array([r[0] in data["strict"] for r in data["real"]])
-    same_event = np.array([data["pair_labels"].get(r[0]) == "same-event" for r in data["real"]])
-
-    def fitted(mask):
-        w, b, mean, scale = fit(np.vstack([xr[mask], xo]), np.concatenate([yr[mask], yo]),
-                                np.concatenate([np.ones(mask.sum()), weights]), l2=10.0)
-        return lambda z: 1 / (1 + np.exp(-np.clip(b + ((z - mean) / scale) @ w, -30, 30)))
-
-    out_of_fold, threshold = np.zeros(len(yr)), {}
+    real = [row(r) for r in data["real"]]
+    cluster_of = data["cluster_of"]
+    clusters = [{cluster_of.get(i) or "" for i in r[0]} for r in real]
+    cluster = [sorted(c)[0] for c in clusters]
+    y = np.array([r[2] for r in real])
+    strict = np.array([r[0] in data["strict"] for r in real])
+    same_event = np.array([data["pair_labels"].get(r[0]) == "same-event" for r in real])
+    out_of_fold, at_folds = np.zeros(len(real)), np.zeros(len(real), dtype=bool)
     for held in sorted(set(cluster)):
-        train = cluster != held
-        out_of_fold[~train] = fitted(train)(xr[~train])
-        inner = np.zeros(train.sum())
-        for other_held in sorted(set(cluster[train])):
-            mask = train & (cluster != other_held)
-            inner[cluster[train] == other_held] = fitted(mask)(xr[cluster == other_held])
-        threshold[held] = choose_threshold(inner, yr[train], min_precision)
+        train = [r for r, c in zip(real, clusters) if held not in c]  # as fit_link_model.py's folds
+        model, _ = F.fit_model(train, other, weights, cluster_of, 10.0, min_precision, {})
+        for i, (r, c) in enumerate(zip(real, cluster)):
+            if c == held:
+                out_of_fold[i] = model.probability(r[1])
+                at_folds[i] = out_of_fold[i] >= model.threshold
 
     def score(linked):
-        hits = (linked & (yr == 1)).sum()
+        hits = (linked & (y == 1)).sum()
         return {"links": int(linked.sum()), "precision": round(float(hits / max(1, linked.sum())), 3),
                 "strict_recall": round(float((linked & strict).sum() / max(1, strict.sum())), 3),
                 "same_event": round(float((linked & same_event).sum() / max(1, same_event.sum())), 4)}
 
-    at_folds = np.array([out_of_fold[i] >= threshold[cluster[i]] for i in range(len(yr))])
     return {"average_precision": round(average_precision(out_of_fold, strict.astype(int)), 4),
             "at_fold_thresholds": score(at_folds),
             **{f"at {t}": score(out_of_fold >= t) for t in fixed}}
