@@ -400,9 +400,11 @@ TUNING_SEED, HELD_OUT_SEED = 14, 39
 # once at 7e0c70a, then read (a figure's point inside German "soll … haben", a twelve-hour time
 # written with a point, a Russian or Ukrainian name of the adjective's form, Japanese 控える, an
 # Icelandic role noun masculine whatever the person's sex, a German noun after its article at the
-# head of a name's run); seed 19 is held out now.
-MT_SEED = 19
-MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)
+# head of a name's run), and seed 19, scored once at fa86dfe, then read (an English word of place,
+# pointing or question opening a sentence, a full name written twice in the source passage and
+# fewer times in the translation); seed 20 is held out now.
+MT_SEED = 20
+MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19)
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
