@@ -101,32 +101,13 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
         s12[s12 < np.maximum(score[:, :-1], score[:, 1:]) + 0.2] = -np.inf
         s12[np.minimum(score[:, :-1], score[:, 1:]) < min_score - MERGE_SLACK] = -np.inf
         bead_scores[(1, 2)] = s12
-    gain = {key: val - min_score for key, val in bead_scores.items()}
-    best = np.zeros((n + 1, m + 1))
-    move = np.zeros((n + 1, m + 1), dtype=np.int8)  # 0 skip derived, 1 skip source, 2.. beads
+    move = _best_path(n, m, {key: (val - min_score).tolist() for key, val in bead_scores.items()}, band)
     moves = ((1, 0), (0, 1)) + _BEADS
-    for i in range(1, n + 1):
-        lo, hi = 1, m
-        if band > 0:
-            centre = int(round(i * m / n))
-            lo, hi = max(1, centre - band), min(m, centre + band)
-        for j in range(lo, hi + 1):
-            cand, arg = best[i - 1, j], 0
-            if best[i, j - 1] > cand:
-                cand, arg = best[i, j - 1], 1
-            for code, (di, dj) in enumerate(_BEADS, start=2):
-                if i < di or j < dj or (di, dj) not in gain:
-                    continue
-                val = best[i - di, j - dj] + gain[(di, dj)][i - di, j - dj]
-                if val > cand:
-                    cand, arg = val, code
-            best[i, j] = cand
-            move[i, j] = arg
     beads: list[Bead] = []
     i, j = n, m
     while i > 0 and j > 0:
-        di, dj = moves[move[i, j]]
-        if move[i, j] >= 2:
+        di, dj = moves[move[i][j]]
+        if move[i][j] >= 2:
             d_idx, s_idx = list(range(i - di, i)), list(range(j - dj, j))
             if (di, dj) == (1, 1):
                 c = float(cos[i - 1, j - 1])
@@ -154,6 +135,43 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
     beads += _reordered(score, cos, beads, min_score)
     beads.sort(key=lambda b: b.derived[0])
     return beads
+
+
+def _best_path(n: int, m: int, gain: dict[tuple[int, int], list[list[float]]], band: int) -> list[list[int]]:
+    """The dynamic programme: ``move[i][j]`` is the last step of the best path to cell (i, j)
+    (0 skips a derived sentence, 1 a source sentence, 2.. the beads of ``_BEADS``). The gains
+    are plain lists: the programme runs once per compared pair, and indexing numpy arrays one
+    cell at a time costs several times more than lists do (the same arithmetic, in doubles)."""
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[0] * (m + 1) for _ in range(n + 1)]
+    g11, g21, g12 = gain[(1, 1)], gain.get((2, 1)), gain.get((1, 2))
+    for i in range(1, n + 1):
+        lo, hi = 1, m
+        if band > 0:
+            centre = int(round(i * m / n))
+            lo, hi = max(1, centre - band), min(m, centre + band)
+        row, up, step = best[i], best[i - 1], move[i]
+        up2 = best[i - 2] if i >= 2 and g21 is not None else None
+        r11, r21 = g11[i - 1], g21[i - 2] if up2 is not None else None
+        r12 = g12[i - 1] if g12 is not None else None
+        for j in range(lo, hi + 1):
+            cand, arg = up[j], 0
+            if row[j - 1] > cand:
+                cand, arg = row[j - 1], 1
+            val = up[j - 1] + r11[j - 1]  # (1, 1)
+            if val > cand:
+                cand, arg = val, 2
+            if r12 is not None and j >= 2:  # (1, 2)
+                val = up[j - 2] + r12[j - 2]
+                if val > cand:
+                    cand, arg = val, 3
+            if r21 is not None:  # (2, 1)
+                val = up2[j - 1] + r21[j - 1]
+                if val > cand:
+                    cand, arg = val, 4
+            row[j] = cand
+            step[j] = arg
+    return move
 
 
 # How far below the gap threshold each part of a merged bead may score on its own.

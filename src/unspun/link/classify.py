@@ -10,7 +10,9 @@ for nothing on their own: independent reports quote the same sentences.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..article import Article
 from ..text.boilerplate import boilerplate_mask
@@ -63,10 +65,29 @@ def _unquoted_text(article: Article, furniture: list[bool] | None = None) -> str
 
 def lexical_containment(a: Article, b: Article, n: int = 4, fa: list[bool] | None = None,
                         fb: list[bool] | None = None) -> float:
-    ga, gb = word_ngrams(_unquoted_text(a, fa), n), word_ngrams(_unquoted_text(b, fb), n)
+    (ga, ta), (gb, tb) = _unquoted_ngrams(a, fa, n), _unquoted_ngrams(b, fb, n)
     if not ga or not gb:
         return 0.0
-    return sum((ga & gb).values()) / min(sum(ga.values()), sum(gb.values()))
+    return sum((ga & gb).values()) / min(ta, tb)
+
+
+_NGRAMS: dict[tuple, tuple[Counter, int]] = {}
+_NGRAMS_MAX = 2048
+
+
+def _unquoted_ngrams(article: Article, furniture: list[bool] | None, n: int) -> tuple[Counter, int]:
+    """The word n-grams of an article's unquoted text, with their count; kept (by the text and
+    which sentences count), as an article meets a dozen candidates while a store is linked.
+    Callers must not change the Counter."""
+    furniture = furniture or [False] * len(article.sentences)
+    key = (article.text, tuple(s.quoted or f for s, f in zip(article.sentences, furniture)), n)
+    got = _NGRAMS.get(key)
+    if got is None:
+        if len(_NGRAMS) >= _NGRAMS_MAX:
+            _NGRAMS.clear()
+        grams = word_ngrams(_unquoted_text(article, furniture), n)
+        got = _NGRAMS[key] = (grams, sum(grams.values()))
+    return got
 
 
 def _lis(seq: list[int]) -> int:
@@ -146,12 +167,17 @@ def fact_overlap(a: Article, b: Article) -> float:
     return len(fa & fb) / (min(len(fa), len(fb)) + 2)
 
 
-def _terms(article: Article, furniture: list[bool] | None) -> set[str]:
+def _terms(article: Article, furniture: list[bool] | None) -> frozenset[str]:
+    furniture = furniture or [False] * len(article.sentences)
+    return _terms_of(article.text, tuple((s.start, s.end, s.quoted or f) for s, f in zip(article.sentences, furniture)))
+
+
+@lru_cache(maxsize=2048)
+def _terms_of(text: str, spans: tuple[tuple[int, int, bool], ...]) -> frozenset[str]:
+    """Kept: an article meets a dozen candidates while a store is linked."""
     from ..text.terms import article_terms_from_text
 
-    furniture = furniture or [False] * len(article.sentences)
-    return article_terms_from_text(
-        article.text, [(s.start, s.end, s.quoted or f) for s, f in zip(article.sentences, furniture)])
+    return frozenset(article_terms_from_text(text, list(spans)))
 
 
 def wording_overlap(a: Article, b: Article, store=None, fa: list[bool] | None = None,

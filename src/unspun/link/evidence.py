@@ -26,6 +26,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -84,14 +85,20 @@ class Evidence:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
 
 
-def _unquoted_words(article: Article, furniture: list[bool]) -> list[str]:
-    tokens = _CHARS if article.lang in UNSPACED else _WORD
+def _unquoted_words(article: Article, furniture: list[bool]) -> tuple[str, ...]:
+    return _words_outside(tuple(s.text for s, f in zip(article.sentences, furniture) if not (f or s.quoted)),
+                          article.lang in UNSPACED)
+
+
+@lru_cache(maxsize=2048)
+def _words_outside(sentences: tuple[str, ...], unspaced: bool) -> tuple[str, ...]:
+    """The words of these sentences outside their quotations (kept: an article meets a dozen
+    candidates while a store is linked)."""
+    tokens = _CHARS if unspaced else _WORD
     words: list[str] = []
-    for s, f in zip(article.sentences, furniture):
-        if f or s.quoted:
-            continue
-        words += text_words(_QUOTE.sub(" ", s.text), tokens)
-    return words
+    for text in sentences:
+        words += text_words(_QUOTE.sub(" ", text), tokens)
+    return tuple(words)
 
 
 def shared_wording(a: Article, b: Article, fa: list[bool], fb: list[bool],

@@ -53,6 +53,10 @@ def parse_time(value: str | None) -> datetime | None:
         return None
 
 
+# Terms whose weight a store keeps per language between calls (about 10 MB).
+TERM_CACHE_MAX = 100_000
+
+
 class Store:
     """An unspun store in one SQLite file.
 
@@ -70,6 +74,7 @@ class Store:
 
     def __init__(self, path: str | Path = "unspun.db", read_only: bool = False):
         self.path = str(path)
+        self._term_weights: dict[str, tuple[int, dict[str, float]]] = {}  # lang -> (its article count, term -> idf)
         # A store that cannot be written (permissions, a read-only mount) is opened read-only, so
         # the commands that only read still work and a write fails with StoreReadOnly.
         self.read_only = read_only or not writable(self.path)
@@ -303,16 +308,25 @@ class Store:
         yield from self.db.execute(q, kinds)
 
     def term_weights(self, lang: str, terms: set[str]) -> dict[str, float]:
-        """IDF of each term among the stored articles of one language (unseen terms: as if df=0)."""
+        """IDF of each term among the stored articles of one language (unseen terms: as if df=0).
+
+        The weights are kept between calls while the language's article count stays the same:
+        terms are only ever added with an article (``add_article``), so an unchanged count means
+        unchanged frequencies, even when another process writes the store. Linking asks for one
+        article's terms once per compared pair."""
         row = self.db.execute("SELECT n FROM term_docs WHERE lang = ?", (lang,)).fetchone()
         n = row[0] if row else 0
-        dfs: dict[str, int] = {}
-        terms_list = list(terms)
-        for i in range(0, len(terms_list), 500):
-            chunk = terms_list[i : i + 500]
+        seen_n, weights = self._term_weights.get(lang, (None, {}))
+        if seen_n != n or len(weights) > TERM_CACHE_MAX:
+            weights = {}
+            self._term_weights[lang] = (n, weights)
+        missing = [t for t in terms if t not in weights]
+        for i in range(0, len(missing), 500):
+            chunk = missing[i : i + 500]
             q = f"SELECT term, df FROM terms WHERE lang = ? AND term IN ({','.join('?' * len(chunk))})"
-            dfs.update(dict(self.db.execute(q, [lang, *chunk]).fetchall()))
-        return {t: idf(dfs.get(t, 0), n) for t in terms}
+            dfs = dict(self.db.execute(q, [lang, *chunk]).fetchall())
+            weights.update({t: idf(dfs.get(t, 0), n) for t in chunk})
+        return {t: weights[t] for t in terms}
 
     # -- links ----------------------------------------------------------------------------------
     def put_link(self, link: dict[str, Any], alignment: list[dict[str, Any]], model: str, settings: dict) -> None:
