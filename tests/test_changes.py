@@ -2203,3 +2203,64 @@ def test_changes_german_noun_before_a_name_keeps_no_one():
     gone = _keys("à la suite de la mort de l'Afro-Américain Peter Schneider à Minneapolis fin mai")
     assert _any_word_present("Afroamerikaners Georg Floyd", kept, "", source)
     assert not _any_word_present("Afroamerikaners Georg Floyd", gone, "", source)
+
+
+def test_changes_a_range_writes_its_scale_once():
+    # "von 500 Milliarden auf 390 Milliarden Euro" as "de 500 à 390 milliards d'euros" (MT seed 20):
+    # the bare figure before a range's other end takes that end's scale word; another figure there
+    # is still a change
+    from unspun.changes import _number_changes
+
+    source = "die Summe dieser Zuschüsse von 500 Milliarden auf 390 Milliarden Euro zu verringern."
+    assert not _number_changes("de réduire le montant de ces subventions de 500 à 390 milliards d'euros.",
+                               source, [], [])
+    assert _number_changes("de réduire le montant de ces subventions de 600 à 390 milliards d'euros.",
+                           source, [], [])
+    assert not _number_changes("cut from 1.5 to 2 billion dollars", "von 1,5 Milliarden auf 2 Milliarden Dollar", [], [])
+
+
+def test_changes_unlawful_in_the_source_accounts_for_illegitimate_across_languages():
+    # 'An "unlawful assembly"' as '„Ólögmæt samkoma“' (MT seed 20): the Icelandic word says both
+    # "unlawful" and "illegitimate"; without the source's plain word it is still a loaded word added
+    from unspun.changes import _evaluative_changes
+
+    derived = "„Ólögmæt samkoma“ var lýst yfir af lögreglu."
+    assert not _evaluative_changes(derived, 'An "unlawful assembly" was declared by police.',
+                                   lexicon("is"), lexicon("en"))
+    assert _evaluative_changes(derived, 'An "assembly" was declared by police.', lexicon("is"), lexicon("en"))
+    # in one language the plain word made the loaded one is a change
+    assert _evaluative_changes("An illegitimate assembly was declared.", "An unlawful assembly was declared.",
+                               lexicon("en"), lexicon("en"))
+
+
+def test_changes_japanese_quote_closing_verbs_are_speech():
+    # 「…」と声を落とす (said, lowering the voice; MT seed 20) and the like close a quotation with its
+    # speaker: "claimed" for it doubts the speaker
+    from unspun.changes import _attribution_changes
+
+    source = "加工場の玉本君枝代表（７６）は「来客は大幅減」と声を落とす。"
+    claimed = 'Tamamoto Kimie (76), the representative of the plant, claimed, "The number of visitors has dropped."'
+    said = 'Tamamoto Kimie (76), the representative of the plant, said, "The number of visitors has dropped."'
+    assert _attribution_changes(claimed, source, lexicon("en"), lexicon("ja"))
+    assert not _attribution_changes(said, source, lexicon("en"), lexicon("ja"))
+    speech = lexicon("ja").get("speech")
+    for text in ("「勝ちたい」と胸を張る", "「大変だった」と振り返る", "「支援を」と訴えた", "「問題だ」と指摘した"):
+        assert speech.search(text), text
+
+
+def test_changes_english_possessive_keeps_a_full_name():
+    # "Giorgos Poulios's drone-like score" (MT seed 20's name edit): the possessive is no part of the
+    # name, which is still a person's full name
+    from unspun.changes import _full_name
+
+    assert _full_name("Giorgos Poulios's") and _full_name("Giorgos Poulios’s") and _full_name("Chris Jones'")
+    assert not _full_name("Heat's") and not _full_name("Giorgos Poulios's2")
+
+
+def test_changes_french_words_negated_by_their_prefix_are_weak_negation():
+    # "halten das für unzureichend" as "estiment que c'est insuffisant" (MT seed 20): the French
+    # word says the German one's negation, so a "n'est pas" added beside it is not accounted for by
+    # the German "unzureichend"
+    weak = lexicon("fr").get("negation_weak")
+    for word in ("insuffisant", "insuffisante", "inadéquats", "inappropriée", "incorrect", "inexactes", "invalide"):
+        assert weak.search(word), word

@@ -22,6 +22,7 @@ no report of that type. Numbers, dates and quotations need no list.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -387,6 +388,30 @@ def _ordinals(text: str) -> list[tuple[str, str]]:
     return [(m.group(0), m.lastgroup[1:]) for m in _ORDINAL.finditer(text)]
 
 
+# A bare figure before a range's other end that carries a scale word ("de 500 à 390 milliards",
+# "from 1.5 to 2 billion", "zwischen 3 und 4 Millionen"): the scale is written once for both ends,
+# so the bare figure may stand for itself times that scale ("von 500 Milliarden auf 390 Milliarden").
+_RANGE_TO = re.compile(r"\s*(?:à|a|to|bis|auf|und|and|et|og|til|и|до|-|–|—)\s*\Z", re.IGNORECASE)
+
+
+def _range_scaled(text: str) -> list[tuple[str, str]]:
+    """(value, value times the scale of the range's other end) for each bare figure so written."""
+    out, spans = [], number_spans(text)
+    for (raw, v, _, e), (raw_b, v_b, s_b, _) in zip(spans, spans[1:]):
+        if not (raw.replace(".", "").replace(",", "").isdigit() and not raw_b.replace(" ", "").replace(".", "").replace(",", "").isdigit()
+                and _RANGE_TO.match(text[e:s_b])):
+            continue
+        try:
+            a, b = float(v), float(v_b)
+        except ValueError:
+            continue
+        scale = 1000 ** int(math.log(b, 1000) + 1e-9) if b >= 1000 else 1
+        if scale > 1:
+            x = a * scale
+            out.append((v, str(int(x)) if x == int(x) else repr(x)))
+    return out
+
+
 def _afternoon_only(lost: Counter, gained: Counter, dn, sn) -> bool:
     """Whether the changed figures pair off as hours twelve apart (11 and 23), each hour of the
     afternoon written as the twelve-hour figure with a "pm" after it (``_clock``: "11 pm" read
@@ -417,6 +442,12 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
                 n = min(lost[v], gained[w])
                 lost[v] -= n
                 gained[w] -= n
+    lost, gained = +lost, +gained
+    for text, bare, scaled in ((d_text, gained, lost), (s_text, lost, gained)):
+        for v, x in _range_scaled(text) if bare and scaled else ():
+            if bare.get(v) and scaled.get(x):
+                bare[v] -= 1
+                scaled[x] -= 1
     lost, gained = +lost, +gained
     # Degrees without a scale on both sides may be the same temperature converted between the
     # scales (90 degrees Fahrenheit, "32 gráður"): such a pair is no change.
@@ -666,8 +697,15 @@ def _present(name: str, keys: tuple[str, ...], key=None) -> bool:
     return bool(parts) and _has_name(parts[-1], keys)
 
 
+# An English possessive on a name's last word ("Giorgos Poulios's score", "the Joneses'"): the name
+# without it, a full name still.
+_POSSESSIVE = re.compile(r"(?<=\w)(?:['’]s|(?<=s)['’])$")
+
+
 def _full_name(name: str) -> bool:
     words = name.split()
+    if words:
+        words[-1] = _POSSESSIVE.sub("", words[-1])
     return len(words) >= 2 and all(w.isalpha() and w[0].isupper() and len(w) >= 2 for w in words)
 
 
@@ -1606,6 +1644,8 @@ def _evaluative_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[
         if s_hedged and d_hedge is not None:
             hits = tuple(h for h in hits if not d_hedge.fullmatch(h))
         source_pattern = s_lex.evaluative.get(concept)
+        if hits and concept == "illegitimate" and d_lex.lang != s_lex.lang and _found(s_lex.get("unlawful"), s_text):
+            continue  # the source's plain "unlawful", rendered by a word that also says "illegitimate"
         if hits and source_pattern is not None and not _found(source_pattern, s_text):
             out.append(Change("evaluative", "", _show(hits),
                               f"a loaded word ({concept.replace('_', '-')}) the source does not use"))
