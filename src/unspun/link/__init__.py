@@ -154,7 +154,8 @@ def _whole_document_link(f: Features, document_probability: float, settings: Set
     held-out samples). Language-model paraphrases keep no wording and few runs, and the link
     model, fitted mostly on real news, would miss them."""
     if not any_length and (not settings.whole_document_sentences
-                           or min(f.derived_sentences, f.source_sentences) < settings.whole_document_sentences):
+                           or min(f.derived_sentences, f.source_sentences) < settings.whole_document_sentences
+                           or f.mutual_derived < settings.whole_document_mutual):
         return False
     threshold = settings.document_threshold if f.same_language else settings.document_threshold_cross
     return document_probability >= threshold

@@ -30,6 +30,8 @@ def words(text: str, pattern: re.Pattern = _WORD) -> list[str]:
     """The words of a text for comparing wording: folded (see :func:`folded`), then ``\\w+``
     (or ``pattern``)."""
     return pattern.findall(folded(text))
+
+
 MAX_TERMS = 2000  # bound the work per article; news articles have far fewer distinct words
 
 
