@@ -992,6 +992,50 @@ def test_changes_russian_neotsenimy_is_no_negation_in_other_words():
                                   "Эти технологии окажутся неоценимым вкладом в нашу жизнь.", "ru", "ru")
 
 
+def test_changes_russian_polagat_is_weak_doubt():
+    # "Еще недавно полагали, что … невыполнимая задача" rendered "… was thought to be an impossible
+    # task, until now" (seed 39): "полагали" (they believed) says the doubt of "was thought to", as
+    # "считали" does; "полагаться на" (to rely on) says none
+    from unspun.changes import _polarity_changes
+
+    en, ru = lexicon("en"), lexicon("ru")
+    derived = "A blind person driving safely was thought to be an impossible task, until now."
+    assert not _polarity_changes("hedge", derived, "Еще недавно полагали, что для слепого безопасное вождение - "
+                                 "невыполнимая задача.", en, ru, "added", "removed")
+    assert _polarity_changes("hedge", derived, "Еще недавно для слепого безопасное вождение было "
+                             "невыполнимой задачей.", en, ru, "added", "removed")
+    weak = ru.get("hedge_weak")
+    for text in ("полагаю", "полагают", "полагала", "полагать"):
+        assert weak.search(text), text
+    assert not weak.search("можно полагаться на него") and not weak.search("ему полагается отпуск")
+
+
+def test_changes_a_name_in_quotation_marks_is_no_ones_words():
+    # "на полигоне \"Кучино\" … на \"Прямой линии\"" (seed 39's quote edit): names of a place and a
+    # programme in marks, mid-sentence, account for no quotation the translation adds
+    from unspun.changes import _quote_changes
+
+    source = ('А на балашихинском полигоне "Кучино", который был закрыт после жалоб жителей на "Прямой линии" '
+              'с президентом страны, может быть создан музей.')
+    added = ("And at Balashikha's Kuchino landfill, which was closed after residents' complaints via the Direct "
+             'Line with the country\'s president, a museum might be created. "This is a decisive moment for all '
+             'of us," an official added.')
+    assert _quote_changes(added, source, False, source, "", lexicon("en"), lexicon("ru"))
+    # the same marks kept around the names in the translation take their counterparts
+    kept = added.replace("Kuchino landfill", '"Kuchino" landfill').replace("the Direct Line", 'the "Direct Line"')
+    assert _quote_changes(kept, source, False, source, "", lexicon("en"), lexicon("ru"))
+    # a quotation the source has stays its counterpart; a word in marks after a colon may be one
+    quoted = source[:-1] + ', - сказал чиновник: "Это решающий момент для всех нас".'
+    assert not _quote_changes(added, quoted, False, quoted, "", lexicon("en"), lexicon("ru"))
+    said = 'Он сказал: "Никогда". Музей будет создан.'
+    assert not _quote_changes('He said: "We will never do this," he said.', said, False, said, "",
+                              lexicon("en"), lexicon("ru"))
+    # German capitalises every noun: a noun in marks may be someone's word
+    de = 'Er nannte sie „Verräter“ und ging.'
+    assert not _quote_changes('He called them "traitors to our country," he said.', de, False, de, "",
+                              lexicon("en"), lexicon("de"))
+
+
 def test_changes_a_figure_after_an_approximation_is_a_count_not_a_year():
     # "quelque 2000 clients" for "rund 1000 Kunden" (machine-translated sample, seed 1): a count
     # changed, not a year the source lacks; count_before's approximations in each language

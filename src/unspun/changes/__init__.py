@@ -1171,8 +1171,25 @@ def _elided_marks(text: str, lex: Lexicon | None) -> str:
     return _ELIDED_MARK.sub(lambda m: m.group(1) + "'", text)
 
 
+# A name in quotation marks in the middle of a sentence ("на полигоне \"Кучино\"", «Газпром»,
+# "на \"Прямой линии\""): a word or two, the first capitalised, after a word in lower case, with
+# no stop or comma inside the marks. It is a place's, a firm's or a programme's name, not anyone's
+# words, and no longer quotation of the translation renders it. (Not in German, which capitalises
+# every noun: „Verräter“ may be a scare quote of someone's word.)
+_NAME_TERM = re.compile(r"(?<=[^\W\d_A-ZА-ЯЁІЇЄҐÀ-ÖØ-Þ]\s)(?:«\s*|“|„|\")"
+                        r"([A-ZА-ЯЁІЇЄҐÀ-ÖØ-ÞÐÞÆ][^\W_]*(?:[-\s][^\W_]+)?)(?:\s*»|”|“|\")(?![^\W\d_])")
+_CAPITAL_NOUNS = {"de"}
+
+
+def _name_terms(text: str, lex: Lexicon | None) -> int:
+    """How many names a text puts in quotation marks mid-sentence (``_NAME_TERM``)."""
+    if lex is None or lex.lang.split("-")[0] in _CAPITAL_NOUNS:
+        return 0
+    return len(_NAME_TERM.findall(text))
+
+
 def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby: str = "",
-                   d_lex: Lexicon | None = None) -> list[Change]:
+                   d_lex: Lexicon | None = None, s_lex: Lexicon | None = None) -> list[Change]:
     if not same_language:
         d_text = _elided_marks(d_text, d_lex)
     dq, sq = _quotes(d_text), _quotes(s_text)
@@ -1210,6 +1227,11 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # not a quotation the derived passage adds (« très cahotante » for "sehr holprigen";
         # "… bien entendu », a déclaré Volkswagen" for "… untersucht", hieß es).
         shared = min(_terms(d_text), _terms(s_text)) + min(_opens_inside(d_text), _opens_inside(s_text))
+        # A name the source puts in quotation marks mid-sentence (``_NAME_TERM``) is no one's
+        # words: unless the derived passage keeps a term in marks for it, it accounts for none of
+        # the derived passage's quotations ("a museum might be created. \"This is …,\" an official
+        # added." for "на полигоне \"Кучино\" … на \"Прямой линии\" … может быть создан музей").
+        quoted_s -= max(0, _name_terms(around, s_lex) - _terms(d_text))
         for q in dq[max(0, quoted_s - unclosed - shared):]:
             out.append(Change("quote", "", q, "a quotation the source passage does not have"))
         return out
@@ -1685,7 +1707,7 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
         return out
     out += _name_changes(derived, source, derived_lang, source_lang, d_lex, s_lex, derived_context, source_context,
                          same_language)
-    out += _quote_changes(derived, source, same_language, source_context, source_nearby, d_lex)
+    out += _quote_changes(derived, source, same_language, source_context, source_nearby, d_lex, s_lex)
     if d_lex is not None and s_lex is not None:
         out += _attribution_changes(derived, source, d_lex, s_lex)
         out += _polarity_changes("negation", derived, source, d_lex, s_lex,
