@@ -68,6 +68,20 @@ def test_a_link_is_never_pruned_in_favour_of_an_article_that_derives_from_one_en
     assert frozenset("DS") in _pairs(store)
 
 
+def test_a_pruned_pair_keeps_a_shared_source(store):
+    # Copies of one wire story that is not stored: A-B is the weakest edge of the triangle whose
+    # common source is C, and A-C the weakest of the triangle whose common source is D. Removing
+    # both would leave A and B joined only through C and D (the graph would no longer say that
+    # they share text): A-C goes, A-B stays.
+    _link(store, "A", "B", 0.80)
+    _link(store, "A", "C", 0.85)
+    _link(store, "B", "C", 0.97)
+    _link(store, "A", "D", 0.95)
+    _link(store, "C", "D", 0.99)
+    assert prune_explained(store, ["A"]) == [("A", "C")]
+    assert frozenset("AB") in _pairs(store)
+
+
 def test_equal_copies_are_all_kept(store):
     # A wire story copied verbatim by three outlets: every link as strong as the others.
     for d, s in [("A", "S"), ("B", "S"), ("B", "A")]:

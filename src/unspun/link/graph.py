@@ -20,6 +20,11 @@ S, and a link is never removed in favour of an article that derives from one of 
    edge is S-B (two steps of rewriting), so the chain keeps its steps. Strength: a verbatim copy
    first, then the link's confidence, then the mean alignment score.
 
+A removed link's two articles must stay joined through the source that explained it: when one of
+the two links through that source is removed as well (a later, stronger triangle), the first link
+stays. Two verbatim copies of a wire story that is not stored were otherwise left joined only
+through two other copies (a fresh real cluster, AQ; docs/linking.md).
+
 On the dev corpora rule 2 alone takes the weakest edge of a triangle with two labelled derivations
 to be the unlabelled one in 43 of 44 llm-rewrite triangles and 11 of 12 wmt21 ones, but in the
 PolitiFact pages that llm-paraphrase holds several times it removed the original's links and kept
@@ -141,43 +146,44 @@ def prune_explained(store: Store, article_ids: Iterable[str],
     # Family links (an earlier run's) neither explain nor are explained: a later run, or an
     # import of the same output again, must prune what the first one pruned.
     edges, neighbours = neighbourhood(store, article_ids, joined=False)
-    removed: list[tuple[str, str]] = []
-    gone: set[frozenset] = set()
-
-    def remove(key: frozenset) -> None:
-        link = edges[key]
-        store.delete_link(link["derived"], link["source"])
-        removed.append((link["derived"], link["source"]))
-        gone.add(key)
+    gone: dict[frozenset, tuple[frozenset, frozenset]] = {}  # removed link -> the two that explain it
 
     # Rule 1, decided on the graph as loaded (so the order of the edges does not matter): an
     # origin's own links are never the explained edge of its triangles.
     origins = _Origins(store, edges, settings)
-    explained = []
     for key in sorted(edges, key=lambda k: sorted(k)):
         x, y = sorted(key)
         if x not in neighbours or y not in neighbours:
             continue
-        if any(_common_source(edges, r, x, y) and origins.is_origin(r, x, y) and origins.explains(r, x, y)
-               for r in sorted(neighbours[x] & neighbours[y])):
-            explained.append(key)
-    for key in explained:
-        remove(key)
+        for r in sorted(neighbours[x] & neighbours[y]):
+            if _common_source(edges, r, x, y) and origins.is_origin(r, x, y) and origins.explains(r, x, y):
+                gone[key] = (frozenset((x, r)), frozenset((y, r)))
+                break
     # Rule 2, weakest first, so that a removed edge never explains another removal.
     for key in sorted(edges, key=lambda k: _strength(edges[k])):
         a, b = tuple(key)
         if key in gone or a not in neighbours or b not in neighbours:
             continue
         weak = _strength(edges[key])
-        for c in neighbours[a] & neighbours[b]:
+        for c in sorted(neighbours[a] & neighbours[b]):
             ac, bc = frozenset((a, c)), frozenset((b, c))
             if ac in gone or bc in gone or ac not in edges or bc not in edges:
                 continue
             if not _common_source(edges, c, a, b):
                 continue
             if _strength(edges[ac]) > weak and _strength(edges[bc]) > weak:
-                remove(key)
+                gone[key] = (ac, bc)
                 break
+    # A link stays when a link that explained it went afterwards (rule 2 removing an edge rule 1
+    # kept, or a later triangle's): its two articles would no longer share a stored source, and
+    # the graph would not say that they share text (two verbatim copies of one wire story left
+    # joined only through two other copies).
+    kept = {key for key, (ac, bc) in gone.items() if ac in gone or bc in gone}
+    removed: list[tuple[str, str]] = []
+    for key in sorted((k for k in gone if k not in kept), key=lambda k: sorted(k)):
+        link = edges[key]
+        store.delete_link(link["derived"], link["source"])
+        removed.append((link["derived"], link["source"]))
     return removed
 
 
