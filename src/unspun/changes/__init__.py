@@ -116,11 +116,11 @@ def _date_facts(text: str, lex: Lexicon | None) -> tuple[dict[str, set], list[tu
     if lex is None:
         return facts, spans
     for name, key in (("weekdays", "weekday"), ("relative", "relative")):
-        for index, pattern in enumerate(lex.sequences.get(name, ())):
+        for index, pattern in enumerate(lex.sequences.get(name, ()) if lex.may_hold(name, text) else ()):
             for m in pattern.finditer(text):
                 facts[key].add(index)
                 spans.append(m.span())
-    for index, pattern in enumerate(lex.sequences.get("months", ())):
+    for index, pattern in enumerate(lex.sequences.get("months", ()) if lex.may_hold("months", text) else ()):
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - _DAY_NEAR):m.start()]
             after = text[m.end():m.end() + _DAY_NEAR]

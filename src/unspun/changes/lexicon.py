@@ -26,9 +26,17 @@ class Lexicon:
     patterns: dict[str, re.Pattern | None] = field(default_factory=dict)
     sequences: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
     evaluative: dict[str, re.Pattern] = field(default_factory=dict)
+    # Each sequence's patterns as one alternation: most sentences name no weekday, month or
+    # relative day, and one search says so where a dozen would.
+    any_of: dict[str, re.Pattern] = field(default_factory=dict)
 
     def get(self, name: str) -> re.Pattern | None:
         return self.patterns.get(name)
+
+    def may_hold(self, sequence: str, text: str) -> bool:
+        """Whether any pattern of ``sequence`` may match in ``text`` (False only when none does)."""
+        combined = self.any_of.get(sequence)
+        return combined is None or combined.search(text) is not None
 
 
 def _compile(pattern: str, where: str) -> re.Pattern | None:
@@ -68,4 +76,6 @@ def lexicon(lang: str | None) -> Lexicon | None:
         if items:
             sequences[name] = tuple(_compile(p, f"{code}.{name}") for p in items)
     evaluative = {k: _compile(v, f"{code}.evaluative.{k}") for k, v in (data.get("evaluative") or {}).items()}
-    return Lexicon(code, patterns, sequences, {k: v for k, v in evaluative.items() if v is not None})
+    any_of = {name: _compile("|".join(f"(?:{p.pattern})" for p in items), f"{code}.{name}")
+              for name, items in sequences.items()}
+    return Lexicon(code, patterns, sequences, {k: v for k, v in evaluative.items() if v is not None}, any_of)
