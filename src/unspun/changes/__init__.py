@@ -526,11 +526,7 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
             run.clear()
 
     def capital(word: str) -> bool:
-        # "Afro-américain", "Williams'": a compound with a lower-case part, a possessive
-        if _LOWER_PART.search(word) and not _UPPER_PART.search(word) or word.endswith(("'", "’")):
-            return False
-        return word[0].isupper() and len(word) >= 3 and word.lower() not in _NOT_NAMES \
-            and not (word.isupper() and len(word) > 6) and not _is_calendar(word, lex)
+        return _capital(word, lex)
 
     for k, m in enumerate(tokens):
         word = m.group(0)
@@ -554,6 +550,17 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
             close()
     close()
     return tuple(names)
+
+
+@lru_cache(maxsize=65536)
+def _capital(word: str, lex: Lexicon | None) -> bool:
+    """Whether a word may be part of a name (``_name_spans``; kept: a text's words are asked for
+    twice, and the same words come back in every sentence)."""
+    # "Afro-américain", "Williams'": a compound with a lower-case part, a possessive
+    if _LOWER_PART.search(word) and not _UPPER_PART.search(word) or word.endswith(("'", "’")):
+        return False
+    return word[0].isupper() and len(word) >= 3 and word.lower() not in _NOT_NAMES \
+        and not (word.isupper() and len(word) > 6) and not _is_calendar(word, lex)
 
 
 def _lower_case_inside(word: str, text: str) -> bool:
