@@ -2307,3 +2307,59 @@ def test_changes_french_words_negated_by_their_prefix_are_weak_negation():
     weak = lexicon("fr").get("negation_weak")
     for word in ("insuffisant", "insuffisante", "inadéquats", "inappropriée", "incorrect", "inexactes", "invalide"):
         assert weak.search(word), word
+
+
+def test_changes_icelandic_meint_closing_a_clause_is_the_verb():
+    # "…, the boy alleged" as "…, drengurinn meinti." (MT seed 21): "meinti" closing a clause is the
+    # verb (claimed), no doubt and no loaded word of its own; "meint-" before its noun is still
+    # "alleged" ("hinn meinti morðingi")
+    from unspun.changes import _evaluative_changes, _polarity_changes
+
+    source = "When he refused, the officials tipped his cart over, destroying all the eggs, the boy alleged."
+    derived = "Þegar hann neitaði, ráðu embættismennnir körfu hans yfir, eyðileggja öll eggin, drengurinn meinti."
+    assert not _polarity_changes("hedge", derived, source, lexicon("is"), lexicon("en"), "added", "removed")
+    assert not _evaluative_changes(derived, source, lexicon("is"), lexicon("en"))
+    for kind, pattern in (("hedge", lexicon("is").get("hedge")), ("so_called", lexicon("is").evaluative["so_called"])):
+        assert pattern.search("hinn meinti morðingi var handtekinn"), kind
+        assert pattern.search("meintur glæpur"), kind
+        assert not pattern.search("drengurinn meinti."), kind
+        assert not pattern.search("drengurinn meinti, og fór"), kind
+        assert pattern.fullmatch("meint"), kind  # the word alone, as the evaluative check weighs it
+
+
+def test_changes_japanese_tohou_mo_nai_has_no_polarity(monkeypatch):
+    # "is frankly shambolic" as 「率直に言って途方もない」 (MT seed 21): 途方もない (outrageous) and
+    # とてつもない are adjectives whose ない negates nothing (the lexical stage: the encoder's check
+    # is left out)
+    import unspun.changes as changes
+    from unspun.changes import _polarity_changes
+
+    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
+
+    source = "the way in which this decision has been made in the last 24 hours is frankly shambolic."
+    derived = "この24時間でのこの決定の仕方は率直に言って途方もない。"
+    assert not _polarity_changes("negation", derived, source, lexicon("ja"), lexicon("en"), "added", "removed")
+    assert _polarity_changes("negation", "この24時間でのこの決定の仕方は率直に言って良くない。", source,
+                             lexicon("ja"), lexicon("en"), "added", "removed")
+    idiom = lexicon("ja").get("negation_idiom")
+    for text in ("途方もない", "途方もなく大きい", "とてつもない数"):
+        assert idiom.search(text), text
+
+
+def test_changes_german_fehler_is_no_negation_in_other_words(monkeypatch):
+    # 'sei "ein fundamentaler Fehler"' rendered 'n'est pas "une erreur fondamentale"' (MT seed 21's
+    # negation edit): "Fehler" (an error) says no negation, as "fehlen" (to lack) does, so it does
+    # not account for the added "pas" (the lexical stage: the encoder's check is left out)
+    import unspun.changes as changes
+    from unspun.changes import _polarity_changes
+
+    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
+
+    source = 'Die Politik der Regierung sei "ein fundamentaler Fehler", stellte John Donahue klar.'
+    derived = 'Selon John Donahue, la politique du gouvernement n\'est pas "une erreur fondamentale".'
+    assert _polarity_changes("negation", derived, source, lexicon("fr"), lexicon("de"), "added", "removed")
+    weak = lexicon("de").get("negation_weak")
+    for word in ("fehlt", "fehlten", "Fehlen", "fehlende"):
+        assert weak.search(word), word
+    for word in ("Fehler", "Fehlern", "fehlerhaft"):
+        assert not weak.search(word), word
