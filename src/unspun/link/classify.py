@@ -58,36 +58,25 @@ def _chars(article: Article, indices: set[int], furniture: list[bool]) -> float:
     return sum(len(article.sentences[i].text) for i in indices if not furniture[i]) / total
 
 
-def _unquoted_text(article: Article, furniture: list[bool] | None = None) -> str:
-    furniture = furniture or [False] * len(article.sentences)
-    return " ".join(s.text for s, f in zip(article.sentences, furniture) if not s.quoted and not f)
-
-
 def lexical_containment(a: Article, b: Article, n: int = 4, fa: list[bool] | None = None,
                         fb: list[bool] | None = None) -> float:
-    (ga, ta), (gb, tb) = _unquoted_ngrams(a, fa, n), _unquoted_ngrams(b, fb, n)
+    (ga, ta), (gb, tb) = _unquoted_ngrams(_unquoted_sentences(a, fa), n), _unquoted_ngrams(_unquoted_sentences(b, fb), n)
     if not ga or not gb:
         return 0.0
     return sum((ga & gb).values()) / min(ta, tb)
 
 
-_NGRAMS: dict[tuple, tuple[Counter, int]] = {}
-_NGRAMS_MAX = 2048
-
-
-def _unquoted_ngrams(article: Article, furniture: list[bool] | None, n: int) -> tuple[Counter, int]:
-    """The word n-grams of an article's unquoted text, with their count; kept (by the text and
-    which sentences count), as an article meets a dozen candidates while a store is linked.
-    Callers must not change the Counter."""
+def _unquoted_sentences(article: Article, furniture: list[bool] | None) -> tuple[str, ...]:
     furniture = furniture or [False] * len(article.sentences)
-    key = (article.text, tuple(s.quoted or f for s, f in zip(article.sentences, furniture)), n)
-    got = _NGRAMS.get(key)
-    if got is None:
-        if len(_NGRAMS) >= _NGRAMS_MAX:
-            _NGRAMS.clear()
-        grams = word_ngrams(_unquoted_text(article, furniture), n)
-        got = _NGRAMS[key] = (grams, sum(grams.values()))
-    return got
+    return tuple(s.text for s, f in zip(article.sentences, furniture) if not s.quoted and not f)
+
+
+@lru_cache(maxsize=2048)
+def _unquoted_ngrams(sentences: tuple[str, ...], n: int) -> tuple[Counter, int]:
+    """The word n-grams of an article's unquoted sentences, with their count; kept, as an article
+    meets a dozen candidates while a store is linked. Callers must not change the Counter."""
+    grams = word_ngrams(" ".join(sentences), n)
+    return grams, sum(grams.values())
 
 
 def _lis(seq: list[int]) -> int:
