@@ -1631,21 +1631,22 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     assert set(labels) <= read | {it["id"] for it in held}
 
 
-# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 21, 389
+# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 22, 404
 # items: 200 real pairs labelled blind before the detector saw them, none of them a pair of the read
-# seeds 1 to 20, and 189 edits), scored once at 857780d with the detector as it stood: precision
-# 1.0 for every type but negation, 0.964, hedge, 0.929, and evaluative, 0.909; recall 1.0 for
-# date, quote, pronoun and evaluative, number 0.929, name 0.95, attribution 0.933, negation 0.90,
-# hedge 0.839 (neither of the 2 real changes labelled was found). Floors are the measured figures,
-# rounded down to 2 decimals, but where a type is short of its target or near it, one borderline
-# claim may move between machines (the encoder takes part in names and the negation check), as on
-# the held-out samples above: those floors leave room for one (name 19/20 and 18/20, negation 26/28
-# and 26/30, hedge 25/28 and 25/31, evaluative 30/34).
-# (Seeds 1 to 20, read since: docs/changes.md.)
+# seeds 1 to 21, and 204 edits), scored once at 0c0b06e with the detector as it stood: precision
+# 1.0 for date, quote, attribution, pronoun and evaluative, number 0.90, name 0.905, negation
+# 0.913, hedge 0.935; recall 1.0 for date and evaluative, number 0.90, name 0.679, quote 0.967,
+# attribution 0.957, negation 0.656, hedge 0.967, pronoun 0.75 (none of the 5 real changes labelled
+# was found). Floors are the measured figures, rounded down to 2 decimals, but where a type is short
+# of its target or near it, one borderline claim may move between machines (the encoder takes part
+# in names and the negation check), as on the held-out samples above: those floors leave room for
+# one (number 18/21 and 17/20, name 19/22 and 18/28, negation 21/24 and 20/32, hedge recall 28/30,
+# pronoun recall 11/16).
+# (Seeds 1 to 21, read since: docs/changes.md.)
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (1.00, 0.92), "date": (1.00, 1.00), "name": (0.95, 0.90), "quote": (1.00, 1.00),
-    "attribution": (1.00, 0.93), "negation": (0.92, 0.86), "hedge": (0.89, 0.80), "pronoun": (1.00, 1.00),
-    "evaluative": (0.88, 1.00),
+    "number": (0.85, 0.85), "date": (1.00, 1.00), "name": (0.86, 0.64), "quote": (1.00, 0.96),
+    "attribution": (1.00, 0.95), "negation": (0.87, 0.62), "hedge": (0.90, 0.93), "pronoun": (1.00, 0.68),
+    "evaluative": (1.00, 1.00),
 }
 
 
