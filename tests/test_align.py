@@ -160,3 +160,23 @@ def test_whole_document_rule_needs_the_sources_sequence():
     assert _whole_document_link(pair(0.6), 0.9, settings)
     assert not _whole_document_link(pair(0.22), 0.9, settings)
     assert _whole_document_link(pair(0.22), 0.9, settings, any_length=True)  # chat-model output: as before
+
+
+def test_whole_document_rule_stays_in_one_language():
+    """The whole-document rule is for language-model rewrites in one language: across languages
+    the link model decides alone (on the real clusters the rule's links across languages were two
+    independent reports of one statement for every translation it found, docs/linking.md), so
+    two articles in two languages are never passed to it, however their documents score."""
+    from unspun.article import Article
+    from unspun.link import _rewritten_by_a_model
+    from unspun.link.classify import Features
+    from unspun.settings import Settings
+
+    def features(same_language: bool) -> Features:
+        return Features(derived_sentences=9, source_sentences=9, derived_coverage=1.0, source_coverage=1.0,
+                        strong_share=1.0, close_share=1.0, mean_score=0.9, monotone_share=1.0, lexical=0.0,
+                        quote_share=0.0, same_language=same_language, mutual_derived=1.0)
+
+    a = Article(id="a", text="Der Text.", lang="de")
+    b = Article(id="b", text="The text.", lang="en")
+    assert not _rewritten_by_a_model(a, b, features(False), Settings())
