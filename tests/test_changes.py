@@ -2364,3 +2364,94 @@ def test_changes_german_fehler_is_no_negation_in_other_words(monkeypatch):
         assert weak.search(word), word
     for word in ("Fehler", "Fehlern", "fehlerhaft"):
         assert not weak.search(word), word
+
+
+def test_changes_full_width_digits_are_the_same_figures():
+    # 「増田敬太郎巡査（１８６９～９５年）」 rendered "Masuda Keitaro (1869-95)" (MT seed 22): full-width
+    # digits are read as ASCII ones for the numbers and dates (a full-width year was a count beside
+    # its ASCII rendering, a year); a year changed is still one
+    from unspun.changes import _narrow_digits, find_changes
+
+    source = "１２５年前に殉職した増田敬太郎巡査（１８６９～９５年）を祭っている。"
+    derived = "It honours police officer Masuda Keitaro (1869-95), who died 125 years ago."
+    assert _narrow_digits("（１８６９～９５年）") == "（1869～95年）"
+    assert not [c for c in find_changes(derived, source, "en", "ja", facts_only=True)]
+    changed = find_changes(derived.replace("1869", "1896"), source, "en", "ja", facts_only=True)
+    assert [c.type for c in changed] == ["date"]  # the full-width year is a year
+
+
+def test_changes_english_said_to_with_an_adverb_between_is_a_hedge():
+    # "Ousmane Dembele is also said to be surplus to requirements" rendered "… er einnig sagður
+    # vera …" (MT seed 22): "is also said to" is the hearsay "is said to", which "sagður vera" renders
+    hedge = lexicon("en").get("hedge")
+    for text in ("he is also said to be", "they are widely believed to have", "she was still thought to be"):
+        assert hedge.search(text), text
+    assert not hedge.search("he is also said that")  # (no infinitive: no hearsay)
+    from unspun.changes import _polarity_changes
+
+    source = "Ousmane Dembele is also said to be surplus to requirements"
+    derived = "Ousmane Dembele er einnig sagður vera afgangur að kröfum"
+    assert not _polarity_changes("hedge", derived, source, lexicon("is"), lexicon("en"), "added", "removed")
+
+
+def test_changes_japanese_dewa_nai_ka_to_is_a_conjecture(monkeypatch):
+    # "leading to suspicion he was suffering a mental breakdown" rendered 「精神衰弱ではないかと疑われた」
+    # (MT seed 22): a noun's ではないかと ("whether it is not …", suspected) negates nothing (the
+    # lexical stage: the encoder's check is left out)
+    import unspun.changes as changes
+    from unspun.changes import _polarity_changes
+
+    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
+
+    source = "leading to suspicion he was suffering a mental breakdown."
+    derived = "精神衰弱ではないかと疑われた。"
+    assert not _polarity_changes("negation", derived, source, lexicon("ja"), lexicon("en"), "added", "removed")
+    assert _polarity_changes("negation", "精神衰弱ではないと判断された。", source, lexicon("ja"), lexicon("en"),
+                             "added", "removed")
+    idiom = lexicon("ja").get("negation_idiom")
+    assert idiom.search("感染ではないかと懸念") and idiom.search("病気じゃないかって")
+
+
+def test_changes_english_unless_is_a_negation_in_other_words(monkeypatch):
+    # "если его не заглушили" (if … not) rendered "unless it has been silenced" (MT seed 22):
+    # "unless" says the source's "не" in other words (the lexical stage: the encoder's check is left
+    # out)
+    import unspun.changes as changes
+    from unspun.changes import _polarity_changes
+
+    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
+    monkeypatch.setattr(changes, "_clause_left_out", lambda *args, **kwargs: False)
+
+    source = "Но он, вероятно, повсюду окружает нас, если его не заглушили какие-то другие процессы."
+    derived = "But it probably surrounds us everywhere, unless it has been silenced by some other process."
+    assert not _polarity_changes("negation", derived, source, lexicon("en"), lexicon("ru"), "added", "removed")
+    assert _polarity_changes("negation", derived.replace("unless", "if"), source, lexicon("en"), lexicon("ru"),
+                             "added", "removed")
+
+
+def test_changes_english_victory_war_revolution_head_an_event_name():
+    # "Великой Победы" rendered "the Great Victory" (MT seed 22): an event's name is translated, no
+    # person put in place of another ("Cold War", "October Revolution" too)
+    from unspun.changes import _thing_name
+
+    for name in ("Great Victory", "Cold War", "October Revolution", "Victory Day"):
+        assert _thing_name(name, lexicon("en")), name
+    assert not _thing_name("Peter Schneider", lexicon("en"))
+
+
+
+def test_changes_icelandic_mun_vera_may_render_hearsay():
+    # "Ousmane Dembele is also said to be surplus to requirements" rendered "Ousmane Dembele mun
+    # einnig vera á útleið" (a human translation, read seed 29): Icelandic "mun … vera", like "mun
+    # hafa", says what is said of someone; as a weak word (it is also the future "will be") it
+    # accounts for the source's hearsay, and adds no doubt of its own
+    from unspun.changes import _polarity_changes
+
+    source = "Ousmane Dembele is also said to be surplus to requirements"
+    derived = "Ousmane Dembele mun einnig vera á útleið"
+    assert not _polarity_changes("hedge", derived, source, lexicon("is"), lexicon("en"), "added", "removed")
+    assert _polarity_changes("hedge", "Ousmane Dembele er einnig á útleið", source, lexicon("is"), lexicon("en"),
+                             "added", "removed")
+    weak = lexicon("is").get("hedge_weak")
+    assert weak.search("hann mun vera") and weak.search("þeir munu einnig vera")
+    assert not lexicon("is").get("hedge").search("hann mun vera")

@@ -1683,6 +1683,17 @@ def _evaluative_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[
 
 # --- the one entry point -----------------------------------------------------------------------
 
+# Full-width digits (Japanese and Chinese newspapers: 「（１８６９～９５年）」 for "(1869-95)") are the same
+# figures as ASCII ones: read as those, one character for one (the offsets hold), for the numbers
+# and dates, whose year patterns ("1[89]\d\d") are written in ASCII digits; else a full-width year
+# is read as a count beside its ASCII rendering, which is read as a year.
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _narrow_digits(text: str) -> str:
+    return text.translate(_WIDE_DIGITS)
+
+
 def find_changes(derived: str, source: str, derived_lang: str | None, source_lang: str | None,
                  derived_context: str = "", source_context: str = "", facts_only: bool = False,
                  source_nearby: str = "") -> list[Change]:
@@ -1702,14 +1713,15 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
     """
     d_lex, s_lex = lexicon(derived_lang), lexicon(source_lang)
     same_language = (derived_lang or "").split("-")[0] == (source_lang or "").split("-")[0]
-    d_dates, d_spans = _counted_years(derived, d_lex, *_date_facts(derived, d_lex))
-    s_dates, s_spans = _counted_years(source, s_lex, *_date_facts(source, s_lex))
-    d_joined, s_joined = _joined_days(derived, d_lex, d_dates), _joined_days(source, s_lex, s_dates)
+    d_fig, s_fig = _narrow_digits(derived), _narrow_digits(source)
+    d_dates, d_spans = _counted_years(d_fig, d_lex, *_date_facts(d_fig, d_lex))
+    s_dates, s_spans = _counted_years(s_fig, s_lex, *_date_facts(s_fig, s_lex))
+    d_joined, s_joined = _joined_days(d_fig, d_lex, d_dates), _joined_days(s_fig, s_lex, s_dates)
     d_dates, d_spans, s_dates, s_spans = (*_day_lists(d_dates, d_spans, d_joined, s_dates, s_joined),
                                           *_day_lists(s_dates, s_spans, s_joined, d_dates, d_joined))
-    d_dates, d_spans, s_dates, s_spans = (*_short_years(derived, d_dates, d_spans, s_dates),
-                                          *_short_years(source, s_dates, s_spans, d_dates))
-    out = _number_changes(derived, source, d_spans, s_spans) + _date_changes(d_dates, s_dates)
+    d_dates, d_spans, s_dates, s_spans = (*_short_years(d_fig, d_dates, d_spans, s_dates),
+                                          *_short_years(s_fig, s_dates, s_spans, d_dates))
+    out = _number_changes(d_fig, s_fig, d_spans, s_spans) + _date_changes(d_dates, s_dates)
     if facts_only:
         return out
     out += _name_changes(derived, source, derived_lang, source_lang, d_lex, s_lex, derived_context, source_context,
