@@ -2455,3 +2455,52 @@ def test_changes_icelandic_mun_vera_may_render_hearsay():
     weak = lexicon("is").get("hedge_weak")
     assert weak.search("hann mun vera") and weak.search("þeir munu einnig vera")
     assert not lexicon("is").get("hedge").search("hann mun vera")
+
+
+def test_changes_english_ministry_office_department_head_an_institution_name(monkeypatch):
+    # "британского МИДа Тойнби" rendered "British Foreign Ministry official Toybee" (seed 40): the
+    # institution's name is translated, no person put in place of the source's (the name garbled in
+    # transliteration, "Toybee", is no full name and is not claimed by itself); a person put in
+    # its place beside it still is
+    import unspun.changes as changes
+    from unspun.changes import _thing_name
+
+    def no_encoder(*texts):
+        raise RuntimeError("no encoder in a unit test")
+
+    monkeypatch.setattr(changes, "_encoded", no_encoder)
+    monkeypatch.setattr(changes, "_translated_name", lambda *args, **kwargs: False)
+    for name in ("British Foreign Ministry", "Foreign Office", "State Department", "Ministry of Defence"):
+        assert _thing_name(name, lexicon("en")), name
+    source = "Это мышление чиновника британского МИДа Тойнби, верующему стыдно так мыслить."
+    derived = "That's the thinking of British Foreign Ministry official Toybee, a believer would be ashamed to think like that."
+    assert "name" not in _claimed(derived, source, "en", "ru", derived, source)
+    assert "name" in _claimed(derived.replace("Toybee", "Peter Schneider"), source, "en", "ru", derived, source)
+
+
+def test_changes_english_seem_to_have_been_is_doubt_added():
+    # 「最後の夏の照準が定まった」 (the aim is set) rendered "goals seem to have been set" (seed 40's
+    # pair labelled blind): "seem to have been" puts doubt on a past fact the source states; a
+    # plain "seem" stays weak doubt
+    from unspun.changes import _polarity_changes
+
+    hedge = lexicon("en").get("hedge")
+    for text in ("goals seem to have been set", "he appears to have been hurt", "it seemed to have been lost"):
+        assert hedge.search(text), text
+    assert not hedge.search("it seems fine") and not hedge.search("he appears to have won")
+    assert _polarity_changes("hedge", "The team's goals seem to have been set for their last summer.",
+                             "チームと個人の、最後の夏の照準が定まった。", lexicon("en"), lexicon("ja"), "added", "removed")
+    assert not _polarity_changes("hedge", "The team's goals seem to have been set for their last summer.",
+                                 "最後の夏の照準が定まったようだ。", lexicon("en"), lexicon("ja"), "added", "removed")
+
+
+def test_changes_japanese_iwareru_with_its_speaker_named_is_no_hearsay():
+    # 「（狭間）監督から完封がないと常々言われている」 (the coach keeps telling me I have no shutout; seed
+    # 40): a passive 言われる whose speaker is named before から is what someone is told, no hearsay;
+    # 昔から言われている (it has long been said) is
+    idiom, hedge = lexicon("ja").get("hedge_idiom"), lexicon("ja").get("hedge")
+    told = "僕自身は（狭間）監督から完封がないと常々言われているので、それができるように"
+    assert idiom.search(told) and not hedge.search(idiom.sub(" ", told))
+    for text in ("昔から言われている", "以前から言われている", "古くから言われている", "この薬は効くと言われている"):
+        assert not idiom.search(text), text
+        assert hedge.search(idiom.sub(" ", text)), text
