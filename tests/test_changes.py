@@ -1600,7 +1600,9 @@ def machine(machine_items):
 
 def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_items):
     real = [it for it in machine_items if it["part"] == "real"]
-    assert len(real) == 200 and {it["derived_lang"] for it in real} == {"de", "en", "fr", "is", "ja"}
+    # (200 real pairs while the pool held them; fewer once the read seeds have taken most of a
+    # pair of languages' segments: seed 23 draws 129)
+    assert 100 <= len(real) <= 200 and {it["derived_lang"] for it in real} == {"de", "en", "fr", "is", "ja"}
     assert all(it["id"].startswith("mt:") and ":mt:" in it["id"] for it in real)  # never a wmt: (human) id
     # blind labels name real pairs of the sample, by a known type (the others those of the other
     # samples of machine translations: test below)
@@ -1624,28 +1626,27 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     read: set[str] = set()
     for seed in MT_READ_SEEDS:
         read |= {it["id"] for it in machine_translated(DATA, seed=seed, exclude=set(read)) if it["part"] == "real"}
-    assert MT_SEED not in MT_READ_SEEDS and len(held) == 200 and len(read) == 200 * len(MT_READ_SEEDS)
+    assert MT_SEED not in MT_READ_SEEDS and 100 <= len(held) <= 200 and len(read) == 200 * len(MT_READ_SEEDS)
     assert {it["derived_lang"] for it in held} == {"de", "en", "fr", "is", "ja"}
     assert not read & {it["id"] for it in held}
     labels = json.loads(REAL_DIFFERENCES_MT.read_text(encoding="utf-8"))
     assert set(labels) <= read | {it["id"] for it in held}
 
 
-# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 22, 404
-# items: 200 real pairs labelled blind before the detector saw them, none of them a pair of the read
-# seeds 1 to 21, and 204 edits), scored once at 0c0b06e with the detector as it stood: precision
-# 1.0 for date, quote, attribution, pronoun and evaluative, number 0.90, name 0.905, negation
-# 0.913, hedge 0.935; recall 1.0 for date and evaluative, number 0.90, name 0.679, quote 0.967,
-# attribution 0.957, negation 0.656, hedge 0.967, pronoun 0.75 (none of the 5 real changes labelled
-# was found). Floors are the measured figures, rounded down to 2 decimals, but where a type is short
-# of its target or near it, one borderline claim may move between machines (the encoder takes part
-# in names and the negation check), as on the held-out samples above: those floors leave room for
-# one (number 18/21 and 17/20, name 19/22 and 18/28, negation 21/24 and 20/32, hedge recall 28/30,
-# pronoun recall 11/16).
-# (Seeds 1 to 21, read since: docs/changes.md.)
+# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 23, 291
+# items: 129 real pairs labelled blind before the detector saw them, none of them a pair of the read
+# seeds 1 to 22, and 162 edits), scored once at a8febe3 with the detector as it stood: precision
+# 1.0 for number, date, quote, attribution, hedge, pronoun and evaluative, name 0.933, negation
+# 0.913; recall 1.0 for evaluative, number 0.846, date 0.833, name 0.737, quote 0.933, attribution
+# 0.667, negation 0.84, hedge 0.90, pronoun 0.70 (none of the 5 real changes labelled was found).
+# Floors are the measured figures, rounded down to 2 decimals, but where a type is short of its
+# target, one borderline claim may move between machines (the encoder takes part in names and the
+# negation check), as on the held-out samples above: those floors leave room for one (name 14/16
+# and 13/19, attribution recall 5/9, negation 21/24 and 20/25, pronoun recall 6/10).
+# (Seeds 1 to 22, read since: docs/changes.md.)
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (0.85, 0.85), "date": (1.00, 1.00), "name": (0.86, 0.64), "quote": (1.00, 0.96),
-    "attribution": (1.00, 0.95), "negation": (0.87, 0.62), "hedge": (0.90, 0.93), "pronoun": (1.00, 0.68),
+    "number": (1.00, 0.84), "date": (1.00, 0.83), "name": (0.87, 0.68), "quote": (1.00, 0.93),
+    "attribution": (1.00, 0.55), "negation": (0.87, 0.80), "hedge": (1.00, 0.90), "pronoun": (1.00, 0.60),
     "evaluative": (1.00, 1.00),
 }
 
