@@ -2505,3 +2505,38 @@ def test_changes_japanese_iwareru_with_its_speaker_named_is_no_hearsay():
     for text in ("昔から言われている", "以前から言われている", "古くから言われている", "この薬は効くと言われている"):
         assert not idiom.search(text), text
         assert hedge.search(idiom.sub(" ", text)), text
+
+
+def test_changes_japanese_dake_no_dewa_nai_is_not_just(monkeypatch):
+    # "It's not just an attempt to embarrass a public official" rendered
+    # 「公務員を当惑させるだけの試みではない」 (MT seed 23): だけの … ではない is "not just a …", no negation
+    # of its own, as "not just" is not (the lexical stage: the encoder's check is left out)
+    import unspun.changes as changes
+    from unspun.changes import _polarity_changes
+
+    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
+
+    source = "\"It's not just an attempt to embarrass a public official. It's to extract information.\""
+    derived = "「公務員を当惑させるだけの試みではない。情報を引き出すためだ」"
+    assert not _polarity_changes("negation", derived, source, lexicon("ja"), lexicon("en"), "added", "removed")
+    assert _polarity_changes("negation", "「公務員を当惑させる試みではない。情報を引き出すためだ」",
+                             "It's an attempt to embarrass a public official.", lexicon("ja"), lexicon("en"),
+                             "added", "removed")
+    idiom = lexicon("ja").get("negation_idiom")
+    assert idiom.search("彼だけの責任ではなく") and not idiom.search("だけの金がない")
+
+
+def test_changes_icelandic_title_opening_a_sentence_opens_no_name():
+    # "White House economic adviser Larry Kudlow" rendered "Efnahagsráðgjafi Hvíta hússins Larry
+    # Kudlow lofaði" (MT seed 23): the title compound, capitalised for opening the sentence, is no
+    # part of a name ("Efnahagsráðgjafi Hvíta" was read as one put in place of "White House")
+    from unspun.changes import _name_changes, _name_spans
+
+    derived = "Efnahagsráðgjafi Hvíta hússins Larry Kudlow lofaði því á sunnudag að alríkisstjórnin muni hjálpa."
+    source = "White House economic adviser Larry Kudlow promised on Sunday that the federal government will help."
+    assert "Efnahagsráðgjafi Hvíta" not in _name_spans(derived, "is", lexicon("is"), derived)
+    assert "Larry Kudlow" in _name_spans(derived, "is", lexicon("is"), derived)
+    assert not _name_changes(derived, source, "is", "en", lexicon("is"), lexicon("en"), derived, source, False)
+    # (in English, or a word of no title, as before)
+    assert "Efnahagsráðgjafi Hvíta" in _name_spans(derived, "en", lexicon("en"), derived)
+

@@ -539,6 +539,12 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
             # A common word the article writes in lower case opens no name, whatever follows it:
             # "Other European countries", "While Manchester United", "Önnur Evrópulönd".
             common = _lower_case_inside(word, context or text)
+            # Nor does an Icelandic title compound, capitalised only for opening the sentence
+            # ("Efnahagsráðgjafi Hvíta hússins Larry Kudlow", the White House economic adviser:
+            # Icelandic writes titles in lower case, and a name's second word too, "Hvíta húsið").
+            if (lang or "").split("-")[0] == "is" and _TITLE_OPENING_IS.fullmatch(word):
+                close()
+                continue
             if not (follows and not common or _capitalised_inside(word, context or text) or unknown):
                 close()
                 continue
@@ -835,6 +841,12 @@ _TITLE = re.compile(r"Mayor|President|Premier|Governor|Secretary|Chancellor|Sena
                     # России Владимир Путин", "Премьер-министр Японии …"), in any case
                     r"(?:Президент|Премьер-министр|Прем['’]єр-міністр|Министр|Міністр|Губернатор|Мэр|Мер|"
                     r"Посол|Канцлер|Сенатор|Спикер|Спікер|Прокурор)(?:а|у|ом|е|ові)?")
+
+
+# Icelandic titles, in compounds or alone, that open a sentence before a name ("Efnahagsráðgjafi",
+# economic adviser; "Forsætisráðherra", prime minister; "Sendiherra", ambassador).
+_TITLE_OPENING_IS = re.compile(r"[^\W\d_]*(?:forset[ia]|ráðherr|borgarstjór|sendiherr|kanslar|ráðgjaf)\w*",
+                               re.IGNORECASE)
 
 
 # Icelandic titles follow the name, in compounds capitalised for the country or the town before
