@@ -2175,7 +2175,6 @@ def test_changes_german_separable_speech_verb_joined_is_speech():
     assert "attribution" not in _claimed(derived.format("indiqué"), source.format("mitteilte"), "fr", "de")
 
 
-
 def test_changes_german_soll_across_a_figures_point_is_hearsay():
     # "aurait reçu 1 500 dollars (environ 1 000 euros)" as "soll 2012 … 1.500 US-Dollar (etwa 1.000
     # Euro) erhalten haben" (MT seed 18): the point inside a figure ends no clause, so "soll …
@@ -2438,7 +2437,6 @@ def test_changes_english_victory_war_revolution_head_an_event_name():
     for name in ("Great Victory", "Cold War", "October Revolution", "Victory Day"):
         assert _thing_name(name, lexicon("en")), name
     assert not _thing_name("Peter Schneider", lexicon("en"))
-
 
 
 def test_changes_icelandic_mun_vera_may_render_hearsay():
