@@ -514,7 +514,8 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
     capitalised word follows it ("Sergei Lavrov said") and the article does not write it in lower
     case ("Other European countries"), when the article writes it with a capital elsewhere inside
     a sentence, or when the article never writes it in lower case."""
-    if (lang or "").split("-")[0] in _UNCASED:
+    base = (lang or "").split("-")[0]
+    if base in _UNCASED:
         return []
     tokens = list(_TOKEN.finditer(text))
     names, run = [], []
@@ -542,7 +543,7 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
             # Nor does an Icelandic title compound, capitalised only for opening the sentence
             # ("Efnahagsráðgjafi Hvíta hússins Larry Kudlow", the White House economic adviser:
             # Icelandic writes titles in lower case, and a name's second word too, "Hvíta húsið").
-            if (lang or "").split("-")[0] == "is" and _TITLE_OPENING_IS.fullmatch(word):
+            if base == "is" and _TITLE_OPENING_IS.fullmatch(word):
                 close()
                 continue
             if not (follows and not common or _capitalised_inside(word, context or text) or unknown):
@@ -843,17 +844,18 @@ _TITLE = re.compile(r"Mayor|President|Premier|Governor|Secretary|Chancellor|Sena
                     r"Посол|Канцлер|Сенатор|Спикер|Спікер|Прокурор)(?:а|у|ом|е|ові)?")
 
 
-# Icelandic titles, in compounds or alone, that open a sentence before a name ("Efnahagsráðgjafi",
+# Icelandic titles: president, minister, mayor, ambassador, chancellor, in compounds or alone.
+_TITLE_STEMS_IS = r"forset[ia]|ráðherr|borgarstjór|sendiherr|kanslar"
+
+# Icelandic titles (and advisers) that open a sentence before a name ("Efnahagsráðgjafi",
 # economic adviser; "Forsætisráðherra", prime minister; "Sendiherra", ambassador).
-_TITLE_OPENING_IS = re.compile(r"[^\W\d_]*(?:forset[ia]|ráðherr|borgarstjór|sendiherr|kanslar|ráðgjaf)\w*",
-                               re.IGNORECASE)
+_TITLE_OPENING_IS = re.compile(rf"[^\W\d_]*(?:{_TITLE_STEMS_IS}|ráðgjaf)\w*", re.IGNORECASE)
 
 
 # Icelandic titles follow the name, in compounds capitalised for the country or the town before
 # them ("Donald Trump Bandaríkjaforseta", the President of the United States; "Emmanuel Macron
 # Frakklandsforseta"): the last word of a run so written is the title, not the person's name.
-_TITLE_AFTER = re.compile(r"[^\W\d_]+(?:forset[ia]\w*|ráðherr\w*|borgarstjór\w*|sendiherr\w*|kanslar\w*)",
-                          re.IGNORECASE)
+_TITLE_AFTER = re.compile(rf"[^\W\d_]+(?:{_TITLE_STEMS_IS})\w*", re.IGNORECASE)
 
 
 def _title_after_off(name: str) -> str:
