@@ -140,6 +140,16 @@ def test_compare_gives_a_pair_one_answer_whichever_side_comes_first(demo_store):
     assert checked >= 3
 
 
+def _whole_document_features(same_language: bool = True, mutual_derived: float = 1.0):
+    """Features of a pair of whole articles (9 and 5 sentences) that the document classifier
+    would link."""
+    from unspun.link.classify import Features
+
+    return Features(derived_sentences=9, source_sentences=5, derived_coverage=0.7, source_coverage=1.0,
+                    strong_share=0.8, close_share=0.8, mean_score=0.7, monotone_share=1.0, lexical=0.0,
+                    quote_share=0.0, same_language=same_language, mutual_derived=mutual_derived)
+
+
 def test_whole_document_rule_needs_the_sources_sequence():
     """The whole-document rule links two whole articles on the document classifier alone: only
     when a fair share of the derived sentences are in-order mutual best matches of the other's
@@ -147,15 +157,12 @@ def test_whole_document_rule_needs_the_sources_sequence():
     salient sentences). Four independent reports linked by it on the read real clusters had
     0.12-0.33 (docs/linking.md)."""
     from unspun.link import _whole_document_link
-    from unspun.link.classify import Features
     from unspun.settings import Settings
 
     settings = Settings()
 
-    def pair(mutual_derived: float) -> Features:
-        return Features(derived_sentences=9, source_sentences=5, derived_coverage=0.7, source_coverage=1.0,
-                        strong_share=0.8, close_share=0.8, mean_score=0.7, monotone_share=1.0, lexical=0.0,
-                        quote_share=0.0, same_language=True, mutual_derived=mutual_derived)
+    def pair(mutual_derived: float):
+        return _whole_document_features(mutual_derived=mutual_derived)
 
     assert _whole_document_link(pair(0.6), 0.9, settings)
     assert not _whole_document_link(pair(0.22), 0.9, settings)
@@ -164,19 +171,13 @@ def test_whole_document_rule_needs_the_sources_sequence():
 
 def test_whole_document_rule_stays_in_one_language():
     """The whole-document rule is for language-model rewrites in one language: across languages
-    the link model decides alone (on the real clusters the rule's links across languages were two
-    independent reports of one statement for every translation it found, docs/linking.md), so
-    two articles in two languages are never passed to it, however their documents score."""
+    the link model decides alone (on the real clusters the rule's links across languages were 5
+    independent reports of one statement against 2 translations, docs/linking.md), so two
+    articles in two languages are never passed to it, however their documents score."""
     from unspun.article import Article
     from unspun.link import _rewritten_by_a_model
-    from unspun.link.classify import Features
     from unspun.settings import Settings
-
-    def features(same_language: bool) -> Features:
-        return Features(derived_sentences=9, source_sentences=9, derived_coverage=1.0, source_coverage=1.0,
-                        strong_share=1.0, close_share=1.0, mean_score=0.9, monotone_share=1.0, lexical=0.0,
-                        quote_share=0.0, same_language=same_language, mutual_derived=1.0)
 
     a = Article(id="a", text="Der Text.", lang="de")
     b = Article(id="b", text="The text.", lang="en")
-    assert not _rewritten_by_a_model(a, b, features(False), Settings())
+    assert not _rewritten_by_a_model(a, b, _whole_document_features(same_language=False), Settings())
