@@ -2538,3 +2538,37 @@ def test_changes_icelandic_title_opening_a_sentence_opens_no_name():
     # (in English, or a word of no title, as before)
     assert "Efnahagsráðgjafi Hvíta" in _name_spans(derived, "en", lexicon("en"), derived)
 
+
+
+def test_changes_straight_mark_after_a_space_opens_a_quotation():
+    # '"A new virus … from abroad. "This is a decisive moment …," an official added.' for an
+    # Icelandic source that opens a quotation and does not close it (seed 41): the mark before
+    # "This" opens a quotation (after a space, before a letter) and closes none; the first one is
+    # left open, as the source's is, and "This is …" is a quotation the source does not have
+    from unspun.changes import _quote_changes, _unclosed_straight
+
+    source = "„Ný veira þýðir bara að þetta hefur verið einstaklingur sem kom erlendis frá."
+    derived = "\"A new virus just means that this was an individual who arrived from abroad."
+    added = derived + " \"This is a decisive moment for all of us,\" an official added."
+    changes = _quote_changes(added, source, False, source, "", lexicon("en"), lexicon("is"))
+    assert [c.derived for c in changes] == ["This is a decisive moment for all of us,"]
+    assert not _quote_changes(derived, source, False, source, "", lexicon("en"), lexicon("is"))
+    assert _unclosed_straight(added) == 1 and _unclosed_straight(derived) == 1
+    # (closed quotations, a mark after a stop and one between spaces, as before)
+    assert _unclosed_straight('"It is done," she said. "We go on," he added.') == 0
+    assert _unclosed_straight('he said " we will go " and left') == 0
+    # (nor a stray mark before no letter, after a quotation closed: '… sind“. "')
+    assert _unclosed_straight('Trump erklärte, dass „Handelskriege gut sind“. "') == 0
+
+
+def test_changes_japanese_goki_wo_tsuyometa_is_speech():
+    # 「…」と語気を強めた (said with emphasis; seed 41) rendered "claimed with enthusiasm": the
+    # source's words are said, and "claimed" doubts the speaker
+    from unspun.changes import _attribution_changes
+
+    speech = lexicon("ja").get("speech")
+    assert speech.search("「まだまだ打たないと」と語気を強めた。") and speech.search("と語気を荒らげた")
+    source = "外崎は「まだまだ打たないと。次の１勝を目指し、チーム一丸となってやっていきます」と語気を強めた。"
+    derived = "Tonosaki claimed with enthusiasm, \"I still have to hit. We will work as one team to win the next one.\""
+    assert _attribution_changes(derived, source, lexicon("en"), lexicon("ja"))
+    assert not _attribution_changes(derived.replace("claimed", "said"), source, lexicon("en"), lexicon("ja"))

@@ -1035,7 +1035,11 @@ _QUOTE = re.compile(r"«\s*([^«»]{3,}?)\s*»|“([^“”]{3,}?)”|„([^„�
 # mark after a stop or a comma closes a quotation and opens none ('revealed," Kamilla said. "This
 # is …' quotes "This is …", not " Kamilla said. "). (In one language both sides are read alike,
 # and a misread pair of marks is misread on both.)
-_QUOTE_ACROSS = re.compile(_QUOTE.pattern.replace(r'(?<!\w)\"', r'(?<![\w.,!?…])\"'))
+# A straight mark after a space and before a letter opens a quotation and closes none ('… from
+# abroad. "This is …," an official added.': the quotation before it was left open, and "This is
+# …" is one of its own).
+_QUOTE_ACROSS = re.compile(_QUOTE.pattern.replace(r'(?<!\w)\"', r'(?<![\w.,!?…])\"')
+                           .replace(r'([^\"]{3,}?)\"', r'([^\"]{3,}?)(?:(?<!\s)\"|\"(?![^\W\d_]))'))
 _WORDS = re.compile(r"\w+", re.UNICODE)
 # A quotation in straight single marks (English writes them): read on the source side only, where
 # it explains a quotation of the derived text and never makes one ("the 'left-right' rule" and
@@ -1168,6 +1172,31 @@ def _unclosed(text: str) -> int:
     return sum(max(0, text.count(a) - text.count(b)) for a, b in (("«", "»"), ("「", "」")))
 
 
+_STRAIGHT = re.compile(r'"')
+
+
+def _unclosed_straight(text: str) -> int:
+    """How many quotations a text opens with a straight mark and does not close: one still open
+    where a straight mark after a space (or the text's start) and before a letter opens another
+    ('"A new virus … from abroad. "This is …," an official added.'), or at the text's end. A mark
+    after a letter or a stop opens none (``_QUOTE_ACROSS``), nor does one before no letter (a
+    stray mark: '… zu gewinnen sind“. "' ends a quotation closed before it)."""
+    if '"' not in text:
+        return 0
+    n, open_ = 0, False
+    for m in _STRAIGHT.finditer(text):
+        i = m.start()
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if not open_:
+            open_ = not (before.isalnum() or before in "_.,!?…") and after.isalpha()
+        elif (before.isspace() or before in "([—–-") and after.isalpha():
+            n += 1
+        else:
+            open_ = False
+    return n + open_
+
+
 def _quote_words(text: str) -> list[str]:
     """A quotation's words without its numbers and capitalised words (a changed figure is a
     ``number`` change, a changed name a ``name`` change)."""
@@ -1236,7 +1265,7 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # A quotation the derived passage opens and does not close (it runs on past the sentence)
         # is one of its quotations too, as the source's cut quotations are below (unless it
         # resumes the quotation before it after its speaker's tag).
-        unclosed = _unclosed(d_text) - _resumed_unclosed(d_text, d_lex)
+        unclosed = _unclosed(d_text) + _unclosed_straight(_inner_terms(d_text)) - _resumed_unclosed(d_text, d_lex)
         around = s_text + " " + s_nearby
         # (a straight mark between two letters is a typing slip, "s"équiper", not a quotation)
         marks = len(re.findall(r"(?<![^\W\d_])\"|\"(?![^\W\d_])|[«»“”„「」]", around))
