@@ -2573,3 +2573,73 @@ def test_changes_japanese_goki_wo_tsuyometa_is_speech():
     derived = "Tonosaki claimed with enthusiasm, \"I still have to hit. We will work as one team to win the next one.\""
     assert _attribution_changes(derived, source, lexicon("en"), lexicon("ja"))
     assert not _attribution_changes(derived.replace("claimed", "said"), source, lexicon("en"), lexicon("ja"))
+
+
+def test_changes_not_until_says_only(monkeypatch):
+    # "был открыт вновь лишь в 1985 году" (opened again only in 1985) rendered "didn't open …
+    # again until 1985" (seed 42): "not … until" says "only", no negation of its own; it counts as
+    # polarity said in other words, so it renders a source's "не … до" too (the lexical stage: the
+    # encoder's check is left out). So do Spanish "no … hasta" and Icelandic "ekki … fyrr en".
+    import unspun.changes as changes
+    from unspun.changes import _polarity_changes
+
+    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
+    en, ru = lexicon("en"), lexicon("ru")
+    source = "Для прихожан собор был открыт вновь лишь в 1985 году."
+    derived = "The cathedral didn’t open to parishioners again until 1985."
+    assert not _polarity_changes("negation", derived, source, en, ru, "added", "removed")
+    assert not _polarity_changes("negation", derived, "Собор не открывали до 1985 года.", en, ru, "added", "removed")
+    # (a negation outside the "until" clause, and one in a sentence without "until", as before)
+    assert _polarity_changes("negation", "The cathedral was not open to parishioners.", source, en, ru,
+                             "added", "removed")
+    assert _polarity_changes("negation", "The cathedral did not open. It stayed shut until 1985.", source, en, ru,
+                             "added", "removed")
+    for lang, text in (("es", "La catedral no abrió hasta 1985."), ("is", "Dómkirkjan opnaði ekki aftur fyrr en 1985.")):
+        lex = lexicon(lang)
+        assert not lex.get("negation").search(text) and lex.get("negation_weak").search(text), text
+    # The "не" of a Slavic "until" clause (Ukrainian "доки … не", Russian ", пока не") says no
+    # negation: "We will not stop until every village has electricity again" rendered «Ми не
+    # зупинимося, доки в кожному селі знову не буде світла» keeps its one negation
+    uk = lexicon("uk")
+    assert not _polarity_changes("negation", "«Ми не зупинимося, доки в кожному селі знову не буде світла», — сказав міністр.",
+                                 "\"We will not stop until every village has electricity again,\" the minister said.",
+                                 uk, en, "added", "removed")
+    assert ru.get("negation_idiom").search("Будем ждать, пока не закончится.")
+    assert not ru.get("negation_idiom").search("Пока не ясно, кто виноват.")
+
+
+def test_changes_a_figure_alone_in_quotation_marks_is_a_name():
+    # 'Телеканалу "360" Александр Русиков сообщил' (channel 360; seed 42): a figure alone in
+    # quotation marks is a channel's name, no one's words, and accounts for none of the
+    # translation's quotations
+    from unspun.changes import _quote_changes
+
+    source = "Телеканалу \"360\" Александр Русиков сообщил, что похитительница зашла в палату его жены."
+    derived = "Aleksandr Rusikov told channel 360 that the kidnapper entered his wife's ward."
+    added = derived + " \"This is a decisive moment for all of us,\" an official added."
+    changes = _quote_changes(added, source, False, source, "", lexicon("en"), lexicon("ru"))
+    assert [c.derived for c in changes] == ["This is a decisive moment for all of us,"]
+    assert not _quote_changes(derived, source, False, source, "", lexicon("en"), lexicon("ru"))
+    # (a quotation with words in it still accounts for one)
+    said = source.replace("сообщил,", "сообщил: \"Она зашла в палату\",")
+    assert not _quote_changes(added, said, False, said, "", lexicon("en"), lexicon("ru"))
+
+
+def test_changes_english_it_seems_that_is_doubt_added():
+    # 「…という構造問題が横たわる」 (a structural problem lies there) rendered "it seems that
+    # structural problems lie ahead" (seed 42's pair labelled blind): "it seems that" puts doubt
+    # on what the source states; a source that says "seems" itself keeps it
+    from unspun.changes import _polarity_changes
+
+    hedge = lexicon("en").get("hedge")
+    assert hedge.search("it seems that problems lie ahead") and hedge.search("It appeared that he left")
+    assert not hedge.search("it seems fine") and not hedge.search("he seems that kind of man")
+    derived = "However, it seems that structural problems lie ahead."
+    assert _polarity_changes("hedge", derived, "ただ、という構造問題が横たわる。", lexicon("en"), lexicon("ja"),
+                             "added", "removed")
+    assert not _polarity_changes("hedge", derived, "ただ、構造問題が横たわっているようだ。", lexicon("en"),
+                                 lexicon("ja"), "added", "removed")
+    # (nor does a Japanese source that says it is hearsay: 「…できるのだそう。」, I hear that one can)
+    assert not _polarity_changes("hedge", "It seems that cold water can reduce muscle pain.",
+                                 "冷水を浴びることによって、筋肉痛を抑えることができるのだそう。", lexicon("en"),
+                                 lexicon("ja"), "added", "removed")

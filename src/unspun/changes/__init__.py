@@ -1229,13 +1229,20 @@ def _elided_marks(text: str, lex: Lexicon | None) -> str:
 _NAME_TERM = re.compile(r"(?<=[^\W\d_A-ZА-ЯЁІЇЄҐÀ-ÖØ-Þ]\s)(?:«\s*|“|„|\")"
                         r"([A-ZА-ЯЁІЇЄҐÀ-ÖØ-ÞÐÞÆ][^\W_]*(?:[-\s][^\W_]+)?)(?:\s*»|”|“|\")(?![^\W\d_])")
 _CAPITAL_NOUNS = {"de"}
+# A figure alone in quotation marks ("Телеканалу \"360\"", «1+1»): a channel's, a team's or a
+# product's name, in any language, never anyone's words.
+_FIGURE_TERM = re.compile(r"(?<![^\s(])(?:«\s*|“|„|\")\d[\d.,:+/-]*(?:\s*»|”|“|\")(?![^\W\d_])")
 
 
 def _name_terms(text: str, lex: Lexicon | None) -> int:
-    """How many names a text puts in quotation marks mid-sentence (``_NAME_TERM``)."""
-    if lex is None or lex.lang.split("-")[0] in _CAPITAL_NOUNS:
+    """How many names a text puts in quotation marks mid-sentence (``_NAME_TERM``), and figures
+    alone in marks (``_FIGURE_TERM``)."""
+    if lex is None:
         return 0
-    return len(_NAME_TERM.findall(text))
+    figures = len(_FIGURE_TERM.findall(text))
+    if lex.lang.split("-")[0] in _CAPITAL_NOUNS:
+        return figures
+    return len(_NAME_TERM.findall(text)) + figures
 
 
 def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby: str = "",
