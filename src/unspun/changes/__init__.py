@@ -270,11 +270,14 @@ def _scale_read(m: re.Match) -> str:
 _GLUED_UNIT = re.compile(r"(?<![\w.,])(\d[\d.,]*\d|\d)(?=(?:km|kg|cm|mm|mg|ml|mph|kph|ft|lbs?|км|кг|см|мм)\b)")
 
 
-def number_spans(text: str):
+@lru_cache(maxsize=_CACHE)
+def number_spans(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    """The figures of a text, (written, value, start, end) in order (cached: one pair's check reads
+    each side's figures several times, and a sentence comes back with every candidate source)."""
     spans = _number_spans(text)
     glued = [(raw, value, m.start() + start, m.start() + end) for m in _GLUED_UNIT.finditer(text)
              for raw, value, start, end in _anchor_number_spans(m.group(1) + " ")]
-    return sorted(spans + glued, key=lambda s: s[2]) if glued else spans
+    return tuple(sorted(spans + glued, key=lambda s: s[2]) if glued else spans)
 
 
 # A German time of day written with a point ("8.30 Uhr", "10.30 Uhr"), and a twelve-hour one
