@@ -2643,3 +2643,30 @@ def test_changes_english_it_seems_that_is_doubt_added():
     assert not _polarity_changes("hedge", "It seems that cold water can reduce muscle pain.",
                                  "冷水を浴びることによって、筋肉痛を抑えることができるのだそう。", lexicon("en"),
                                  lexicon("ja"), "added", "removed")
+
+
+def test_changes_why_not_just_keeps_its_negation(monkeypatch):
+    # "Почему бы не начать действовать и не решить проблему" rendered "Why not just go ahead and
+    # tackle the problem" (seed 43): the "not" of "why not" is a negation, as the source's "не" is,
+    # not the "not just" (not only) that says none
+    from unspun import changes
+    from unspun.changes import _polarity_changes
+
+    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
+    en, ru = lexicon("en"), lexicon("ru")
+    source = "Почему бы не начать действовать и не решить проблему, как можешь, своим путём?"
+    derived = "Why not just go ahead and tackle the problem as best as you can, in your own way?"
+    assert not _polarity_changes("negation", derived, source, en, ru, "added", "removed")
+    # ("not just" elsewhere still says "not only", no negation)
+    assert en.get("negation_idiom").search("It is not just a problem.")
+    assert not en.get("negation_idiom").search("Why not simply ask?")
+
+
+def test_changes_a_hyphenated_title_is_no_part_of_a_name_added():
+    # "Laut dem Ex-Umwelt-Minister Norbert Röttgen" made "… Ex-Umwelt-Minister Peter Schneider"
+    # (seed 43): the compound title the source writes too is no part of the person's name
+    source = ("Laut dem Ex-Umwelt-Minister Norbert Röttgen kündigte Norbert Röttgen am Dienstag seine "
+              "Kandidatur an.")
+    derived = source.replace("Ex-Umwelt-Minister Norbert Röttgen", "Ex-Umwelt-Minister Peter Schneider")
+    assert "name" in _types(derived, source, "de", "de", source_context=source, derived_context=derived)
+    assert "name" not in _types(source, source, "de", "de", source_context=source, derived_context=source)

@@ -1021,6 +1021,10 @@ def _name_added(d_names, d_text, s_text, s_lang, s_context) -> list[Change]:
     if (s_lang or "").split("-")[0] in _UNCASED:
         return []
     s_keys = _keys(s_context or s_text)
+    # A hyphenated compound title before the person ("Ex-Umwelt-Minister Peter Schneider", where
+    # the source has "Ex-Umwelt-Minister Norbert Röttgen"): the title is no part of the name, and
+    # the source's writing it says nothing of the person; the person is the last two words.
+    d_names = [" ".join(n.split()[-2:]) if _titled_full_name(n) else n for n in d_names]
     added = [n for n in d_names if _full_name(n) and not _any_word_present(n, s_keys)
              and not any(_has_name(p, s_keys) for p in _keys(n))
              and n not in (s_context or s_text)]
