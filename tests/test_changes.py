@@ -2540,7 +2540,6 @@ def test_changes_icelandic_title_opening_a_sentence_opens_no_name():
     assert "Efnahagsráðgjafi Hvíta" in _name_spans(derived, "en", lexicon("en"), derived)
 
 
-
 def test_changes_straight_mark_after_a_space_opens_a_quotation():
     # '"A new virus … from abroad. "This is a decisive moment …," an official added.' for an
     # Icelandic source that opens a quotation and does not close it (seed 41): the mark before
