@@ -2540,20 +2540,32 @@ def test_changes_icelandic_title_opening_a_sentence_opens_no_name():
     assert "Efnahagsráðgjafi Hvíta" in _name_spans(derived, "en", lexicon("en"), derived)
 
 
+_ADDED_QUOTE = " \"This is a decisive moment for all of us,\" an official added."
+
+
+def _quotes_claimed(derived: str, source: str, source_lang: str) -> list[str]:
+    """The quotations claimed as added when an English translation gets one more sentence, a
+    quotation (``_ADDED_QUOTE``), and when it does not: the two tests below read both."""
+    from unspun.changes import _quote_changes
+
+    claimed = []
+    for text in (derived + _ADDED_QUOTE, derived):
+        claimed.append([c.derived for c in _quote_changes(text, source, False, source, "", lexicon("en"),
+                                                           lexicon(source_lang))])
+    return claimed
+
+
 def test_changes_straight_mark_after_a_space_opens_a_quotation():
     # '"A new virus … from abroad. "This is a decisive moment …," an official added.' for an
     # Icelandic source that opens a quotation and does not close it (seed 41): the mark before
     # "This" opens a quotation (after a space, before a letter) and closes none; the first one is
     # left open, as the source's is, and "This is …" is a quotation the source does not have
-    from unspun.changes import _quote_changes, _unclosed_straight
+    from unspun.changes import _unclosed_straight
 
     source = "„Ný veira þýðir bara að þetta hefur verið einstaklingur sem kom erlendis frá."
     derived = "\"A new virus just means that this was an individual who arrived from abroad."
-    added = derived + " \"This is a decisive moment for all of us,\" an official added."
-    changes = _quote_changes(added, source, False, source, "", lexicon("en"), lexicon("is"))
-    assert [c.derived for c in changes] == ["This is a decisive moment for all of us,"]
-    assert not _quote_changes(derived, source, False, source, "", lexicon("en"), lexicon("is"))
-    assert _unclosed_straight(added) == 1 and _unclosed_straight(derived) == 1
+    assert _quotes_claimed(derived, source, "is") == [["This is a decisive moment for all of us,"], []]
+    assert _unclosed_straight(derived + _ADDED_QUOTE) == 1 and _unclosed_straight(derived) == 1
     # (closed quotations, a mark after a stop and one between spaces, as before)
     assert _unclosed_straight('"It is done," she said. "We go on," he added.') == 0
     assert _unclosed_straight('he said " we will go " and left') == 0
@@ -2611,17 +2623,12 @@ def test_changes_a_figure_alone_in_quotation_marks_is_a_name():
     # 'Телеканалу "360" Александр Русиков сообщил' (channel 360; seed 42): a figure alone in
     # quotation marks is a channel's name, no one's words, and accounts for none of the
     # translation's quotations
-    from unspun.changes import _quote_changes
-
     source = "Телеканалу \"360\" Александр Русиков сообщил, что похитительница зашла в палату его жены."
     derived = "Aleksandr Rusikov told channel 360 that the kidnapper entered his wife's ward."
-    added = derived + " \"This is a decisive moment for all of us,\" an official added."
-    changes = _quote_changes(added, source, False, source, "", lexicon("en"), lexicon("ru"))
-    assert [c.derived for c in changes] == ["This is a decisive moment for all of us,"]
-    assert not _quote_changes(derived, source, False, source, "", lexicon("en"), lexicon("ru"))
+    assert _quotes_claimed(derived, source, "ru") == [["This is a decisive moment for all of us,"], []]
     # (a quotation with words in it still accounts for one)
     said = source.replace("сообщил,", "сообщил: \"Она зашла в палату\",")
-    assert not _quote_changes(added, said, False, said, "", lexicon("en"), lexicon("ru"))
+    assert _quotes_claimed(derived, said, "ru") == [[], []]
 
 
 def test_changes_english_it_seems_that_is_doubt_added():
