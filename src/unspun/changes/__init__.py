@@ -1275,11 +1275,12 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # quotation into the sentence before or after.
         # A quotation the derived text interrupts with its speaker ("„…,“ bætti hún við. „…“")
         # is one quotation, as the source's may be.
-        dq = _resumed_quotes(_inner_terms(d_text), d_lex)
+        inner = _inner_terms(d_text)
+        dq = _resumed_quotes(inner, d_lex)
         # A quotation the derived passage opens and does not close (it runs on past the sentence)
         # is one of its quotations too, as the source's cut quotations are below (unless it
         # resumes the quotation before it after its speaker's tag).
-        unclosed = _unclosed(d_text) + _unclosed_straight(_inner_terms(d_text)) - _resumed_unclosed(d_text, d_lex)
+        unclosed = _unclosed(d_text) + _unclosed_straight(inner) - _resumed_unclosed(d_text, d_lex)
         around = s_text + " " + s_nearby
         # (a straight mark between two letters is a typing slip, "s"équiper", not a quotation)
         marks = len(re.findall(r"(?<![^\W\d_])\"|\"(?![^\W\d_])|[«»“”„「」]", around))
