@@ -2329,37 +2329,40 @@ def test_changes_icelandic_meint_closing_a_clause_is_the_verb():
         assert pattern.fullmatch("meint"), kind  # the word alone, as the evaluative check weighs it
 
 
-def test_changes_japanese_tohou_mo_nai_has_no_polarity(monkeypatch):
+@pytest.fixture
+def lexical_polarity(monkeypatch):
+    """``_polarity_changes`` at its lexical stage: the encoder's check across languages
+    (``_negation_explains``) confirms every negation it is asked about, so a test reads the word
+    lists alone."""
+    import unspun.changes as changes
+
+    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
+    return changes._polarity_changes
+
+
+def test_changes_japanese_tohou_mo_nai_has_no_polarity(lexical_polarity):
     # "is frankly shambolic" as 「率直に言って途方もない」 (MT seed 21): 途方もない (outrageous) and
     # とてつもない are adjectives whose ない negates nothing (the lexical stage: the encoder's check
     # is left out)
-    import unspun.changes as changes
-    from unspun.changes import _polarity_changes
-
-    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
 
     source = "the way in which this decision has been made in the last 24 hours is frankly shambolic."
     derived = "この24時間でのこの決定の仕方は率直に言って途方もない。"
-    assert not _polarity_changes("negation", derived, source, lexicon("ja"), lexicon("en"), "added", "removed")
-    assert _polarity_changes("negation", "この24時間でのこの決定の仕方は率直に言って良くない。", source,
-                             lexicon("ja"), lexicon("en"), "added", "removed")
+    assert not lexical_polarity("negation", derived, source, lexicon("ja"), lexicon("en"), "added", "removed")
+    assert lexical_polarity("negation", "この24時間でのこの決定の仕方は率直に言って良くない。", source,
+                            lexicon("ja"), lexicon("en"), "added", "removed")
     idiom = lexicon("ja").get("negation_idiom")
     for text in ("途方もない", "途方もなく大きい", "とてつもない数"):
         assert idiom.search(text), text
 
 
-def test_changes_german_fehler_is_no_negation_in_other_words(monkeypatch):
+def test_changes_german_fehler_is_no_negation_in_other_words(lexical_polarity):
     # 'sei "ein fundamentaler Fehler"' rendered 'n'est pas "une erreur fondamentale"' (MT seed 21's
     # negation edit): "Fehler" (an error) says no negation, as "fehlen" (to lack) does, so it does
     # not account for the added "pas" (the lexical stage: the encoder's check is left out)
-    import unspun.changes as changes
-    from unspun.changes import _polarity_changes
-
-    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
 
     source = 'Die Politik der Regierung sei "ein fundamentaler Fehler", stellte John Donahue klar.'
     derived = 'Selon John Donahue, la politique du gouvernement n\'est pas "une erreur fondamentale".'
-    assert _polarity_changes("negation", derived, source, lexicon("fr"), lexicon("de"), "added", "removed")
+    assert lexical_polarity("negation", derived, source, lexicon("fr"), lexicon("de"), "added", "removed")
     weak = lexicon("de").get("negation_weak")
     for word in ("fehlt", "fehlten", "Fehlen", "fehlende"):
         assert weak.search(word), word
@@ -2395,39 +2398,31 @@ def test_changes_english_said_to_with_an_adverb_between_is_a_hedge():
     assert not _polarity_changes("hedge", derived, source, lexicon("is"), lexicon("en"), "added", "removed")
 
 
-def test_changes_japanese_dewa_nai_ka_to_is_a_conjecture(monkeypatch):
+def test_changes_japanese_dewa_nai_ka_to_is_a_conjecture(lexical_polarity):
     # "leading to suspicion he was suffering a mental breakdown" rendered 「精神衰弱ではないかと疑われた」
     # (MT seed 22): a noun's ではないかと ("whether it is not …", suspected) negates nothing (the
     # lexical stage: the encoder's check is left out)
-    import unspun.changes as changes
-    from unspun.changes import _polarity_changes
-
-    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
 
     source = "leading to suspicion he was suffering a mental breakdown."
     derived = "精神衰弱ではないかと疑われた。"
-    assert not _polarity_changes("negation", derived, source, lexicon("ja"), lexicon("en"), "added", "removed")
-    assert _polarity_changes("negation", "精神衰弱ではないと判断された。", source, lexicon("ja"), lexicon("en"),
-                             "added", "removed")
+    assert not lexical_polarity("negation", derived, source, lexicon("ja"), lexicon("en"), "added", "removed")
+    assert lexical_polarity("negation", "精神衰弱ではないと判断された。", source, lexicon("ja"), lexicon("en"),
+                            "added", "removed")
     idiom = lexicon("ja").get("negation_idiom")
     assert idiom.search("感染ではないかと懸念") and idiom.search("病気じゃないかって")
 
 
-def test_changes_english_unless_is_a_negation_in_other_words(monkeypatch):
+def test_changes_english_unless_is_a_negation_in_other_words(lexical_polarity, monkeypatch):
     # "если его не заглушили" (if … not) rendered "unless it has been silenced" (MT seed 22):
     # "unless" says the source's "не" in other words (the lexical stage: the encoder's check is left
     # out)
-    import unspun.changes as changes
-    from unspun.changes import _polarity_changes
-
-    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
-    monkeypatch.setattr(changes, "_clause_left_out", lambda *args, **kwargs: False)
+    monkeypatch.setattr("unspun.changes._clause_left_out", lambda *args, **kwargs: False)
 
     source = "Но он, вероятно, повсюду окружает нас, если его не заглушили какие-то другие процессы."
     derived = "But it probably surrounds us everywhere, unless it has been silenced by some other process."
-    assert not _polarity_changes("negation", derived, source, lexicon("en"), lexicon("ru"), "added", "removed")
-    assert _polarity_changes("negation", derived.replace("unless", "if"), source, lexicon("en"), lexicon("ru"),
-                             "added", "removed")
+    assert not lexical_polarity("negation", derived, source, lexicon("en"), lexicon("ru"), "added", "removed")
+    assert lexical_polarity("negation", derived.replace("unless", "if"), source, lexicon("en"), lexicon("ru"),
+                            "added", "removed")
 
 
 def test_changes_english_victory_war_revolution_head_an_event_name():
@@ -2506,21 +2501,17 @@ def test_changes_japanese_iwareru_with_its_speaker_named_is_no_hearsay():
         assert hedge.search(idiom.sub(" ", text)), text
 
 
-def test_changes_japanese_dake_no_dewa_nai_is_not_just(monkeypatch):
+def test_changes_japanese_dake_no_dewa_nai_is_not_just(lexical_polarity):
     # "It's not just an attempt to embarrass a public official" rendered
     # 「公務員を当惑させるだけの試みではない」 (MT seed 23): だけの … ではない is "not just a …", no negation
     # of its own, as "not just" is not (the lexical stage: the encoder's check is left out)
-    import unspun.changes as changes
-    from unspun.changes import _polarity_changes
-
-    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
 
     source = "\"It's not just an attempt to embarrass a public official. It's to extract information.\""
     derived = "「公務員を当惑させるだけの試みではない。情報を引き出すためだ」"
-    assert not _polarity_changes("negation", derived, source, lexicon("ja"), lexicon("en"), "added", "removed")
-    assert _polarity_changes("negation", "「公務員を当惑させる試みではない。情報を引き出すためだ」",
-                             "It's an attempt to embarrass a public official.", lexicon("ja"), lexicon("en"),
-                             "added", "removed")
+    assert not lexical_polarity("negation", derived, source, lexicon("ja"), lexicon("en"), "added", "removed")
+    assert lexical_polarity("negation", "「公務員を当惑させる試みではない。情報を引き出すためだ」",
+                            "It's an attempt to embarrass a public official.", lexicon("ja"), lexicon("en"),
+                            "added", "removed")
     idiom = lexicon("ja").get("negation_idiom")
     assert idiom.search("彼だけの責任ではなく") and not idiom.search("だけの金がない")
 
@@ -2586,25 +2577,21 @@ def test_changes_japanese_goki_wo_tsuyometa_is_speech():
     assert not _attribution_changes(derived.replace("claimed", "said"), source, lexicon("en"), lexicon("ja"))
 
 
-def test_changes_not_until_says_only(monkeypatch):
+def test_changes_not_until_says_only(lexical_polarity):
     # "был открыт вновь лишь в 1985 году" (opened again only in 1985) rendered "didn't open …
     # again until 1985" (seed 42): "not … until" says "only", no negation of its own; it counts as
     # polarity said in other words, so it renders a source's "не … до" too (the lexical stage: the
     # encoder's check is left out). So do Spanish "no … hasta" and Icelandic "ekki … fyrr en".
-    import unspun.changes as changes
-    from unspun.changes import _polarity_changes
-
-    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
     en, ru = lexicon("en"), lexicon("ru")
     source = "Для прихожан собор был открыт вновь лишь в 1985 году."
     derived = "The cathedral didn’t open to parishioners again until 1985."
-    assert not _polarity_changes("negation", derived, source, en, ru, "added", "removed")
-    assert not _polarity_changes("negation", derived, "Собор не открывали до 1985 года.", en, ru, "added", "removed")
+    assert not lexical_polarity("negation", derived, source, en, ru, "added", "removed")
+    assert not lexical_polarity("negation", derived, "Собор не открывали до 1985 года.", en, ru, "added", "removed")
     # (a negation outside the "until" clause, and one in a sentence without "until", as before)
-    assert _polarity_changes("negation", "The cathedral was not open to parishioners.", source, en, ru,
-                             "added", "removed")
-    assert _polarity_changes("negation", "The cathedral did not open. It stayed shut until 1985.", source, en, ru,
-                             "added", "removed")
+    assert lexical_polarity("negation", "The cathedral was not open to parishioners.", source, en, ru,
+                            "added", "removed")
+    assert lexical_polarity("negation", "The cathedral did not open. It stayed shut until 1985.", source, en, ru,
+                            "added", "removed")
     for lang, text in (("es", "La catedral no abrió hasta 1985."), ("is", "Dómkirkjan opnaði ekki aftur fyrr en 1985.")):
         lex = lexicon(lang)
         assert not lex.get("negation").search(text) and lex.get("negation_weak").search(text), text
@@ -2612,9 +2599,9 @@ def test_changes_not_until_says_only(monkeypatch):
     # negation: "We will not stop until every village has electricity again" rendered «Ми не
     # зупинимося, доки в кожному селі знову не буде світла» keeps its one negation
     uk = lexicon("uk")
-    assert not _polarity_changes("negation", "«Ми не зупинимося, доки в кожному селі знову не буде світла», — сказав міністр.",
-                                 "\"We will not stop until every village has electricity again,\" the minister said.",
-                                 uk, en, "added", "removed")
+    assert not lexical_polarity("negation", "«Ми не зупинимося, доки в кожному селі знову не буде світла», — сказав міністр.",
+                                "\"We will not stop until every village has electricity again,\" the minister said.",
+                                uk, en, "added", "removed")
     assert ru.get("negation_idiom").search("Будем ждать, пока не закончится.")
     assert not ru.get("negation_idiom").search("Пока не ясно, кто виноват.")
 
@@ -2651,18 +2638,14 @@ def test_changes_english_it_seems_that_is_doubt_added():
                                  lexicon("ja"), "added", "removed")
 
 
-def test_changes_why_not_just_keeps_its_negation(monkeypatch):
+def test_changes_why_not_just_keeps_its_negation(lexical_polarity):
     # "Почему бы не начать действовать и не решить проблему" rendered "Why not just go ahead and
     # tackle the problem" (seed 43): the "not" of "why not" is a negation, as the source's "не" is,
     # not the "not just" (not only) that says none
-    from unspun import changes
-    from unspun.changes import _polarity_changes
-
-    monkeypatch.setattr(changes, "_negation_explains", lambda *args, **kwargs: True)
     en, ru = lexicon("en"), lexicon("ru")
     source = "Почему бы не начать действовать и не решить проблему, как можешь, своим путём?"
     derived = "Why not just go ahead and tackle the problem as best as you can, in your own way?"
-    assert not _polarity_changes("negation", derived, source, en, ru, "added", "removed")
+    assert not lexical_polarity("negation", derived, source, en, ru, "added", "removed")
     # ("not just" elsewhere still says "not only", no negation)
     assert en.get("negation_idiom").search("It is not just a problem.")
     assert not en.get("negation_idiom").search("Why not simply ask?")
