@@ -2659,3 +2659,38 @@ def test_changes_a_hyphenated_title_is_no_part_of_a_name_added():
     derived = source.replace("Ex-Umwelt-Minister Norbert Röttgen", "Ex-Umwelt-Minister Peter Schneider")
     assert "name" in _types(derived, source, "de", "de", source_context=source, derived_context=derived)
     assert "name" not in _types(source, source, "de", "de", source_context=source, derived_context=source)
+
+
+def test_changes_a_name_put_in_a_quotation_is_no_altered_quotation():
+    # '"Meine Urgroßmutter war die Herrin …"' made '"Peter Schneider war die Herrin …"' (seed 44):
+    # the words of the name claimed as replaced are that change, not a quotation altered (the
+    # quotation's first word, capitalised, is kept as a word); another word changed still is
+    source = ("Etwas später sagte sie zu ihm: \"Meine Urgroßmutter war die Herrin Ihres großartigen "
+              "Großvaters, wie wäre es mit uns?\" Angeblich hat es sofort gefunkt.")
+    derived = source.replace("Meine Urgroßmutter", "Peter Schneider")
+    assert _types(derived, source, "de", "de", source_context=source, derived_context=derived) == ["name"]
+    altered = derived.replace("mit uns", "mit euch beiden")
+    assert _types(altered, source, "de", "de", source_context=source, derived_context=altered) == ["name", "quote"]
+
+
+def test_changes_a_first_name_in_another_spelling_is_another_persons(monkeypatch):
+    # "Телефонный разговор Владимира Путина и Владимира Зеленского" rendered "… between Peter
+    # Schneider and Volodymyr Zelensky" (seed 44): the shared first name, spelt "Volodymyr", stands
+    # before the other person's surname; the person whose surname is gone is not there
+    import unspun.changes as changes
+    from unspun.changes import _first_name_of_another
+
+    def no_encoder(*texts):
+        raise RuntimeError("no encoder in a unit test")
+
+    monkeypatch.setattr(changes, "_encoded", no_encoder)
+    monkeypatch.setattr(changes, "_translated_name", lambda *args, **kwargs: False)
+    source = ("Телефонный разговор Владимира Путина и Владимира Зеленского состоялся по инициативе "
+              "украинской стороны.")
+    derived = ("The telephone conversation between Peter Schneider and Volodymyr Zelensky took place on "
+               "the Ukrainian side's initiative.")
+    assert _first_name_of_another("Владимира Путина", derived, source)
+    assert "name" in _types(derived, source, "en", "ru", source_context=source, derived_context=derived)
+    kept = derived.replace("Peter Schneider", "Vladimir Putin")
+    assert not _first_name_of_another("Владимира Путина", kept, source)
+    assert "name" not in _types(kept, source, "en", "ru", source_context=source, derived_context=kept)

@@ -818,7 +818,9 @@ def _first_name_of_another(name: str, text: str, source: str) -> bool:
     # the surnames the source writes after that first name ("Och", "Зеленский")
     others = _after_word(source, first[0])
     tokens = _TOKEN.findall(text)
-    at = [k for k, t in enumerate(tokens) if _keys(t) == first]
+    # (the first name in another spelling counts, as it does for the name's presence: "Volodymyr"
+    # of "Volodymyr Zelensky" for "Владимира" of "Владимира Путина")
+    at = [k for k, t in enumerate(tokens) if len(kt := _keys(t)) == 1 and _same_name(kt[0], first[0])]
     return bool(others) and bool(at) and all(
         k + 1 < len(tokens) and tokens[k + 1][:1].isupper() and not tokens[k + 1].isupper()
         and not _same_name(_key(tokens[k + 1]), last[0])
@@ -1253,7 +1255,8 @@ def _name_terms(text: str, lex: Lexicon | None) -> int:
 
 
 def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby: str = "",
-                   d_lex: Lexicon | None = None, s_lex: Lexicon | None = None) -> list[Change]:
+                   d_lex: Lexicon | None = None, s_lex: Lexicon | None = None,
+                   named: list[Change] = ()) -> list[Change]:
     if not same_language:
         d_text = _elided_marks(d_text, d_lex)
     dq, sq = _quotes(d_text), _quotes(s_text)
@@ -1301,18 +1304,23 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
             out.append(Change("quote", "", q, "a quotation the source passage does not have"))
         return out
     pool = sq + [q for q in _quotes(s_context) if q not in sq]
+    # The words of a name claimed as replaced (``named``: the passage's name changes) are that
+    # change, reported by its type, not a quotation altered: a capitalised word opening the
+    # quotation is kept as a word (`_quote_words`), and a name put there ("Peter Schneider war
+    # …" for "Meine Urgroßmutter war …") would count twice.
+    skip = {w.lower() for c in named for side in (c.source, c.derived) for w in _WORDS.findall(side)}
     # A word or two the source puts in quotation marks is a term, not someone's words: the same
     # term with a word or two more inside the marks is that term, and the words added are
     # reported by their type (a loaded word, a name).
     terms = [_quote_words(body) for body in (next(g for g in m.groups() if g) for m in _QUOTE.finditer(s_text))
              if _word_count(body) < 3]
     for q in dq:
-        words = _quote_words(q)
+        words = [w for w in _quote_words(q) if w not in skip]
         if any(tw and set(tw) <= set(words) and len(words) - len(tw) <= 2 for tw in terms):
             continue
         best, best_overlap = None, 0.0
         for s in pool:
-            sw = _quote_words(s)
+            sw = [w for w in _quote_words(s) if w not in skip]
             common = sum((Counter(words) & Counter(sw)).values())
             overlap = common / max(len(words), 1)
             if overlap > best_overlap:
@@ -1321,7 +1329,7 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
             if len(words) >= 3:
                 out.append(Change("quote", "", q, "a quotation the source does not have"))
             continue
-        bw = _quote_words(best)
+        bw = [w for w in _quote_words(best) if w not in skip]
         if words == bw:
             continue
         if best_overlap == 1.0 and len(words) < len(bw):
@@ -1782,9 +1790,10 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
     out = _number_changes(d_fig, s_fig, d_spans, s_spans) + _date_changes(d_dates, s_dates)
     if facts_only:
         return out
-    out += _name_changes(derived, source, derived_lang, source_lang, d_lex, s_lex, derived_context, source_context,
-                         same_language)
-    out += _quote_changes(derived, source, same_language, source_context, source_nearby, d_lex, s_lex)
+    named = _name_changes(derived, source, derived_lang, source_lang, d_lex, s_lex, derived_context, source_context,
+                          same_language)
+    out += named
+    out += _quote_changes(derived, source, same_language, source_context, source_nearby, d_lex, s_lex, named)
     if d_lex is not None and s_lex is not None:
         out += _attribution_changes(derived, source, d_lex, s_lex)
         out += _polarity_changes("negation", derived, source, d_lex, s_lex,
