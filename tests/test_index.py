@@ -11,7 +11,7 @@ import pytest
 
 from unspun.article import Anchor, Article, Sentence
 from unspun.index.candidates import CandidateIndex
-from unspun.index.minhash import article_minhash
+from unspun.index.minhash import article_minhash, minhash_of
 from unspun.settings import Settings
 from unspun.store import Store
 
@@ -152,6 +152,25 @@ def test_index_finds_a_same_language_copy_by_minhash(tmp_path):
     with CandidateIndex(store, MODEL, Settings(neighbours=1, min_shared_anchors=99)) as index:
         ev = dict(index.candidates(copy, np.zeros(DIM, dtype=np.float32)))
     assert ev["a5"].get("minhash") and "vector_rank" not in ev["a5"]
+
+
+def test_index_reads_a_stored_articles_minhash_from_the_store(tmp_path):
+    """A stored article's bands come from the signature stored with it, computed from the same
+    text: the same candidates as computing it again."""
+    store = Store(tmp_path / "s.db")
+    settings = Settings(neighbours=1, min_shared_anchors=99)
+    articles = _fill(store, 30)
+    copy, v = _article(77, "fr", np.random.default_rng(5).normal(size=DIM),
+                       text=articles[5].text + " Extra closing line here.")
+    store.add_article(copy, MODEL, v, article_minhash(copy, settings.minhash_perm))
+    stored = store.get_article("a77", MODEL)
+    assert stored.meta.get("_rowid") is not None
+    with CandidateIndex(store, MODEL, settings) as index:
+        read = index._hashvalues(stored)
+        assert dict(index.candidates(stored, v))["a5"].get("minhash")
+    assert np.array_equal(read, minhash_of(copy.text, settings.minhash_perm).hashvalues)
+    # what the store keeps, not computed again (an article not loaded from a store is computed)
+    assert read.base is not None and not read.flags.writeable
 
 
 def test_index_finds_articles_sharing_rare_anchors(tmp_path):

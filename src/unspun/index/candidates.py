@@ -522,6 +522,16 @@ class CandidateIndex:
             return np.frombuffer(row[0], dtype=np.float16).astype(np.float32)
         return _fast_vectors([article], self.store)[0]
 
+    def _hashvalues(self, article: Article) -> np.ndarray:
+        """The article's MinHash values: a stored article's signature as the store keeps it
+        (computed from the same text when it was stored), else computed from its text now."""
+        if article.id and article.meta.get("_rowid") is not None:
+            row = self.store.db.execute("SELECT num_perm, signature FROM minhashes WHERE article_id = ?",
+                                        (article.id,)).fetchone()
+            if row and row[0] == self.settings.minhash_perm and row[1] is not None:
+                return np.frombuffer(row[1], dtype=np.uint64)
+        return minhash_of(article.text, self.settings.minhash_perm).hashvalues
+
     def candidates(self, article: Article, doc_vec: np.ndarray | None = None) -> list[tuple[str, dict]]:
         """Up to ``candidates_per_article`` ids with the evidence that proposed each.
 
@@ -559,7 +569,7 @@ class CandidateIndex:
         if self._passages_on():
             parts.append(rules.passage_evidence(self._passage_hits(article, article.id, window), s.neighbours))
 
-        buckets = band_buckets(minhash_of(article.text, s.minhash_perm).hashvalues, self.bands, self.rows)
+        buckets = band_buckets(self._hashvalues(article), self.bands, self.rows)
         bucket_max = _setting(s, "lsh_bucket_max")
         bands = self.sidecar.collisions(buckets, bucket_max)
         names = self.sidecar.ids_of(list(bands))

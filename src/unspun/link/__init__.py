@@ -171,15 +171,19 @@ def _seen_after(a: Article, b: Article) -> bool:
     return ra > rb
 
 
-def _align_text(va, vb, furniture_a: list[bool], furniture_b: list[bool], settings: Settings) -> list[Bead]:
+def _align_text(va, vb, furniture_a: list[bool], furniture_b: list[bool], settings: Settings,
+                matrices=None) -> list[Bead]:
     """Align the two articles' text without their page furniture: a caption, a byline or a share
     line between two paragraphs must not break a run of aligned sentences or pair with anything.
-    Bead indices are the articles' own sentence indices."""
+    Bead indices are the articles' own sentence indices. ``matrices``: the whole articles'
+    ``margin_matrix``, used as it is when no sentence is furniture."""
     keep_a = [i for i, f in enumerate(furniture_a) if not f]
     keep_b = [j for j, f in enumerate(furniture_b) if not f]
     if not keep_a or not keep_b:  # nothing but furniture: align it all, as before
         keep_a, keep_b = list(range(len(va))), list(range(len(vb)))
-    beads = align(va[keep_a], vb[keep_b], settings.align_min_score, settings.margin_k, settings.align_band)
+    whole = len(keep_a) == len(va) and len(keep_b) == len(vb)
+    beads = align(va[keep_a], vb[keep_b], settings.align_min_score, settings.margin_k, settings.align_band,
+                  matrices=matrices if whole else None)
     out = []
     for bead in beads:
         derived = [keep_a[i] for i in bead.derived]
@@ -215,11 +219,12 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     # ties by position, so compare(a, b) and compare(b, a) would otherwise store different
     # alignments for one link (a run killed and resumed meets some pairs from the other side).
     if (a.id or "") <= (b.id or ""):
-        beads = _align_text(a.vectors, b.vectors, furniture_a, furniture_b, settings)
         cos, margin = margin_matrix(a.vectors, b.vectors, settings.margin_k)
+        beads = _align_text(a.vectors, b.vectors, furniture_a, furniture_b, settings, (cos, margin))
     else:
-        beads = _swap(_align_text(b.vectors, a.vectors, furniture_b, furniture_a, settings))
-        cos, margin = (m.T for m in margin_matrix(b.vectors, a.vectors, settings.margin_k))
+        matrices = margin_matrix(b.vectors, a.vectors, settings.margin_k)
+        beads = _swap(_align_text(b.vectors, a.vectors, furniture_b, furniture_a, settings, matrices))
+        cos, margin = (m.T for m in matrices)
     strong = settings.align_min_score + STRONG_OFFSET
     score = pair_score(cos, margin)
     oriented = {True: features(a, b, beads, strong, score, store, cos, (furniture_a, furniture_b))}

@@ -61,7 +61,8 @@ def pair_score(cos: float, margin: float) -> float:
     return 10.0 * (margin + 0.5 * (cos - 0.88))
 
 
-def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: int = 0) -> list[Bead]:
+def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: int = 0,
+          matrices: tuple[np.ndarray, np.ndarray] | None = None) -> list[Bead]:
     """Align derived sentence vectors ``dv`` with source sentence vectors ``sv``.
 
     Args:
@@ -69,13 +70,14 @@ def align(dv: np.ndarray, sv: np.ndarray, min_score: float, k: int = 4, band: in
         min_score: beads scoring below this are not worth aligning (they become gaps).
         k: neighbours for the margin.
         band: if > 0, only consider beads within this many sentences of the diagonal.
+        matrices: ``margin_matrix(dv, sv, k)`` when the caller has it already.
     Returns:
         Beads in derived order (reordered beads from the second pass included).
     """
     n, m = len(dv), len(sv)
     if n == 0 or m == 0:
         return []
-    cos, margin = margin_matrix(dv, sv, k)
+    cos, margin = matrices if matrices is not None else margin_matrix(dv, sv, k)
     score = pair_score(cos, margin)
     # Merged beads: the two sentences' summed vector against the single one.
     cos21 = _pairs(dv) @ sv.T  # derived i-1,i  vs source j

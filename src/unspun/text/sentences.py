@@ -9,6 +9,7 @@ quoted unit of the sentence that carries it when the quote does not close the se
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..article import Article, Sentence
 
@@ -128,8 +129,10 @@ def _mask_stray_quotes(line: str) -> str:
     return line
 
 
+@lru_cache(maxsize=65536)
 def quoted_share(text: str) -> float:
-    """Share of ``text``'s characters inside quotation marks."""
+    """Share of ``text``'s characters inside quotation marks (kept: the linker asks it of each
+    sentence of an article once for every candidate pair)."""
     inside = sum(len(m.group(0)) for m in _QUOTE_SPAN.finditer(text))
     return inside / max(1, len(text.strip()))
 
