@@ -2694,3 +2694,47 @@ def test_changes_a_first_name_in_another_spelling_is_another_persons(monkeypatch
     kept = derived.replace("Peter Schneider", "Vladimir Putin")
     assert not _first_name_of_another("Владимира Путина", kept, source)
     assert "name" not in _types(kept, source, "en", "ru", source_context=source, derived_context=kept)
+
+
+def test_changes_a_title_a_naming_word_brings_in_is_translated(monkeypatch):
+    # "проект … называется Смещенные Цепи" rendered "the project … is called Biased Chains" (seed
+    # 45): a thing's name ("называется" names things; a person's name is "зовут"), brought in by a
+    # naming word on both sides, is translated word for word, no person put in place of another
+    import unspun.changes as changes
+
+    def no_encoder(*texts):
+        raise RuntimeError("no encoder in a unit test")
+
+    monkeypatch.setattr(changes, "_encoded", no_encoder)
+    monkeypatch.setattr(changes, "_translated_name", lambda *args, **kwargs: False)
+    source = "Последний проект, который я вам покажу называется Смещенные Цепи, и это самый интересный пример."
+    derived = "So the last project I'll show is called Biased Chains, and it's the most exciting example."
+    assert "name" not in _types(derived, source, "en", "ru", source_context=source, derived_context=derived)
+    # without the naming word on the source's side the name may be a person's
+    plain = source.replace("называется Смещенные Цепи", "Смещенные Цепи")
+    assert "name" in _types(derived, plain, "en", "ru", source_context=plain, derived_context=derived)
+
+
+def test_changes_no_one_more_than_says_no_negation(lexical_polarity):
+    # 「誰よりもがっかりしているのは私だ」 (I am more disappointed than anyone) rendered "There is no one
+    # more disappointed about this delay than me" (seed 45): "no one more … than" is a superlative
+    en, ja = lexicon("en"), lexicon("ja")
+    source = "「この遅れに対し、誰よりもがっかりしているのは私だ」と悲しんでいる様子をつづった。"
+    derived = "\"There is no one more disappointed about this delay than me,\" writes Cameron."
+    assert lexical_polarity("negation", derived, source, en, ja, "added", "removed") == []
+    assert lexical_polarity("negation", "\"No one was disappointed about this delay,\" writes Cameron.",
+                            source, en, ja, "added", "removed") != []
+
+
+def test_changes_in_one_language_a_name_has_one_spelling():
+    # "Produkte mit Schweizer Zulassung" made "Produkte mit Peter Schneider" in a German copy (seed
+    # 45): "Schneider" is no spelling of the source's "Schweizer" in one language (across languages
+    # ``_same_name`` reads such a pair as a transliteration); a case ending still is the name
+    source = ("Bisher anerkennt die EU die Schweizer Regulierung als gleichwertig: Produkte mit Schweizer "
+              "Zulassung dürfen ohne weitere Prüfung in Europa verkauft werden.")
+    derived = source.replace("Schweizer Zulassung", "Peter Schneider")
+    assert "name" in _types(derived, source, "de", "de", source_context=source, derived_context=derived)
+    from unspun.changes import _has_name_one_language, _keys
+
+    assert not _has_name_one_language("schneider", _keys(source))
+    assert _has_name_one_language("merkels", _keys("Angela Merkel sagte."))

@@ -714,6 +714,37 @@ def _present(name: str, keys: tuple[str, ...], key=None) -> bool:
     return bool(parts) and _has_name(parts[-1], keys)
 
 
+def _has_name_one_language(part: str, keys: tuple[str, ...]) -> bool:
+    """In one language a name is written one way: a name word is in ``keys`` as it is, in another
+    case ("putina"/"putin", ``_same_name``'s case ending) or one letter off ("zelenskyy"/"zelenskiy"),
+    or as a Russian adjectival name in another case; not in another spelling ("schneider" is no
+    "schweizer", which ``_same_name`` reads as a transliteration of it)."""
+    exact, first, _ = _key_index(keys)
+    if part in exact or _adjectival_name(part, keys):
+        return True
+    for k in first.get(part[0], ()):
+        short, long_ = sorted((part, k), key=len)
+        if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3:
+            return True
+        if len(short) >= 4 and len(long_) - len(short) <= 1 and _one_letter_off(short, long_):
+            return True
+    return False
+
+
+def _one_letter_off(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one letter changed, or one added (``len(b) - len(a)`` is 0 or 1)."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    return a[i:] == b[i + 1:]
+
+
+def _present_one_language(name: str, keys: tuple[str, ...]) -> bool:
+    """``_present`` in one language (``_has_name_one_language``)."""
+    parts = _keys(name)
+    return bool(parts) and _has_name_one_language(parts[-1], keys)
+
+
 # An English possessive on a name's last word ("Giorgos Poulios's score", "the Joneses'"): the name
 # without it, a full name still.
 _POSSESSIVE = re.compile(r"(?<=\w)(?:['’]s|(?<=s)['’])$")
@@ -908,7 +939,9 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
                        and n not in d_text]
         if len(lost) + len(titled_lost) <= 2:
             lost += titled_lost
-    gained = [n for n in d_names if not _present(_title_after_off(n), s_keys) and n not in (s_context or s_text)]
+    gained = [n for n in d_names if not (_present_one_language(_title_after_off(n), s_keys) if same_language
+                                         else _present(_title_after_off(n), s_keys))
+              and n not in (s_context or s_text)]
     # A derived name that writes out the source's initials ("РФ", "Russian Federation"; "ФРГ",
     # "Federal Republic of Germany") is the same name. (Not the other way round: a name put in
     # place of another keeps the initials after it, "Peter Schneider (PCB)".)
@@ -931,6 +964,16 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         if not gained:
             return []
     if not same_language:
+        # A thing's name that a naming word brings in on both sides ("проект … называется Смещенные
+        # Цепи", "the project … is called Biased Chains"): a title, translated word for word, no
+        # person put in place of another (the source's word names things only, ``_THING_NAMED``).
+        titles = [(a, b) for a in lost for b in gained if _named_after(a, s_text, _THING_NAMED)
+                  and _named_after(b, d_text, _NAMED)]
+        lost = [a for a in lost if all(a != p[0] for p in titles)]
+        gained = [b for b in gained if all(b != p[1] for p in titles)]
+        if not lost or not gained:
+            return []
+    if not same_language:
         try:
             _encoded(*lost, *gained)  # in one call of the encoder, for _translated_name below
         except Exception:  # no encoder here: _translated_name says so
@@ -945,6 +988,24 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         if not lost or not gained:
             return []
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
+
+
+# Words that bring in a thing's name, never a person's (Russian "называется", is called, of a
+# thing, where a person's name is "зовут"; "под названием", under the name; Ukrainian
+# "називається", "під назвою"; "titled", "intitulé", "betitelt"), and words that bring in any name
+# ("called", "named", "heißt", "appelé", "llamado").
+_THING_NAMED = re.compile(r"(?:\bназыва\w*ся|\b(?:под|с)\s+названием|\bназива\w*ся|\b(?:під|з)\s+назвою|"
+                          r"\b(?:en)?titled|\bintitulée?s?|\bbetitelt\w*|\btitulad[oa]s?)\s*[«\"„“']?\s*$", re.IGNORECASE)
+_NAMED = re.compile(r"(?:\b(?:called|named|titled|entitled|dubbed|known\s+as)|\bheißt|\bnamens|\bgenannt\w*|"
+                    r"\bbetitelt\w*|\bappelée?s?|\bs['’]appelle\w*|\bintitulée?s?|\bnommée?s?|\bbaptisée?s?|"
+                    r"\bllamad[oa]s?|\bse\s+llama\w*|\btitulad[oa]s?|\bnefn\w*|\bheit\w*)\s*[«\"„“']?\s*$",
+                    re.IGNORECASE)
+
+
+def _named_after(name: str, text: str, naming: re.Pattern) -> bool:
+    """Whether a naming word (``naming``) stands right before the name's first mention in a text."""
+    at = text.find(name)
+    return at > 0 and naming.search(text, max(0, at - 40), at) is not None
 
 
 def _fewer_mentions(name: str, s_text: str, d_text: str) -> bool:
@@ -1027,8 +1088,8 @@ def _name_added(d_names, d_text, s_text, s_lang, s_context) -> list[Change]:
     # the source has "Ex-Umwelt-Minister Norbert Röttgen"): the title is no part of the name, and
     # the source's writing it says nothing of the person; the person is the last two words.
     d_names = [" ".join(n.split()[-2:]) if _titled_full_name(n) else n for n in d_names]
-    added = [n for n in d_names if _full_name(n) and not _any_word_present(n, s_keys)
-             and not any(_has_name(p, s_keys) for p in _keys(n))
+    added = [n for n in d_names if _full_name(n)
+             and not any(_has_name_one_language(p, s_keys) for p in _keys(n))
              and n not in (s_context or s_text)]
     if not added or len(added) > 2:
         return []
