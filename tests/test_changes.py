@@ -2738,3 +2738,47 @@ def test_changes_in_one_language_a_name_has_one_spelling():
 
     assert not _has_name_one_language("schneider", _keys(source))
     assert _has_name_one_language("merkels", _keys("Angela Merkel sagte."))
+
+
+def test_changes_russian_and_japanese_speech_forms_count_as_speech():
+    # seed 46: "По его словам" (the owner between "по" and "словам"), "поделился" (shared), the
+    # hearsay particle "мол", and Japanese 「…」としている (the press's "has said") and 「…」と心強い
+    # are a speaker's words; rendered "claimed", a neutral attribution became one that doubts
+    from unspun.changes import _attribution_changes
+
+    en, ru, ja = lexicon("en"), lexicon("ru"), lexicon("ja")
+    for source, lex in (("По его словам, региону необходим руководитель.", ru),
+                        ("Здесь живут замечательные люди, - поделился Михаил Дегтярев.", ru),
+                        ("Попался текст, что, мол, надо протестовать.", ru),
+                        ("藤田市長は「理解と協力を」としている。", ja),
+                        ("松浦は「自分が走者を帰すつもりで臨む」と心強い。", ja)):
+        assert [c.type for c in _attribution_changes("He claimed that the region needs a leader.", source, en, lex)] \
+            == ["attribution"], source
+        assert _attribution_changes("He said that the region needs a leader.", source, en, lex) == [], source
+    # "しようとしている" (is about to) is no speech
+    assert _attribution_changes("He claimed it.", "市はそれを変えようとしている。", en, ja) == []
+
+
+def test_changes_a_region_named_by_a_point_of_the_compass_is_translated(monkeypatch):
+    # "ferðaþjónustumann á Austurlandi, … framkvæmdastjóra Markaðsstofu Norðurlands" rendered
+    # "tourism operator in East Iceland, … managing director of Visit North Iceland" (seed 46): a
+    # region's name is translated, no person put in place of another; a person put in place of
+    # another beside one is still a name replaced
+    import unspun.changes as changes
+
+    def no_encoder(*texts):
+        raise RuntimeError("no encoder in a unit test")
+
+    monkeypatch.setattr(changes, "_encoded", no_encoder)
+    monkeypatch.setattr(changes, "_translated_name", lambda *args, **kwargs: False)
+    source = ("Þá verður rætt við þau Ívar Ingimarsson, ferðaþjónustumann á Austurlandi, og Árnheiði "
+              "Jóhannsdóttur, framkvæmdastjóra Markaðsstofu Norðurlands, um stöðuna í ferðaþjónustu.")
+    derived = ("There will also be an interview with Ívar Ingimarsson, tourism operator in East Iceland, and "
+               "Árnheiður Jóhannsdóttir, managing director of Visit North Iceland, about the state of tourism.")
+    assert "name" not in _types(derived, source, "en", "is", source_context=source, derived_context=derived)
+    source = "Þá verður rætt við Ívar Ingimarsson, ferðaþjónustumann á Austurlandi, um stöðuna."
+    derived = "There will also be an interview with Ívar Ingimarsson, tourism operator in East Iceland."
+    assert "name" not in _types(derived, source, "en", "is", source_context=source, derived_context=derived)
+    edited = derived.replace("Ívar Ingimarsson", "Peter Schneider")
+    assert "name" in _types(edited, source, "en", "is", source_context=source, derived_context=edited)
+    assert changes._REGION.search("South Korea") and not changes._REGION.search("Oliver North")

@@ -961,6 +961,11 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         # ("Meistaradeild Evrópu", "Milky Way": the lexicon's ``thing_name``) is no person put in
         # place of another: such names are translated ("Champions League", "Млечный Путь").
         gained = [n for n in gained if not _thing_name(n, d_lex)]
+        # Nor is a region's name, a point of the compass before a place ("East Iceland", "Visit
+        # North Iceland" for "Austurlandi", "Markaðsstofu Norðurlands"; "South Korea"): translated
+        # across languages ("Oliver North" is no region). Left out here, after the count above:
+        # its names still say how many names the passages do not share.
+        gained = [n for n in gained if not _REGION.search(n)]
         if not gained:
             return []
     if not same_language:
@@ -988,6 +993,11 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         if not lost or not gained:
             return []
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
+
+
+# A point of the compass before another capitalised word of a name: a region's name.
+_REGION = re.compile(r"(?<![\w-])(?:(?:North|South)(?:-?(?:[Ee]ast|[Ww]est))?|East|West|Northern|Southern|Eastern|"
+                     r"Western|Central)\s+[A-Z]")
 
 
 # Words that bring in a thing's name, never a person's (Russian "называется", is called, of a
