@@ -523,11 +523,14 @@ class CandidateIndex:
         return _fast_vectors([article], self.store)[0]
 
     def _hashvalues(self, article: Article) -> np.ndarray:
-        """The article's MinHash values: a stored article's signature as the store keeps it
-        (computed from the same text when it was stored), else computed from its text now."""
+        """The article's MinHash values: the signature this store keeps for an article loaded from
+        it (same id, row and text length: computed from the same text when it was stored), else
+        computed from its text now."""
         if article.id and article.meta.get("_rowid") is not None:
-            row = self.store.db.execute("SELECT num_perm, signature FROM minhashes WHERE article_id = ?",
-                                        (article.id,)).fetchone()
+            row = self.store.db.execute(
+                "SELECT m.num_perm, m.signature FROM minhashes m JOIN articles a ON a.id = m.article_id"
+                " WHERE m.article_id = ? AND a.rowid = ? AND length(a.text) = ?",
+                (article.id, article.meta["_rowid"], len(article.text))).fetchone()
             if row and row[0] == self.settings.minhash_perm and row[1] is not None:
                 return np.frombuffer(row[1], dtype=np.uint64)
         return minhash_of(article.text, self.settings.minhash_perm).hashvalues
