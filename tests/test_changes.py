@@ -2781,3 +2781,19 @@ def test_changes_a_region_named_by_a_point_of_the_compass_is_translated(monkeypa
     edited = derived.replace("Ívar Ingimarsson", "Peter Schneider")
     assert "name" in _types(edited, source, "en", "is", source_context=source, derived_context=edited)
     assert changes._REGION.search("South Korea") and not changes._REGION.search("Oliver North")
+
+
+def test_changes_a_farewell_said_counts_as_speech():
+    # seed 47: "Þegar blaðamaður kvaddi strákana" (when the journalist bade the boys farewell),
+    # rendered "said goodbye to": a farewell is said, and "claimed" for it is a neutral speech verb
+    # turned doubting (Russian "попрощался", Ukrainian "попрощався" alike)
+    from unspun.changes import _attribution_changes
+
+    en = lexicon("en")
+    for source, lang in (("Þegar blaðamaður kvaddi strákana varð honum kaldhæðnin skýr.", "is"),
+                         ("Когда журналист попрощался с мальчиками, ему стала ясна ирония.", "ru"),
+                         ("Коли журналіст попрощався з хлопцями, йому стала зрозуміла іронія.", "uk")):
+        lex = lexicon(lang)
+        assert [c.type for c in _attribution_changes("When the journalist claimed goodbye to the boys.", source,
+                                                     en, lex)] == ["attribution"], source
+        assert _attribution_changes("When the journalist said goodbye to the boys.", source, en, lex) == [], source
