@@ -2339,6 +2339,19 @@ def lexical_polarity(monkeypatch):
     return changes._polarity_changes
 
 
+@pytest.fixture
+def names_without_encoder(monkeypatch):
+    """Name changes across languages without the encoder: ``_translated_name`` reads no lost name
+    as a gained one's translation, and any other call of the encoder fails the test."""
+    import unspun.changes as changes
+
+    def no_encoder(*texts):
+        raise RuntimeError("no encoder in a unit test")
+
+    monkeypatch.setattr(changes, "_encoded", no_encoder)
+    monkeypatch.setattr(changes, "_translated_name", lambda *args, **kwargs: False)
+
+
 def test_changes_japanese_tohou_mo_nai_has_no_polarity(lexical_polarity):
     # "is frankly shambolic" as 「率直に言って途方もない」 (MT seed 21): 途方もない (outrageous) and
     # とてつもない are adjectives whose ない negates nothing (the lexical stage: the encoder's check
@@ -2451,19 +2464,12 @@ def test_changes_icelandic_mun_vera_may_render_hearsay():
     assert not lexicon("is").get("hedge").search("hann mun vera")
 
 
-def test_changes_english_ministry_office_department_head_an_institution_name(monkeypatch):
+def test_changes_english_ministry_office_department_head_an_institution_name(names_without_encoder):
     # "британского МИДа Тойнби" rendered "British Foreign Ministry official Toybee" (seed 40): the
     # institution's name is translated, no person put in place of the source's (the name garbled in
     # transliteration, "Toybee", is no full name and is not claimed by itself); a person put in
     # its place beside it still is
-    import unspun.changes as changes
     from unspun.changes import _thing_name
-
-    def no_encoder(*texts):
-        raise RuntimeError("no encoder in a unit test")
-
-    monkeypatch.setattr(changes, "_encoded", no_encoder)
-    monkeypatch.setattr(changes, "_translated_name", lambda *args, **kwargs: False)
     for name in ("British Foreign Ministry", "Foreign Office", "State Department", "Ministry of Defence"):
         assert _thing_name(name, lexicon("en")), name
     source = "Это мышление чиновника британского МИДа Тойнби, верующему стыдно так мыслить."
@@ -2672,18 +2678,11 @@ def test_changes_a_name_put_in_a_quotation_is_no_altered_quotation():
     assert _types(altered, source, "de", "de", source_context=source, derived_context=altered) == ["name", "quote"]
 
 
-def test_changes_a_first_name_in_another_spelling_is_another_persons(monkeypatch):
+def test_changes_a_first_name_in_another_spelling_is_another_persons(names_without_encoder):
     # "Телефонный разговор Владимира Путина и Владимира Зеленского" rendered "… between Peter
     # Schneider and Volodymyr Zelensky" (seed 44): the shared first name, spelt "Volodymyr", stands
     # before the other person's surname; the person whose surname is gone is not there
-    import unspun.changes as changes
     from unspun.changes import _first_name_of_another
-
-    def no_encoder(*texts):
-        raise RuntimeError("no encoder in a unit test")
-
-    monkeypatch.setattr(changes, "_encoded", no_encoder)
-    monkeypatch.setattr(changes, "_translated_name", lambda *args, **kwargs: False)
     source = ("Телефонный разговор Владимира Путина и Владимира Зеленского состоялся по инициативе "
               "украинской стороны.")
     derived = ("The telephone conversation between Peter Schneider and Volodymyr Zelensky took place on "
@@ -2695,17 +2694,10 @@ def test_changes_a_first_name_in_another_spelling_is_another_persons(monkeypatch
     assert "name" not in _types(kept, source, "en", "ru", source_context=source, derived_context=kept)
 
 
-def test_changes_a_title_a_naming_word_brings_in_is_translated(monkeypatch):
+def test_changes_a_title_a_naming_word_brings_in_is_translated(names_without_encoder):
     # "проект … называется Смещенные Цепи" rendered "the project … is called Biased Chains" (seed
     # 45): a thing's name ("называется" names things; a person's name is "зовут"), brought in by a
     # naming word on both sides, is translated word for word, no person put in place of another
-    import unspun.changes as changes
-
-    def no_encoder(*texts):
-        raise RuntimeError("no encoder in a unit test")
-
-    monkeypatch.setattr(changes, "_encoded", no_encoder)
-    monkeypatch.setattr(changes, "_translated_name", lambda *args, **kwargs: False)
     source = "Последний проект, который я вам покажу называется Смещенные Цепи, и это самый интересный пример."
     derived = "So the last project I'll show is called Biased Chains, and it's the most exciting example."
     assert "name" not in _types(derived, source, "en", "ru", source_context=source, derived_context=derived)
@@ -2758,18 +2750,12 @@ def test_changes_russian_and_japanese_speech_forms_count_as_speech():
     assert _attribution_changes("He claimed it.", "市はそれを変えようとしている。", en, ja) == []
 
 
-def test_changes_a_region_named_by_a_point_of_the_compass_is_translated(monkeypatch):
+def test_changes_a_region_named_by_a_point_of_the_compass_is_translated(names_without_encoder):
     # "ferðaþjónustumann á Austurlandi, … framkvæmdastjóra Markaðsstofu Norðurlands" rendered
     # "tourism operator in East Iceland, … managing director of Visit North Iceland" (seed 46): a
     # region's name is translated, no person put in place of another; a person put in place of
     # another beside one is still a name replaced
     import unspun.changes as changes
-
-    def no_encoder(*texts):
-        raise RuntimeError("no encoder in a unit test")
-
-    monkeypatch.setattr(changes, "_encoded", no_encoder)
-    monkeypatch.setattr(changes, "_translated_name", lambda *args, **kwargs: False)
     source = ("Þá verður rætt við þau Ívar Ingimarsson, ferðaþjónustumann á Austurlandi, og Árnheiði "
               "Jóhannsdóttur, framkvæmdastjóra Markaðsstofu Norðurlands, um stöðuna í ferðaþjónustu.")
     derived = ("There will also be an interview with Ívar Ingimarsson, tourism operator in East Iceland, and "
