@@ -2783,3 +2783,52 @@ def test_changes_a_farewell_said_counts_as_speech():
         assert [c.type for c in _attribution_changes("When the journalist claimed goodbye to the boys.", source,
                                                      en, lex)] == ["attribution"], source
         assert _attribution_changes("When the journalist said goodbye to the boys.", source, en, lex) == [], source
+
+
+def test_changes_a_demand_made_counts_as_speech():
+    # seed 48: 「…もっともっとガムシャラにやってほしい…」と注文も付けた (made a demand in these words),
+    # rendered "he said about the striker": 「…」と注文を付けた is speech, and "claimed" for it is a
+    # neutral speech verb turned doubting
+    from unspun.changes import _attribution_changes
+
+    en, ja = lexicon("en"), lexicon("ja")
+    for source in ("ストライカーに対し「もっともっとガムシャラにやってほしい」と注文も付けた。",
+                   "監督は「もっと走ってほしい」と注文を付けた。"):
+        assert [c.type for c in _attribution_changes("He claimed about the striker, \"I want him to go all out.\"",
+                                                     source, en, ja)] == ["attribution"], source
+        assert _attribution_changes("He said about the striker, \"I want him to go all out.\"", source, en, ja) == []
+
+
+def test_changes_we_assume_that_is_weak_doubt(lexical_polarity):
+    # seed 48: "Полагаем, что Доктор Ноу попытается …" (we assume that Dr. No will try) rendered "We
+    # assume that …", then "Reportedly, we assume that …": "assume that" renders the source's weak
+    # "полагаем" and leaves "reportedly" unexplained; "assumed office" is no doubt
+    en, ru = lexicon("en"), lexicon("ru")
+    source = "Полагаем, что Доктор Ноу попытается взломать доступ к обмену данными."
+    assert lexical_polarity("hedge", "Reportedly, we assume that Dr. No is trying to hack the exchange.",
+                            source, en, ru, "added", "removed") != []
+    assert lexical_polarity("hedge", "We assume that Dr. No is trying to hack the exchange.",
+                            source, en, ru, "added", "removed") == []
+    assert not en.get("hedge_weak").search("He assumed office in 2019.")
+
+
+def test_changes_a_japanese_term_a_naming_verb_follows_is_no_quotation():
+    # seed 48: ドライアイは「涙の病気」と言われ (dry eye is called "a disease of tears") rendered without
+    # marks, and a quotation added beside it: the term is what a thing is called, no one's words,
+    # and accounts for no quotation of the translation; kept in marks, or a name in marks after
+    # "known as", it still does
+    from unspun.changes import _quote_changes
+
+    en, ja = lexicon("en"), lexicon("ja")
+    source = "ドライアイは「涙の病気」と言われ、涙の質が崩れる病気と説明。"
+    added = " \"This is a decisive moment for all of us,\" an official added."
+    derived = "He explained that dry eye, known as a tear disease, is an illness where the quality of tears deteriorates."
+    assert [c.type for c in _quote_changes(derived + added, source, False, source, "", en, ja)] == ["quote"]
+    assert _quote_changes(derived, source, False, source, "", en, ja) == []
+    named = derived.replace("a tear disease", "\"the disease of the tears\"")
+    assert _quote_changes(named.replace("He explained", "He said"), source, False, source, "", en, ja) == []
+    # words someone says (a speaker before から, a verb's ending) are a quotation
+    from unspun.changes import _JA_NAMED_TERM
+
+    assert not _JA_NAMED_TERM.search("東京都民、埼玉県民から「使わない」と言われましたね。")
+    assert not _JA_NAMED_TERM.search("自宅で午前11時ごろ、娘から「変な虹が出ている」と言われ確認。")

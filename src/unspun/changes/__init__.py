@@ -1314,14 +1314,31 @@ _CAPITAL_NOUNS = {"de"}
 _FIGURE_TERM = re.compile(r"(?<![^\s(])(?:«\s*|“|„|\")\d[\d.,:+/-]*(?:\s*»|”|“|\")(?![^\W\d_])")
 
 
+# A Japanese term in 「」 that a naming verb follows (「涙の病気」と言われ, is called "a disease of
+# tears"; と呼ばれ, と称され): a few characters with no stop or comma inside, ending in no kana (a
+# noun, not a verb's or an adjective's ending: 「使わない」と言われ is words said), with no speaker
+# named before it (から, に: 娘から「変な虹が出ている」と言われ, her daughter told her), is what a thing
+# is called, not anyone's words, as a name in marks mid-sentence is not (``_NAME_TERM``).
+_JA_NAMED_TERM = re.compile(r"(?<!から)(?<![にがも])「[^「」。、，．！？!?\s]{0,9}[^「」。、，．！？!?\s\u3040-\u309f]」"
+                            r"(?=と(?:言われ|いわれ|呼ばれ|称され))")
+
+
+# A naming word before an opening quotation mark ('known as "the disease of tears"', "called
+# «…»"): the name, in marks, of what the source's term in marks names.
+_NAMED_QUOTE = re.compile(r"\b(?:as|called|dubbed|termed|named)\s+(?:the\s+|an?\s+)?[\"“«„]", re.I)
+
+
 def _name_terms(text: str, lex: Lexicon | None) -> int:
     """How many names a text puts in quotation marks mid-sentence (``_NAME_TERM``), and figures
-    alone in marks (``_FIGURE_TERM``)."""
+    alone in marks (``_FIGURE_TERM``); in Japanese, terms a naming verb follows
+    (``_JA_NAMED_TERM``)."""
     if lex is None:
         return 0
     figures = len(_FIGURE_TERM.findall(text))
     if lex.lang.split("-")[0] in _CAPITAL_NOUNS:
         return figures
+    if lex.lang.split("-")[0] == "ja":
+        figures += len(_JA_NAMED_TERM.findall(text))
     return len(_NAME_TERM.findall(text)) + figures
 
 
@@ -1370,7 +1387,9 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # words: unless the derived passage keeps a term in marks for it, it accounts for none of
         # the derived passage's quotations ("a museum might be created. \"This is …,\" an official
         # added." for "на полигоне \"Кучино\" … на \"Прямой линии\" … может быть создан музей").
-        quoted_s -= max(0, _name_terms(around, s_lex) - _terms(d_text))
+        # (nor where the derived passage gives the name in marks after a naming word: 'known as
+        # "the disease of tears"' may be three words or more)
+        quoted_s -= max(0, _name_terms(around, s_lex) - _terms(d_text) - len(_NAMED_QUOTE.findall(d_text)))
         for q in dq[max(0, quoted_s - unclosed - shared):]:
             out.append(Change("quote", "", q, "a quotation the source passage does not have"))
         return out
