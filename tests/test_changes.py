@@ -1574,8 +1574,8 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
 # names translated across languages) and moves a borderline claim between machines (seed 24's
 # negation precision read 0.921 when it was scored, 0.946 with the same code on another machine).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.85, 0.82), "quote": (0.95, 0.88),
-    "attribution": (0.95, 0.30), "negation": (0.90, 0.74), "hedge": (0.95, 0.74), "pronoun": (0.95, 0.95),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.85, 0.82), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.74), "negation": (0.90, 0.74), "hedge": (0.95, 0.95), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.95),
 }
 
