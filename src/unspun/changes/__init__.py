@@ -676,7 +676,7 @@ def _same_name(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     if len(short) < 4 or len(long_) - len(short) > len(long_) // 2:
         return False  # a ratio of 0.75 cannot be reached (it needs the lengths close)
-    if long_.startswith(short) and len(long_) - len(short) <= 3:
+    if _case_ending(short, long_):
         return True
     if a[0] != b[0] and a[-1] != b[-1]:
         return False  # spellings of one name keep its first or its last letter
@@ -724,11 +724,16 @@ def _has_name_one_language(part: str, keys: tuple[str, ...]) -> bool:
         return True
     for k in first.get(part[0], ()):
         short, long_ = sorted((part, k), key=len)
-        if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3:
+        if _case_ending(short, long_):
             return True
         if len(short) >= 4 and len(long_) - len(short) <= 1 and _one_letter_off(short, long_):
             return True
     return False
+
+
+def _case_ending(short: str, long_: str) -> bool:
+    """Whether ``long_`` is ``short`` (four letters or more) with a case ending ("putina"/"putin")."""
+    return len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3
 
 
 def _one_letter_off(a: str, b: str) -> bool:
@@ -968,31 +973,31 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         gained = [n for n in gained if not _REGION.search(n)]
         if not gained:
             return []
-    if not same_language:
         # A thing's name that a naming word brings in on both sides ("проект … называется Смещенные
         # Цепи", "the project … is called Biased Chains"): a title, translated word for word, no
         # person put in place of another (the source's word names things only, ``_THING_NAMED``).
-        titles = [(a, b) for a in lost for b in gained if _named_after(a, s_text, _THING_NAMED)
-                  and _named_after(b, d_text, _NAMED)]
-        lost = [a for a in lost if all(a != p[0] for p in titles)]
-        gained = [b for b in gained if all(b != p[1] for p in titles)]
+        lost, gained = _unpaired(lost, gained, lambda a, b: _named_after(a, s_text, _THING_NAMED)
+                                 and _named_after(b, d_text, _NAMED))
         if not lost or not gained:
             return []
-    if not same_language:
         try:
             _encoded(*lost, *gained)  # in one call of the encoder, for _translated_name below
         except Exception:  # no encoder here: _translated_name says so
             pass
-    if not same_language:
         # A lost name and a gained one the encoder reads as its translation ("Соединенных Штатов",
         # "United States") are one name, and leave the pair: the others are still weighed ("Аарон
         # Дэвид Миллер" gone and "Peter Schneider" come beside them is a name replaced).
-        pairs = [(a, b) for a in lost for b in gained if _translated_name(a, b)]
-        lost = [a for a in lost if all(a != p[0] for p in pairs)]
-        gained = [b for b in gained if all(b != p[1] for p in pairs)]
+        lost, gained = _unpaired(lost, gained, _translated_name)
         if not lost or not gained:
             return []
     return [Change("name", _show(lost), _show(gained), "the source names someone else")]
+
+
+def _unpaired(lost: list[str], gained: list[str], same) -> tuple[list[str], list[str]]:
+    """The lost and the gained names left when every pair ``same(lost, gained)`` says is one name
+    is taken out of both."""
+    pairs = [(a, b) for a in lost for b in gained if same(a, b)]
+    return [a for a in lost if all(a != p[0] for p in pairs)], [b for b in gained if all(b != p[1] for p in pairs)]
 
 
 # A point of the compass before another capitalised word of a name: a region's name.
