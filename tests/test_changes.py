@@ -2832,3 +2832,32 @@ def test_changes_a_japanese_term_a_naming_verb_follows_is_no_quotation():
 
     assert not _JA_NAMED_TERM.search("東京都民、埼玉県民から「使わない」と言われましたね。")
     assert not _JA_NAMED_TERM.search("自宅で午前11時ごろ、娘から「変な虹が出ている」と言われ確認。")
+
+
+def test_changes_a_japanese_quotation_with_a_smile_is_speech():
+    # seed 49: 「予想通り、気持ち良かった」と笑顔を見せた and 「初めて見た。…」と笑顔。 (said with a smile, the
+    # press's way) rendered "smiled and said", then "claimed": 「…」と笑顔 is speech, and "claimed"
+    # for it is doubt put on the speaker
+    from unspun.changes import _attribution_changes
+
+    en, ja = lexicon("en"), lexicon("ja")
+    for source in ("歓喜のウオーターシャワーを浴び「予想通り、気持ち良かった」と笑顔を見せた。",
+                   "20分ほど見えたといい「初めて見た。珍しいものを見られて良かった」と笑顔。"):
+        assert [c.type for c in _attribution_changes("She claimed with a smile, \"It felt amazing.\"",
+                                                     source, en, ja)] == ["attribution"], source
+        assert _attribution_changes("She said with a smile, \"It felt amazing.\"", source, en, ja) == []
+
+
+def test_changes_japanese_nai_mono_ka_is_no_negation_and_fuan_no_weak_one(lexical_polarity):
+    # seed 49: 塗料にできないものか (whether it could be made into a paint) is a wish, "if only it
+    # could", no negation; and 不安 (worry) is no negation in other words ("It was not visible" for
+    # 見えた beside 不安になった keeps its added "not"); 不安定 (unstable) still is one
+    en, ja = lexicon("en"), lexicon("ja")
+    assert not ja.get("negation").search("塗料にできないものか")
+    assert not ja.get("negation").search("何とかできないものだろうか")
+    assert ja.get("negation").search("塗料にできない")
+    source = "20分ほど見えたといい「悪いことの前兆ではと不安になった」と笑顔。"
+    derived = "It was {}visible for around 20 minutes, and she said, \"I was worried it might be a bad omen.\""
+    assert lexical_polarity("negation", derived.format("not "), source, en, ja, "added", "removed") != []
+    assert lexical_polarity("negation", derived.format(""), source, en, ja, "added", "removed") == []
+    assert ja.get("negation_weak").search("不安定な天候")
