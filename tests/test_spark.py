@@ -166,6 +166,42 @@ def test_spark_import_refuses_wrong_or_partial_folders(spark, dev_store, tmp_pat
     assert store.count("links") == 0
 
 
+def test_spark_dataset_vectors_are_float32_bytes_and_older_formats_are_refused(dev_store, tmp_path):
+    """Vectors cross from the JVM to Python as one byte string each (format 2): every stored
+    sentence vector reads back bit for bit; a dataset of format 1 (list<float>) gets a clear error."""
+    import pyarrow.parquet as pq
+
+    from unspun.embed import get_encoder
+    from unspun.errors import SparkError
+    from unspun.settings import Settings
+    from unspun.spark.dataset import FORMAT, read_manifest
+    from unspun.spark.job import _floats, _sentence_matrix
+    from unspun.store import Store
+
+    path, _ = dev_store
+    store = Store(_copy(path, tmp_path / "v.db"))
+    dataset = tmp_path / "dataset"
+    from unspun.spark import export_dataset
+
+    export_dataset(store, str(dataset), Settings())
+    table = pq.read_table(dataset / "sentences")
+    assert str(table.schema.field("vector").type) == "binary"
+    model = get_encoder(Settings().encoder).model_id
+    rows = table.select(["article_id", "idx", "vector"]).to_pylist()
+    first = rows[0]["article_id"]
+    article = store.get_article(first, model)
+    mine = sorted((r for r in rows if r["article_id"] == first), key=lambda r: r["idx"])
+    assert np.array_equal(_sentence_matrix(mine), article.vectors)
+    assert _sentence_matrix(mine).flags.writeable
+    index = pq.read_table(dataset / "articles").column("index_vector").to_pylist()
+    assert all(v is None or _floats(v).shape == (article.vectors.shape[1],) for v in index)
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    assert manifest["format"] == FORMAT == 2
+    (dataset / "manifest.json").write_text(json.dumps({**manifest, "format": 1}))
+    with pytest.raises(SparkError, match="format 1.*reads format 2"):
+        read_manifest(str(dataset))
+
+
 def test_spark_cli_import_links_names_a_wrong_folder(dev_store, tmp_path):
     """The exact message for a folder that is not a job output, exit status 1, nothing written."""
     import subprocess

@@ -188,12 +188,11 @@ def rows(store: Store, graph: OutletGraph, what: str) -> Iterator[dict[str, Any]
 
 def arrow_type(kind: str):
     """The Arrow type of a column kind: str, int, float, bool, time (UTC), map (string -> count),
-    and, for the Spark dataset (unspun.spark.dataset), floats (list<float32>: vectors), ints
-    (list<int64>) and bytes."""
+    and bytes (the Spark dataset's MinHash signatures and float32 vectors, unspun.spark.dataset)."""
     import pyarrow as pa
     return {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
             "time": pa.timestamp("s", tz="UTC"), "map": pa.map_(pa.string(), pa.int64()),
-            "floats": pa.list_(pa.float32()), "ints": pa.list_(pa.int64()), "bytes": pa.binary()}[kind]
+            "bytes": pa.binary()}[kind]
 
 
 def arrow_schema(what: str, columns: list[tuple[str, str, str]] | None = None, metadata: dict | None = None):

@@ -209,7 +209,7 @@ class Job:
         queries = self._queries(articles).select("id", "lang", "published_epoch", "sentences").rdd \
             .map(lambda r: _doc_query(r, m["centers"])).filter(lambda t: t is not None)
         index = articles.where("index_vector IS NOT NULL").select("id", "lang", "published_epoch", "index_vector").rdd \
-            .map(lambda r: (r["id"], r["lang"], r["published_epoch"], np.asarray(r["index_vector"], dtype=np.float32)))
+            .map(lambda r: (r["id"], r["lang"], r["published_epoch"], _floats(r["index_vector"])))
         index = index.mapPartitions(lambda rows: _centre_rows(rows, m["centers"]))
         hits = self._knn(queries, index, wanted, "vectors")
         rows = hits.flatMap(lambda kv: [(kv[0], other, rank, ev["doc_cosine"]) for other, ev in
@@ -395,7 +395,12 @@ def _sentence_matrix(sentences) -> np.ndarray | None:
     """The article's sentence vectors (float32), None when any is missing (Store.get_vectors)."""
     if not sentences or any(s["vector"] is None for s in sentences):
         return None
-    return np.asarray([s["vector"] for s in sentences], dtype=np.float32)
+    return _floats(bytearray().join(s["vector"] for s in sentences)).reshape(len(sentences), -1)
+
+
+def _floats(blob) -> np.ndarray:
+    """A dataset vector (little-endian float32 bytes) as a writable float32 array."""
+    return np.frombuffer(blob if isinstance(blob, bytearray) else bytearray(blob), dtype="<f4").astype(np.float32, copy=False)
 
 
 def _doc_query(row, centers_state):
