@@ -2861,3 +2861,32 @@ def test_changes_japanese_nai_mono_ka_is_no_negation_and_fuan_no_weak_one(lexica
     assert lexical_polarity("negation", derived.format("not "), source, en, ja, "added", "removed") != []
     assert lexical_polarity("negation", derived.format(""), source, en, ja, "added", "removed") == []
     assert ja.get("negation_weak").search("不安定な天候")
+
+
+def test_changes_russian_ego_may_be_the_derived_texts_masculine_pronoun():
+    # seed 50: "Его разрушительное поведение … привлечь ее внимание" rendered "His destructive
+    # behavior … draw her attention to himself": "его" (his or its) is not read as masculine, so
+    # the source seemed to speak of a woman only; with "его" there and every "ее" kept, the "His"
+    # may be its counterpart. Without "его", or with the woman's pronoun gone, the claim stands.
+    from unspun.changes import _pronoun_changes
+
+    en, ru = lexicon("en"), lexicon("ru")
+    source = "Его разрушительное поведение - это крик отчаяния, попытка или убиться, или привлечь ее внимание."
+    derived = "His destructive behavior is a cry of despair, an attempt to kill himself, or draw {} attention."
+    assert _pronoun_changes(derived.format("her"), source, en, ru) == []
+    assert [c.type for c in _pronoun_changes(derived.format("the"), source, en, ru)] == ["pronoun"]
+    assert [c.type for c in _pronoun_changes(derived.format("her"), source.replace("Его", "Это"), en, ru)] \
+        == ["pronoun"]
+
+
+def test_changes_not_before_an_un_adverb_of_degree_is_a_negation(lexical_polarity):
+    # seed 50: "There were not unusually many noise complaints" for "Þá var sérlega mikið um
+    # hávaðatilkynningar" (especially many): "not" before an un- adverb qualifying the next word
+    # negates that word, no litotes; "not unlikely", "not unreasonably," still are litotes
+    en, is_ = lexicon("en"), lexicon("is")
+    source = "Þá var sérlega mikið um hávaðatilkynningar vegna samkvæma."
+    assert lexical_polarity("negation", "There were not unusually many noise complaints due to parties.",
+                            source, en, is_, "added", "removed") != []
+    idiom = en.get("negation_idiom")
+    assert idiom.search("it is not unlikely that") and idiom.search("he argued, not unreasonably, that")
+    assert not idiom.search("not unusually many")

@@ -1816,6 +1816,16 @@ def _pronoun_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Cha
         # her opponent … before following up") may agree with that noun: no man said.
         if first == "m" and _after_a_masculine_role(d_plain, d_lex):
             return []
+        # A source form that is a man's or a thing's alike (``masculine_or_thing``: Russian "его",
+        # his or its) is not read as masculine; where the source has one and the derived text
+        # keeps every pronoun of the source's gender, a masculine pronoun may be its counterpart
+        # ("Его разрушительное поведение … привлечь ее внимание" rendered "His destructive
+        # behavior … draw her attention"): no woman made a man.
+        if first == "m" and sg == {"f"}:
+            either = s_lex.get("masculine_or_thing")
+            if either is not None and either.search(s_plain) is not None \
+                    and _count_of(d_words, d_lex, "f") >= _count_of(s_words, s_lex, "f"):
+                return []
         who = {"m": "a man", "f": "a woman"}
         return [Change("pronoun", _show(s_words), _show(d_words),
                        f"the source speaks of {who[next(iter(sg))]}, the derived text of {who[first]}")]

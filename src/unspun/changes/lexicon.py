@@ -13,7 +13,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 SINGLE = ("negation", "negation_weak", "negation_idiom", "hedge", "hedge_weak", "hedge_idiom", "accusation",
           "conditional", "claim", "assertive", "speech", "vague", "masculine", "feminine", "impersonal",
           "article_masculine", "article_feminine", "count_before", "thing_name", "designation",
-          "role_masculine", "unlawful")
+          "role_masculine", "unlawful", "masculine_or_thing")
 SEQUENCES = {"weekdays": 7, "months": 12, "relative": 3}
 
 
