@@ -2890,3 +2890,37 @@ def test_changes_not_before_an_un_adverb_of_degree_is_a_negation(lexical_polarit
     idiom = en.get("negation_idiom")
     assert idiom.search("it is not unlikely that") and idiom.search("he argued, not unreasonably, that")
     assert not idiom.search("not unusually many")
+
+
+def test_changes_icelandic_i_gegn_is_through_not_against(lexical_polarity):
+    # seed 51: "Núna hefur COVID-19 brotist í gegn" (has broken through) with "has not crashed
+    # through": "í gegn" (through) was read as "gegn" (against), a negation in other words that
+    # explained the added "not"; "gegn" alone ("barátta gegn veirunni") still is one
+    en, is_ = lexicon("en"), lexicon("is")
+    source = "Núna hefur COVID-19 brotist í gegn eins og kraftmikil alda."
+    assert lexical_polarity("negation", "Now COVID-19 has not crashed through like a powerful wave.",
+                            source, en, is_, "added", "removed") != []
+    assert not is_.get("negation_idiom").search("barátta gegn veirunni")
+
+
+def test_changes_icelandic_medium_quoting_someone_is_speech():
+    # seed 51: "…,“ hefur Reuters eftir Elbert Huang" (Reuters quotes Elbert Huang) rendered
+    # '…," claimed Elbert Huang': "hefur <a name> eftir" is a verb of saying
+    from unspun.changes import _attribution_changes
+
+    source = "Núna hefur COVID-19 brotist í gegn,“ hefur Reuters eftir Elbert Huang, forstjóra stofnunarinnar."
+    derived = 'Now COVID-19 has crashed through," {} Elbert Huang, director of the center, to Reuters.'
+    assert _attribution_changes(derived.format("claimed"), source, lexicon("en"), lexicon("is"))
+    assert not _attribution_changes(derived.format("said"), source, lexicon("en"), lexicon("is"))
+
+
+def test_changes_speech_verb_after_a_quotation_opened_earlier_is_read():
+    # seed 51: 'This is not something …," claims Már Kristjánsson, … about the news of a "new type
+    # of virus"': the straight mark after the comma closes a quotation opened in an earlier
+    # sentence and opens none, so "claims" is not inside quoted words
+    from unspun.changes import _attribution_changes
+
+    source = "Þetta er ekki eitthvað nýtt,“ segir Már Kristjánsson, um þær fregnir að „ný tegund veiru“ hafi greinst."
+    derived = 'This is not something new," {} Már Kristjánsson, about the news of a "new type of virus" being detected.'
+    assert _attribution_changes(derived.format("claims"), source, lexicon("en"), lexicon("is"))
+    assert not _attribution_changes(derived.format("says"), source, lexicon("en"), lexicon("is"))

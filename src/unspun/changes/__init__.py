@@ -1456,7 +1456,11 @@ def _outside_all_quotes(text: str) -> str:
 
 def _attribution_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[Change]:
     out = []
-    d_plain, s_plain = _outside_quotes(d_text), _outside_quotes(s_text)
+    # Quotations read as across languages (``_QUOTE_ACROSS``): a straight mark after a comma or a
+    # stop closes a quotation and opens none, so the speech verb after a quotation whose opening
+    # mark stands in an earlier sentence ('… in this country," claims Már …, about the news of a
+    # "new type of virus"') is not read as quoted words.
+    d_plain, s_plain = _QUOTE_ACROSS.sub(" ", d_text), _QUOTE_ACROSS.sub(" ", s_text)
     s_speech = _found(s_lex.get("speech"), s_plain)
     d_claim, s_claim = _found(d_lex.get("claim"), d_plain), _found(s_lex.get("claim"), s_plain)
     # Across languages a source that argues its case ("argued") may be rendered by a verb that also
