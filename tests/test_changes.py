@@ -2924,3 +2924,22 @@ def test_changes_speech_verb_after_a_quotation_opened_earlier_is_read():
     derived = 'This is not something new," {} Már Kristjánsson, about the news of a "new type of virus" being detected.'
     assert _attribution_changes(derived.format("claims"), source, lexicon("en"), lexicon("is"))
     assert not _attribution_changes(derived.format("says"), source, lexicon("en"), lexicon("is"))
+
+
+def test_changes_russian_absent_is_a_negation_in_other_words(lexical_polarity, monkeypatch):
+    # seed 52: "доступ к сети отсутствовал" (network access was absent) rendered "there was no
+    # network access": Russian "отсутствовать" (Ukrainian "відсутній") says the negation in other
+    # words, as "absent" and "lack" do in English; with "not" added beside it ("It was not
+    # reported"), each negation is weighed alone, and the added one is found
+    import unspun.changes as changes
+
+    en, ru = lexicon("en"), lexicon("ru")
+    source = ("21 июля сообщалось, что после обновления Windows 10 пользователи столкнулись с проблемами "
+              "при подключении к интернету - доступ к сети отсутствовал.")
+    derived = ("It was {}reported on July 21 that users encountered problems connecting to the internet "
+               "after updating Windows 10 – there was no network access.")
+    assert lexical_polarity("negation", derived.format(""), source, en, ru, "added", "removed") == []
+    # the encoder's check confirms only a negation weighed alone, as the weak word asks
+    monkeypatch.setattr(changes, "_negation_explains", lambda negated, other, lex, each=False: each)
+    assert changes._polarity_changes("negation", derived.format("not "), source, en, ru, "added", "removed") != []
+    assert lexicon("uk").get("negation_weak").search("доступ до мережі був відсутній")
