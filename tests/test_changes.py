@@ -2769,34 +2769,35 @@ def test_changes_a_region_named_by_a_point_of_the_compass_is_translated(names_wi
     assert changes._REGION.search("South Korea") and not changes._REGION.search("Oliver North")
 
 
+def _claimed_for_speech(claimed: str, said: str, sources: list[str], lang: str) -> None:
+    """Each source's verb is one of saying: the English rendering with "claimed" is an attribution
+    change (a neutral speech verb turned doubting), the one with "said" is none."""
+    from unspun.changes import _attribution_changes
+
+    en, lex = lexicon("en"), lexicon(lang)
+    for source in sources:
+        assert [c.type for c in _attribution_changes(claimed, source, en, lex)] == ["attribution"], source
+        assert _attribution_changes(said, source, en, lex) == [], source
+
 def test_changes_a_farewell_said_counts_as_speech():
     # seed 47: "Þegar blaðamaður kvaddi strákana" (when the journalist bade the boys farewell),
     # rendered "said goodbye to": a farewell is said, and "claimed" for it is a neutral speech verb
     # turned doubting (Russian "попрощался", Ukrainian "попрощався" alike)
-    from unspun.changes import _attribution_changes
-
-    en = lexicon("en")
     for source, lang in (("Þegar blaðamaður kvaddi strákana varð honum kaldhæðnin skýr.", "is"),
                          ("Когда журналист попрощался с мальчиками, ему стала ясна ирония.", "ru"),
                          ("Коли журналіст попрощався з хлопцями, йому стала зрозуміла іронія.", "uk")):
-        lex = lexicon(lang)
-        assert [c.type for c in _attribution_changes("When the journalist claimed goodbye to the boys.", source,
-                                                     en, lex)] == ["attribution"], source
-        assert _attribution_changes("When the journalist said goodbye to the boys.", source, en, lex) == [], source
+        _claimed_for_speech("When the journalist claimed goodbye to the boys.",
+                            "When the journalist said goodbye to the boys.", [source], lang)
 
 
 def test_changes_a_demand_made_counts_as_speech():
     # seed 48: 「…もっともっとガムシャラにやってほしい…」と注文も付けた (made a demand in these words),
     # rendered "he said about the striker": 「…」と注文を付けた is speech, and "claimed" for it is a
     # neutral speech verb turned doubting
-    from unspun.changes import _attribution_changes
-
-    en, ja = lexicon("en"), lexicon("ja")
-    for source in ("ストライカーに対し「もっともっとガムシャラにやってほしい」と注文も付けた。",
-                   "監督は「もっと走ってほしい」と注文を付けた。"):
-        assert [c.type for c in _attribution_changes("He claimed about the striker, \"I want him to go all out.\"",
-                                                     source, en, ja)] == ["attribution"], source
-        assert _attribution_changes("He said about the striker, \"I want him to go all out.\"", source, en, ja) == []
+    _claimed_for_speech("He claimed about the striker, \"I want him to go all out.\"",
+                        "He said about the striker, \"I want him to go all out.\"",
+                        ["ストライカーに対し「もっともっとガムシャラにやってほしい」と注文も付けた。",
+                         "監督は「もっと走ってほしい」と注文を付けた。"], "ja")
 
 
 def test_changes_we_assume_that_is_weak_doubt(lexical_polarity):
@@ -2838,14 +2839,9 @@ def test_changes_a_japanese_quotation_with_a_smile_is_speech():
     # seed 49: 「予想通り、気持ち良かった」と笑顔を見せた and 「初めて見た。…」と笑顔。 (said with a smile, the
     # press's way) rendered "smiled and said", then "claimed": 「…」と笑顔 is speech, and "claimed"
     # for it is doubt put on the speaker
-    from unspun.changes import _attribution_changes
-
-    en, ja = lexicon("en"), lexicon("ja")
-    for source in ("歓喜のウオーターシャワーを浴び「予想通り、気持ち良かった」と笑顔を見せた。",
-                   "20分ほど見えたといい「初めて見た。珍しいものを見られて良かった」と笑顔。"):
-        assert [c.type for c in _attribution_changes("She claimed with a smile, \"It felt amazing.\"",
-                                                     source, en, ja)] == ["attribution"], source
-        assert _attribution_changes("She said with a smile, \"It felt amazing.\"", source, en, ja) == []
+    _claimed_for_speech("She claimed with a smile, \"It felt amazing.\"", "She said with a smile, \"It felt amazing.\"",
+                        ["歓喜のウオーターシャワーを浴び「予想通り、気持ち良かった」と笑顔を見せた。",
+                         "20分ほど見えたといい「初めて見た。珍しいものを見られて良かった」と笑顔。"], "ja")
 
 
 def test_changes_japanese_nai_mono_ka_is_no_negation_and_fuan_no_weak_one(lexical_polarity):
