@@ -1340,9 +1340,10 @@ def _name_terms(text: str, lex: Lexicon | None) -> int:
     if lex is None:
         return 0
     figures = len(_FIGURE_TERM.findall(text))
-    if lex.lang.split("-")[0] in _CAPITAL_NOUNS:
+    lang = lex.lang.split("-")[0]
+    if lang in _CAPITAL_NOUNS:
         return figures
-    if lex.lang.split("-")[0] == "ja":
+    if lang == "ja":
         figures += len(_JA_NAMED_TERM.findall(text))
     return len(_NAME_TERM.findall(text)) + figures
 

@@ -472,7 +472,8 @@ MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 
 # said, Icelandic "kvaddi", Russian "попрощался", as speech) and seed 48 (Japanese 「…」と注文を付けた
 # as speech; English "assume that" as weak doubt; a Japanese term a naming verb follows,
 # 「涙の病気」と言われ, as no one's words) and seed 49 (Japanese 「…」と笑顔 as speech; Japanese ないものか,
-# a wish, as no negation; English "less" as negation in other words; Japanese 不安, worry, as none)
+# a wish, as no negation; Japanese 不安, worry, as none; English "less" as negation in other
+# words was tried and dropped)
 # and seed 50 (Russian "его", his or its, as the counterpart of a derived masculine pronoun where
 # the source's feminine ones are all kept; "not" before an un- adverb of degree, "not unusually
 # many", as a negation, no litotes) and seed 51 (Icelandic "í gegn", through, as no negation in

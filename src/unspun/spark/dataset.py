@@ -16,9 +16,9 @@ Every Parquet field carries its description as field metadata (docs/spark.md lis
 Vectors are ``binary``: float32 values, little-endian (a vector crosses from Spark's JVM to the
 Python workers as one byte string, where a ``list<float>``, format 1, was pickled value by value:
 the job at 20,000 articles is 10-12% faster so, docs/spark.md); the index vector is the float16
-the candidate index holds, widened without loss. Times are UTC. The index vectors, buckets, publication epochs and centres
-are read from the candidate index beside the store (opened and caught up first), so the job
-starts from exactly the state the local engine would use.
+the candidate index holds, widened without loss. Times are UTC. The index vectors, buckets,
+publication epochs and centres are read from the candidate index beside the store (opened and
+caught up first), so the job starts from exactly the state the local engine would use.
 """
 from __future__ import annotations
 
