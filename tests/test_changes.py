@@ -2939,3 +2939,23 @@ def test_changes_russian_absent_is_a_negation_in_other_words(lexical_polarity, m
     monkeypatch.setattr(changes, "_negation_explains", lambda negated, other, lex, each=False: each)
     assert changes._polarity_changes("negation", derived.format("not "), source, en, ru, "added", "removed") != []
     assert lexicon("uk").get("negation_weak").search("доступ до мережі був відсутній")
+
+
+def test_changes_association_heads_an_institutions_name():
+    # seed 53: "kjarasamning Flugfreyjufélags Íslands" rendered "the Icelandic Cabin Crew
+    # Association's collective wage agreement": "Association" heads an institution's name
+    # (thing_name, as "Ministry" and "Department" do), translated across languages, no person put
+    # in place of the source's; an English possessive on the word is no part of it. A person put in
+    # its place is still a name replaced
+    from unspun.changes import _thing_name
+
+    en = lexicon("en")
+    for name in ("Icelandic Cabin Crew Association's", "National Rifle Association", "Football Associations"):
+        assert _thing_name(name, en), name
+    assert not _thing_name("Peter Schneider's", en)
+    source = ("Rafrænni atkvæðagreiðslu um kjarasamning Flugfreyjufélags Íslands fyrir hönd flugfreyja hjá "
+              "Icelandair lýkur á hádegi á morgun.")
+    derived = ("The online voting on the {} collective wage agreement on behalf of Icelandair airline hostesses "
+               "will conclude at noon tomorrow.")
+    assert "name" not in _claimed(derived.format("Icelandic Cabin Crew Association's"), source, "en", "is")
+    assert "name" in _claimed(derived.format("Peter Schneider's"), source, "en", "is")

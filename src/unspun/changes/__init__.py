@@ -785,7 +785,8 @@ def _thing_name(name: str, lex: Lexicon | None) -> bool:
     """Whether a word of a name heads a thing's, an institution's or an event's name ("League",
     "Way", Icelandic "-deild": the lexicon's ``thing_name``)."""
     pattern = lex.get("thing_name") if lex is not None else None
-    return pattern is not None and any(pattern.fullmatch(w) for w in name.split())
+    # (an English possessive on the word is no part of it: "the Cabin Crew Association's agreement")
+    return pattern is not None and any(pattern.fullmatch(_POSSESSIVE.sub("", w)) for w in name.split())
 
 
 def _any_word_present(name: str, keys, text: str = "", source: str = "") -> bool:
