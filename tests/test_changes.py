@@ -2959,3 +2959,39 @@ def test_changes_association_heads_an_institutions_name():
                "will conclude at noon tomorrow.")
     assert "name" not in _claimed(derived.format("Icelandic Cabin Crew Association's"), source, "en", "is")
     assert "name" in _claimed(derived.format("Peter Schneider's"), source, "en", "is")
+
+
+def test_changes_trophy_heads_a_things_name():
+    # seed 54: "В Трофее СМП РСКГ лучшим стал Рустам Фатхутдинов" rendered "Rustam Fatkhutdinov was
+    # the best in the Russian Circuit Racing Series Trophy": "Trophy" heads a thing's name (thing_name,
+    # as "Cup" and "Championships" do), translated across languages, no person put in place of the
+    # source's. A person put in its place is still a name replaced
+    from unspun.changes import _thing_name
+
+    en = lexicon("en")
+    for name in ("Russian Circuit Racing Series Trophy", "Davis Cup Trophies", "Larry O'Brien Trophy's"):
+        assert _thing_name(name, en), name
+    assert not _thing_name("Peter Schneider", en)
+    source = "В Трофее СМП РСКГ лучшим стал Рустам Фатхутдинов, призерами стали Лев Толкачев и Павел Яшин."
+    derived = ("Rustam Fatkhutdinov was the best in the {}, and Lev Tolkachev and Pal Yashin were "
+               "prizewinners.")
+    assert "name" not in _claimed(derived.format("Russian Circuit Racing Series Trophy"), source, "en", "ru")
+    assert "name" in _claimed(derived.format("race of Peter Schneider"), source, "en", "ru")
+
+
+def test_changes_japanese_rashiku_is_a_hedge():
+    # seed 54: 「…環境を整えたくなったらしく「冷蔵庫、やっぱり買おうか」と…」 rendered "apparently
+    # wanted to …": 「らしく」, the continuative form of the hearsay 「らしい」 (as 「らしかった」 is its
+    # past), says the source's doubt; "apparently" keeps it. Nouns before it that make "-like" of it
+    # ("自分らしく", being oneself) still say none
+    ja = lexicon("ja")
+    for text in ("整えたくなったらしく", "行ったらしい", "来なかったらしかった"):
+        assert ja.get("hedge").search(text), text
+    for text in ("自分らしく生きる", "子供らしく遊ぶ", "あたらしく作った"):
+        assert not ja.get("hedge").search(text), text
+    source = ("しかし、夏になって旦那自身がいつでもアイスを食べられる環境を整えたくなったらしく「冷蔵庫、やっぱり"
+              "買おうか」と手の平が裏返ったそうです。")
+    derived = ("However, when the summer came round, B-san's husband {}wanted to be able to eat ice cream whenever "
+               "he fancied and decided to buy a new fridge after all.")
+    assert "hedge" not in _claimed(derived.format("apparently "), source, "en", "ja")
+    assert "hedge" in _claimed(derived.format("apparently "), source.replace("たくなったらしく", "たくなり"), "en", "ja")
