@@ -363,7 +363,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 54
+TUNING_SEED, HELD_OUT_SEED = 14, 55
 # The held-out sample of machine translations (``machine_held_out``), drawn once and labelled
 # blind; the samples of machine translations read before it (their errors were looked at): seed 1,
 # scored once at f01fae4, then read to mend the detector (docs/changes.md), and seed 2, scored once
@@ -481,9 +481,11 @@ MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 
 # mark after a comma or a stop, closing a quotation and opening none, read so for attribution too)
 # and seed 52 (Russian "отсутствовать", Ukrainian "відсутній", absent, as a negation in other words)
 # and seed 53 (English "Association" as the head of an institution's name, its possessive
-# "Association's" too); seed 54 is the held-out sample now.
+# "Association's" too) and seed 54 (English "Trophy" as the head of a thing's name; Japanese
+# 「らしく」 and 「らしかった」, forms of the hearsay 「らしい」, as a hedge); seed 55 is the held-out
+# sample now.
 READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
-              40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53)
+              40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
