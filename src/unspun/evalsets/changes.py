@@ -408,10 +408,12 @@ TUNING_SEED, HELD_OUT_SEED = 14, 55
 # negated by their prefix), and seed 21, scored once at 857780d, then read (an Icelandic "meint-"
 # closing a clause, Japanese 途方もない, German "Fehler"), and seed 22, scored once at 0c0b06e, then
 # read (full-width digits, "is also said to", Icelandic "mun … vera", a noun's Japanese
-# ではないかと, "unless", "Victory", "War" and "Revolution" heading an event's name); seed 23 is held
-# out now.
-MT_SEED = 23
-MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22)
+# ではないかと, "unless", "Victory", "War" and "Revolution" heading an event's name), and seed 23,
+# scored once at a8febe3, then read (Japanese だけの…ではない for "not just", an Icelandic title
+# compound opening a sentence); seed 24 is held out now (the pool of unread machine translations is
+# thinning: seed 23 drew 129 real pairs, not 200).
+MT_SEED = 24
+MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23)
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
