@@ -1639,20 +1639,20 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     assert set(labels) <= read | {it["id"] for it in held}
 
 
-# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 23, 291
-# items: 129 real pairs labelled blind before the detector saw them, none of them a pair of the read
-# seeds 1 to 22, and 162 edits), scored once at a8febe3 with the detector as it stood: precision
-# 1.0 for number, date, quote, attribution, hedge, pronoun and evaluative, name 0.933, negation
-# 0.913; recall 1.0 for evaluative, number 0.846, date 0.833, name 0.737, quote 0.933, attribution
-# 0.667, negation 0.84, hedge 0.90, pronoun 0.70 (none of the 5 real changes labelled was found).
-# Floors are the measured figures, rounded down to 2 decimals, but where a type is short of its
-# target, one borderline claim may move between machines (the encoder takes part in names and the
-# negation check), as on the held-out samples above: those floors leave room for one (name 14/16
-# and 13/19, attribution recall 5/9, negation 21/24 and 20/25, pronoun recall 6/10).
-# (Seeds 1 to 22, read since: docs/changes.md.)
+# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 24, 82
+# items: 40 real pairs, all into English (from Russian, Icelandic and Japanese: the read seeds have
+# taken every other language's), read blind before the detector saw them, none of them a pair of
+# the read seeds 1 to 23 and none holding a labelled change, and 42 edits), scored once at aeb8816
+# with the detector as it stood: precision 1.0 for every type; recall 1.0 for every type but
+# attribution, 0.833 (one edit missed). Floors are the measured figures, rounded down to 2
+# decimals, but where one borderline claim may move between machines (the encoder takes part in
+# names and the negation check) or a type is short of its target, they leave room for one: name
+# 2/3 and 1/2, negation 6/7 and 5/6, attribution recall 4/6. With 2 to 6 items a type, one claim
+# moves a figure by 0.17 to 0.5.
+# (Seeds 1 to 23, read since: docs/changes.md.)
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (1.00, 0.84), "date": (1.00, 0.83), "name": (0.87, 0.68), "quote": (1.00, 0.93),
-    "attribution": (1.00, 0.55), "negation": (0.87, 0.80), "hedge": (1.00, 0.90), "pronoun": (1.00, 0.60),
+    "number": (1.00, 1.00), "date": (1.00, 1.00), "name": (0.66, 0.50), "quote": (1.00, 1.00),
+    "attribution": (1.00, 0.66), "negation": (0.85, 0.83), "hedge": (1.00, 1.00), "pronoun": (1.00, 1.00),
     "evaluative": (1.00, 1.00),
 }
 
