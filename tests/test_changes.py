@@ -3001,3 +3001,42 @@ def test_changes_japanese_rashiku_is_a_hedge():
                "he fancied and decided to buy a new fridge after all.")
     assert "hedge" not in _claimed(derived.format("apparently "), source, "en", "ja")
     assert "hedge" in _claimed(derived.format("apparently "), source.replace("たくなったらしく", "たくなり"), "en", "ja")
+
+
+def test_changes_a_genitive_before_a_persons_name_keeps_no_one():
+    # seed 55: "соглашается главный аналитик Росбанка Евгений Кошелев" with "Peter Schneider" in
+    # place of the analyst ("agrees Rosbank chief analyst Peter Schneider"): Russian writes the
+    # bank's name in the genitive straight before the person's, one run of capitalised words; the
+    # bank kept ("Rosbank") keeps no one when neither the first name nor the surname is there
+    from unspun.changes import _any_word_present, _keys
+
+    def present(name, text):
+        return _any_word_present(name, _keys(text), text)
+
+    assert not present("Росбанка Евгений Кошелев", "agrees Rosbank chief analyst Peter Schneider.")
+    assert present("Росбанка Евгений Кошелев", "agrees Rosbank chief analyst Yevgeny Koshelev.")
+    assert present("Росбанка Евгений Кошелев", "agrees Rosbank chief analyst Koshelev.")
+    # (a common word that opens the run, kept in lower case, is as before: "Клуб", club)
+    assert present("Клуб Хосепа Гвардиолы", "Josep Guardiola’s club remained in second place.")
+    source = ("Шансы на донастройку денежно-кредитной политики сохраняются, но предел уже близок, соглашается "
+              "главный аналитик Росбанка Евгений Кошелев.")
+    derived = ("Chances of further monetary policy adjustments remain, but the limit is already close, agrees "
+               "Rosbank chief analyst {}.")
+    assert "name" in _claimed(derived.format("Peter Schneider"), source, "en", "ru")
+    assert "name" not in _claimed(derived.format("Yevgeny Koshelev"), source, "en", "ru")
+
+
+def test_changes_japanese_muryou_is_no_negation():
+    # seed 55: 「…商社などに送ったほか、…観光案内所などで無料配布している」 rendered "It has not been
+    # sent to buyers …, and … are also handing the catalog out for free": 無料, free of charge, is a
+    # price, and its 無 no weak negation that accounts for the added "not"; "at no charge", English
+    # for it, is no negation either. 無 elsewhere still is one (無視, ignored)
+    ja, en = lexicon("ja"), lexicon("en")
+    assert not ja.get("negation_weak").search("無料配布している")
+    assert ja.get("negation_weak").search("無視している")
+    source = "全国のバイヤーや輸出を手掛ける商社などに送ったほか、県内の観光案内所などで無料配布している。"
+    derived = ("It has {}been sent to buyers around the country and trading companies involved in export, and "
+               "tourist information centres within the prefecture are also handing the catalog out {}.")
+    assert "negation" in _claimed(derived.format("not ", "for free"), source, "en", "ja")
+    assert "negation" not in _claimed(derived.format("", "at no charge"), source, "en", "ja")
+    assert en.get("negation_idiom").search("handed out at no extra cost")

@@ -810,6 +810,15 @@ def _any_word_present(name: str, keys, text: str = "", source: str = "") -> bool
         # Pelosi"): it, and the place before it, is not the person; kept ("Kansas borgarstjóri",
         # "la démocrate Peter Schneider") it keeps no one.
         return _has_name(parts[-1], keys)
+    if len(parts) >= 3 and len(name.split()) >= 3 and _full_name(" ".join(name.split()[-2:])) \
+            and not _has_name(parts[-2], keys) and _name_of_its_own(parts[0], text):
+        # A person's full name after a word the run took in, its first name gone from the passage
+        # too: a place's or an institution's name in the genitive before it ("главный аналитик
+        # Росбанка Евгений Кошелев", Rosbank's chief analyst Yevgeny Koshelev) is no part of the
+        # person's name, and kept as a name of its own ("Rosbank chief analyst Peter Schneider")
+        # it keeps no one. (Kept in lower case, "Josep Guardiola's club" for "Клуб Хосепа
+        # Гвардиолы", "breskra" for "British", it is a common word of the run: as before.)
+        return _has_name(parts[-1], keys) or _adjectival_name(parts[-1], keys)
     if len(parts) >= 3 and _full_name(" ".join(name.split()[-2:])) and _GERMAN_NOUN_BEFORE.search(source) \
             and re.search(r"(?<!\w)(?:der|des|dem|den|eines|einem|einer)\s+" + re.escape(name.split()[0]) + r"(?!\w)", source):
         # A German noun after its article, capitalised, took the run in ("des Afroamerikaners Georg
@@ -817,6 +826,20 @@ def _any_word_present(name: str, keys, text: str = "", source: str = "") -> bool
         # its translation ("l'Afro-Américain") keeps no one.
         return _has_name(parts[-1], keys)
     return bool(parts) and any(_has_name(p, keys) or _adjectival_name(p, keys) for p in {parts[0], parts[-1]})
+
+
+def _name_of_its_own(key: str, text: str) -> bool:
+    """Whether ``text`` writes a word of this key capitalised, as a name of its own: no
+    capitalised word straight after it ("Rosbank chief analyst", not "Rosbank Peter")."""
+    tokens = list(_TOKEN.finditer(text))
+    for k, m in enumerate(tokens):
+        word = m.group(0)
+        if not word[:1].isupper() or not _has_name(key, _keys(word)):
+            continue
+        after = tokens[k + 1] if k + 1 < len(tokens) else None
+        if after is None or not after.group(0)[:1].isupper() or text[m.end():after.start()].strip():
+            return True
+    return False
 
 
 _GERMAN_NOUN_BEFORE = re.compile(r"(?<!\w)(?:der|des|dem|den|eines|einem|einer)\s+[A-ZÄÖÜ]")
