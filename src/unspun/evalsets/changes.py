@@ -363,7 +363,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 55
+TUNING_SEED, HELD_OUT_SEED = 14, 56
 # The held-out sample of machine translations (``machine_held_out``), drawn once and labelled
 # blind; the samples of machine translations read before it (their errors were looked at): seed 1,
 # scored once at f01fae4, then read to mend the detector (docs/changes.md), and seed 2, scored once
@@ -484,10 +484,13 @@ MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 
 # and seed 52 (Russian "отсутствовать", Ukrainian "відсутній", absent, as a negation in other words)
 # and seed 53 (English "Association" as the head of an institution's name, its possessive
 # "Association's" too) and seed 54 (English "Trophy" as the head of a thing's name; Japanese
-# 「らしく」 and 「らしかった」, forms of the hearsay 「らしい」, as a hedge); seed 55 is the held-out
+# 「らしく」 and 「らしかった」, forms of the hearsay 「らしい」, as a hedge) and seed 55 (a person's full
+# name after a genitive name the run took in, "аналитик Росбанка Евгений Кошелев", weighed by the
+# person's own words where the translation keeps that name apart; Japanese 無料, free of charge, as
+# no negation in other words, English "at no charge" as no negation); seed 56 is the held-out
 # sample now.
 READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
-              40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54)
+              40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
