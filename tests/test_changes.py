@@ -2947,24 +2947,34 @@ def test_changes_russian_absent_is_a_negation_in_other_words(lexical_polarity, m
     assert lexicon("uk").get("negation_weak").search("доступ до мережі був відсутній")
 
 
+def _assert_heads_a_things_name(names, person, source, derived, kept, replaced, source_lang):
+    # A word that heads a thing's or an institution's name (thing_name) makes the name no person's:
+    # the names are things, the person is not; the thing's name kept in the derived text is no name
+    # replaced, a person put in its place still is
+    from unspun.changes import _thing_name
+
+    en = lexicon("en")
+    for name in names:
+        assert _thing_name(name, en), name
+    assert not _thing_name(person, en)
+    assert "name" not in _claimed(derived.format(kept), source, "en", source_lang)
+    assert "name" in _claimed(derived.format(replaced), source, "en", source_lang)
+
+
 def test_changes_association_heads_an_institutions_name():
     # seed 53: "kjarasamning Flugfreyjufélags Íslands" rendered "the Icelandic Cabin Crew
     # Association's collective wage agreement": "Association" heads an institution's name
     # (thing_name, as "Ministry" and "Department" do), translated across languages, no person put
     # in place of the source's; an English possessive on the word is no part of it. A person put in
     # its place is still a name replaced
-    from unspun.changes import _thing_name
-
-    en = lexicon("en")
-    for name in ("Icelandic Cabin Crew Association's", "National Rifle Association", "Football Associations"):
-        assert _thing_name(name, en), name
-    assert not _thing_name("Peter Schneider's", en)
-    source = ("Rafrænni atkvæðagreiðslu um kjarasamning Flugfreyjufélags Íslands fyrir hönd flugfreyja hjá "
-              "Icelandair lýkur á hádegi á morgun.")
-    derived = ("The online voting on the {} collective wage agreement on behalf of Icelandair airline hostesses "
-               "will conclude at noon tomorrow.")
-    assert "name" not in _claimed(derived.format("Icelandic Cabin Crew Association's"), source, "en", "is")
-    assert "name" in _claimed(derived.format("Peter Schneider's"), source, "en", "is")
+    _assert_heads_a_things_name(
+        ("Icelandic Cabin Crew Association's", "National Rifle Association", "Football Associations"),
+        "Peter Schneider's",
+        "Rafrænni atkvæðagreiðslu um kjarasamning Flugfreyjufélags Íslands fyrir hönd flugfreyja hjá "
+        "Icelandair lýkur á hádegi á morgun.",
+        "The online voting on the {} collective wage agreement on behalf of Icelandair airline hostesses "
+        "will conclude at noon tomorrow.",
+        "Icelandic Cabin Crew Association's", "Peter Schneider's", "is")
 
 
 def test_changes_trophy_heads_a_things_name():
@@ -2972,17 +2982,12 @@ def test_changes_trophy_heads_a_things_name():
     # the best in the Russian Circuit Racing Series Trophy": "Trophy" heads a thing's name (thing_name,
     # as "Cup" and "Championships" do), translated across languages, no person put in place of the
     # source's. A person put in its place is still a name replaced
-    from unspun.changes import _thing_name
-
-    en = lexicon("en")
-    for name in ("Russian Circuit Racing Series Trophy", "Davis Cup Trophies", "Larry O'Brien Trophy's"):
-        assert _thing_name(name, en), name
-    assert not _thing_name("Peter Schneider", en)
-    source = "В Трофее СМП РСКГ лучшим стал Рустам Фатхутдинов, призерами стали Лев Толкачев и Павел Яшин."
-    derived = ("Rustam Fatkhutdinov was the best in the {}, and Lev Tolkachev and Pal Yashin were "
-               "prizewinners.")
-    assert "name" not in _claimed(derived.format("Russian Circuit Racing Series Trophy"), source, "en", "ru")
-    assert "name" in _claimed(derived.format("race of Peter Schneider"), source, "en", "ru")
+    _assert_heads_a_things_name(
+        ("Russian Circuit Racing Series Trophy", "Davis Cup Trophies", "Larry O'Brien Trophy's"),
+        "Peter Schneider",
+        "В Трофее СМП РСКГ лучшим стал Рустам Фатхутдинов, призерами стали Лев Толкачев и Павел Яшин.",
+        "Rustam Fatkhutdinov was the best in the {}, and Lev Tolkachev and Pal Yashin were prizewinners.",
+        "Russian Circuit Racing Series Trophy", "race of Peter Schneider", "ru")
 
 
 def test_changes_japanese_rashiku_is_a_hedge():
