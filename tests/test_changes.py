@@ -3045,3 +3045,86 @@ def test_changes_japanese_muryou_is_no_negation():
     assert "negation" in _claimed(derived.format("not ", "for free"), source, "en", "ja")
     assert "negation" not in _claimed(derived.format("", "at no charge"), source, "en", "ja")
     assert en.get("negation_idiom").search("handed out at no extra cost")
+
+
+def test_changes_a_baseball_line_score_is_no_figure():
+    # seed 56: 「浜松城北工 ０００００００―０ ４１００００×―５ 島田商」 rendered "Hamamatsu Johoku Tech:
+    # 0000000–0, Shimada Commercial: 0410000X– 5": the runs of each inning, one digit after another,
+    # end in "×" where the home side did not bat, the total after a dash: no figure 410000
+    assert [v for _, v, *_ in number_spans("４１００００×―５")] == ["5"]
+    assert [v for _, v, *_ in number_spans("0410000X– 5")] == ["5"]
+    assert [v for _, v, *_ in number_spans("3×4 and 120000 people")] == ["3", "4", "120000"]
+    source = "▽４回戦（草薙第１試合） 浜松城北工 ０００００００―０ ４１００００×―５ 島田商 ▽試合時間 １時間２６分"
+    derived = ("Game 4 (first game at Kusanagi): Hamamatsu Johoku Tech: 0000000–0, Shimada Commercial: 0410000X– "
+               "{}; Game time: 1hr 26min")
+    assert "number" not in _claimed(derived.format("5"), source, "en", "ja")
+    assert "number" in _claimed(derived.format("6"), source, "en", "ja")
+
+
+def test_changes_icelandic_reporting_subjunctive_and_talinn_are_the_sources_hedge():
+    # seed 56: "Hann hefði vanframtalið fjármagnstekjur …" rendered "He was said to have underreported
+    # …": the past subjunctive that opens a sentence reports what someone said (a weak hedge, and the
+    # speech "was claimed to" makes doubting); "Framkvæmdirnar eru taldar hafa kostað" rendered "is
+    # believed to have cost": telja's passive in every gender and number. "Ef hann hefði" (if he had)
+    # and "hefði getað" (could have) are no reporting
+    weak, speech = lexicon("is").get("hedge_weak"), lexicon("is").get("speech")
+    for text in ("Hann hefði vanframtalið tekjur", "Framkvæmdirnar eru taldar hafa kostað", "Þau eru töld hafa"):
+        assert weak.search(text), text
+    for text in ("Ef hann hefði farið heim", "Hann hefði getað unnið"):
+        assert not weak.search(text), text
+    assert speech.search("Hann hefði vanframtalið tekjur")
+    source = ("Hann hefði vanframtalið fjármagnstekjur sínar sem væru til komnar vegna sölu af rafmyntinni Bitcoin "
+              "upp á 27 milljónir, annað hvort viljandi eða af stórkostlegu hirðuleysi.")
+    derived = ("He {} to have underreported financial income from sales of the cryptocurrency Bitcoin amounting "
+               "to ISK 27 million, either intentionally or due to gross negligence.")
+    assert "hedge" not in _claimed(derived.format("was said"), source, "en", "is")
+    assert "attribution" in _claimed(derived.format("was claimed"), source, "en", "is")
+    source = ("Framkvæmdirnar eru taldar hafa kostað um 6,5 milljarða en hnausþykkir öryggisveggir umlykja "
+              "bygginguna.")
+    derived = "The construction {} cost about ISK 6.5 billion, with enormously thick security walls surrounding the building."
+    assert "hedge" not in _claimed(derived.format("is believed to have"), source, "en", "is")
+    assert "hedge" in _claimed(derived.format("is believed to have"), source.replace("eru taldar hafa kostað",
+                                                                                    "kostuðu"), "en", "is")
+
+
+def test_changes_russian_pohozhe_na_compares():
+    # seed 56: "у бабочек и птиц зрение похоже на наше" (their sight is like ours) is a comparison, no
+    # weak hedge that accounts for an added "Reportedly"; "похоже," and "похоже на то, что" are
+    weak = lexicon("ru").get("hedge_weak")
+    assert not weak.search("зрение похоже на наше")
+    assert weak.search("Похоже, он ушёл") and weak.search("похоже на то, что он ушёл")
+    source = ("Многие тропические цветы красные, и нам кажется, что всё это потому, что что у бабочек и птиц "
+              "зрение похоже на наше, и что они видят красный цвет очень хорошо.")
+    derived = ("{}many of the tropical flowers are red, and that's because butterflies and birds see similarly to "
+               "us, we think, and can see the color red very well.")
+    assert "hedge" in _claimed(derived.format("Reportedly, "), source, "en", "ru")
+    assert "hedge" not in _claimed(derived.format("And "), source, "en", "ru")
+
+
+def test_changes_japanese_taikoban_wo_osu_is_a_speech_verb():
+    # seed 56: 「「タイのだしがよく効いている。おいしい」と太鼓判を押した」 (vouched for it, "…," he said)
+    # rendered "claimed": after the quotation 太鼓判を押す is a neutral speech verb, as 胸を張る is
+    assert lexicon("ja").get("speech").search("「おいしい」と太鼓判を押した")
+    source = "ラーメンとたいめしのおむすびを試食し「タイのだしがよく効いている。おいしい」と太鼓判を押した。"
+    derived = ("He sampled the ramen and rice balls and {}, \"You can taste the sea bream soup stock and it's "
+               "delicious.\" giving it a thumbs up.")
+    assert "attribution" in _claimed(derived.format("claimed"), source, "en", "ja")
+    assert "attribution" not in _claimed(derived.format("said"), source, "en", "ja")
+
+
+def test_changes_a_four_digit_area_is_no_year():
+    # seed 56: "площадь пожара - 1 тыс. кв. метров" rendered "the area of the fire was 2000 sq. meters":
+    # a figure of four digits before a square or cubic unit of measure is an area or a volume, not a
+    # year, and a changed area is a changed figure
+    from unspun.changes import _date_facts
+
+    en = lexicon("en")
+    for text in ("the fire was 2000 sq. meters", "a flat of 1900 square metres", "1500 cubic feet of gas"):
+        assert not _date_facts(text, en)[0]["year"], text
+    assert _date_facts("in 2000 many people", en)[0]["year"]
+    source = ("Как пишет ТАСС со ссылкой на ведомство, площадь пожара - 1 тыс. кв. метров, есть угроза "
+              "распространения огня на близстоящее складское помещение.")
+    derived = ("As TASS reports citing the agency, the area of the fire was {} sq. meters, and there is a danger "
+               "of the blaze spreading to nearby warehouse premises.")
+    assert "number" in _claimed(derived.format("2000"), source, "en", "ru")
+    assert "number" not in _claimed(derived.format("1000"), source, "en", "ru")

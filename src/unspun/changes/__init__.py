@@ -110,6 +110,8 @@ def _date_facts(text: str, lex: Lexicon | None) -> tuple[dict[str, set], list[tu
             facts["year"][str(last)] += 1
             spans.append(m.span())
     for m in _YEAR.finditer(text):
+        if _MEASURE_AFTER.match(text, m.end()):
+            continue  # "2000 sq. meters": an area, no year
         if not any(a <= m.start() < b for a, b in spans):
             facts["year"][m.group(1)] += 1
             spans.append(m.span())
@@ -275,9 +277,22 @@ def number_spans(text: str) -> tuple[tuple[str, str, int, int], ...]:
     """The figures of a text, (written, value, start, end) in order (cached: one pair's check reads
     each side's figures several times, and a sentence comes back with every candidate source)."""
     spans = _number_spans(text)
+    if _LINE_SCORE.search(text):
+        spans = [s for s in spans if not _line_score(text, s)]
     glued = [(raw, value, m.start() + start, m.start() + end) for m in _GLUED_UNIT.finditer(text)
              for raw, value, start, end in _anchor_number_spans(m.group(1) + " ")]
     return tuple(sorted(spans + glued, key=lambda s: s[2]) if glued else spans)
+
+
+# A baseball line score, the runs of each inning one digit after another, ends in "×" or "X"
+# where the home side did not bat ("４１００００×―５", "0410000X– 5"): a run of five digits or more
+# straight before it, the total after a dash, is no figure ("3×4", "12000x zoom" are).
+_LINE_SCORE = re.compile(r"[0-9０-９]{5,}[×xX✕](?=\s*[-–—―‐－])")
+
+
+def _line_score(text: str, span) -> bool:
+    m = _LINE_SCORE.match(text, span[2])
+    return bool(m) and m.end() == span[3] + 1
 
 
 # A German time of day written with a point ("8.30 Uhr", "10.30 Uhr"), and a twelve-hour one
@@ -315,6 +330,12 @@ _UNIT = re.compile(r"\s*(?:feet|foot|ft|miles?|inch(?:es)?|yards?|pounds?|lbs?|o
                    r"met(?:er|re)s?|metr\w*|km|kilomet\w*|kg|kilo\w*|cm|mm|m|"
                    r"hect\w*|hekt\w*|lit(?:er|re)s?|lítr\w*|litr\w*|fet\w*|míl\w*|pund\w*|футов|фут\w*|миль|"
                    r"метр\w*|км|кг|см|мм|м|фунт\w*|メートル|キロ|フィート|マイル)\b", re.IGNORECASE)
+# A figure of four digits before a square or cubic unit of measure ("2000 sq. meters", "2000 кв.
+# метров", "1500 cubic feet") is an area or a volume, not a year (_date_facts). (Before a bare unit
+# it is left as it was: "auf 2000 Meter" is an altitude, but the labels' own recipe reads a year
+# there and a year's change there is labelled a date.)
+_MEASURE_AFTER = re.compile(r"\s*(?:sq|square|cu|cubic|кв|куб)\.?\s*" + _UNIT.pattern.removeprefix(r"\s*"),
+                            re.IGNORECASE)
 
 
 def _measured(text: str, end: int) -> bool:
