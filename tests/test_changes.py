@@ -3128,3 +3128,22 @@ def test_changes_a_four_digit_area_is_no_year():
                "of the blaze spreading to nearby warehouse premises.")
     assert "number" in _claimed(derived.format("2000"), source, "en", "ru")
     assert "number" not in _claimed(derived.format("1000"), source, "en", "ru")
+
+
+def test_changes_icelandic_o_participle_is_a_negation_in_other_words():
+    # seed 57: "uppruni smitsins ófundinn" (the source of the infection unfound) rendered "the source
+    # of the infection has not been found": a strong past participle with the prefix ó- (un-) says the
+    # negation in other words, as "óþekkjanlegur" does ("ósnortinn", untouched); "óvininn" (the enemy),
+    # "óttinn" (the fear) and "óveðrið" (the storm) are no participles
+    weak = lexicon("is").get("negation_weak")
+    for text in ("uppruni smitsins ófundinn", "landið er ósnortinn", "þeir eru ófundnir"):
+        assert weak.search(text), text
+    for text in ("þeir sáu óvininn", "óttinn er mikill", "óveðrið gekk yfir"):
+        assert not weak.search(text), text
+    source = ("Einn sem greindist hafði tekið þátt í félagsstarfi íþróttafélags á knattspyrnumótinu Rey Cup en "
+              "uppruni smitsins {} og smitrakning stendur yfir.")
+    derived = ("One of those diagnosed had participated in sports club activities at the Rey Cup football "
+               "tournament but the source of the infection has not been found and the infection is currently "
+               "being traced.")
+    assert "negation" not in _claimed(derived, source.format("ófundinn"), "en", "is")
+    assert "negation" in _claimed(derived, source.format("fundinn"), "en", "is")
