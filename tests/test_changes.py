@@ -77,6 +77,14 @@ def _claimed(derived, source, dl, sl, dc="", sc=""):
     return {c.type for c in find_changes(derived, source, dl, sl, dc, sc)}
 
 
+def _assert_searches(pattern, found: tuple, not_found: tuple) -> None:
+    """A word list's pattern finds each text of ``found`` and none of ``not_found``."""
+    for text in found:
+        assert pattern.search(text), text
+    for text in not_found:
+        assert not pattern.search(text), text
+
+
 def test_changes_idioms_and_lexical_negation_are_no_polarity_change():
     # "whether or not", "ne … plus qu'à", "Engu að síður" carry a negation word and no polarity
     assert "negation" not in _claimed("We test whether or not we might get a loan.",
@@ -435,10 +443,9 @@ def test_changes_german_hearsay_rendered_by_a_conditional_keeps_its_doubt():
 def test_changes_colloquial_french_negation_without_ne():
     # spoken French drops the "ne": "Tu peux plus te placer là" is "tu ne peux plus"
     neg = lexicon("fr").get("negation")
-    for text in ("Tu peux plus te placer là", "je veux plus y aller", "ils veulent plus l'entendre"):
-        assert neg.search(text), text
-    for text in ("On peut plus facilement le faire", "il est plus grand", "il peut plus de choses"):
-        assert not neg.search(text), text
+    _assert_searches(neg,
+                     ("Tu peux plus te placer là", "je veux plus y aller", "ils veulent plus l'entendre"),
+                     ("On peut plus facilement le faire", "il est plus grand", "il peut plus de choses"))
     assert "negation" not in _claimed("Tu ne peux plus te placer là, le drummer.", "Tu peux plus te placer là, le drummer.",
                                       "fr", "fr")
 
@@ -2996,10 +3003,9 @@ def test_changes_japanese_rashiku_is_a_hedge():
     # past), says the source's doubt; "apparently" keeps it. Nouns before it that make "-like" of it
     # ("自分らしく", being oneself) still say none
     ja = lexicon("ja")
-    for text in ("整えたくなったらしく", "行ったらしい", "来なかったらしかった"):
-        assert ja.get("hedge").search(text), text
-    for text in ("自分らしく生きる", "子供らしく遊ぶ", "あたらしく作った"):
-        assert not ja.get("hedge").search(text), text
+    _assert_searches(ja.get("hedge"),
+                     ("整えたくなったらしく", "行ったらしい", "来なかったらしかった"),
+                     ("自分らしく生きる", "子供らしく遊ぶ", "あたらしく作った"))
     source = ("しかし、夏になって旦那自身がいつでもアイスを食べられる環境を整えたくなったらしく「冷蔵庫、やっぱり"
               "買おうか」と手の平が裏返ったそうです。")
     derived = ("However, when the summer came round, B-san's husband {}wanted to be able to eat ice cream whenever "
@@ -3068,10 +3074,9 @@ def test_changes_icelandic_reporting_subjunctive_and_talinn_are_the_sources_hedg
     # believed to have cost": telja's passive in every gender and number. "Ef hann hefði" (if he had)
     # and "hefði getað" (could have) are no reporting
     weak, speech = lexicon("is").get("hedge_weak"), lexicon("is").get("speech")
-    for text in ("Hann hefði vanframtalið tekjur", "Framkvæmdirnar eru taldar hafa kostað", "Þau eru töld hafa"):
-        assert weak.search(text), text
-    for text in ("Ef hann hefði farið heim", "Hann hefði getað unnið"):
-        assert not weak.search(text), text
+    _assert_searches(weak,
+                     ("Hann hefði vanframtalið tekjur", "Framkvæmdirnar eru taldar hafa kostað", "Þau eru töld hafa"),
+                     ("Ef hann hefði farið heim", "Hann hefði getað unnið"))
     assert speech.search("Hann hefði vanframtalið tekjur")
     source = ("Hann hefði vanframtalið fjármagnstekjur sínar sem væru til komnar vegna sölu af rafmyntinni Bitcoin "
               "upp á 27 milljónir, annað hvort viljandi eða af stórkostlegu hirðuleysi.")
@@ -3136,10 +3141,9 @@ def test_changes_icelandic_o_participle_is_a_negation_in_other_words():
     # negation in other words, as "óþekkjanlegur" does ("ósnortinn", untouched); "óvininn" (the enemy),
     # "óttinn" (the fear) and "óveðrið" (the storm) are no participles
     weak = lexicon("is").get("negation_weak")
-    for text in ("uppruni smitsins ófundinn", "landið er ósnortinn", "þeir eru ófundnir"):
-        assert weak.search(text), text
-    for text in ("þeir sáu óvininn", "óttinn er mikill", "óveðrið gekk yfir"):
-        assert not weak.search(text), text
+    _assert_searches(weak,
+                     ("uppruni smitsins ófundinn", "landið er ósnortinn", "þeir eru ófundnir"),
+                     ("þeir sáu óvininn", "óttinn er mikill", "óveðrið gekk yfir"))
     source = ("Einn sem greindist hafði tekið þátt í félagsstarfi íþróttafélags á knattspyrnumótinu Rey Cup en "
               "uppruni smitsins {} og smitrakning stendur yfir.")
     derived = ("One of those diagnosed had participated in sports club activities at the Rey Cup football "
