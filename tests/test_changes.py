@@ -3151,3 +3151,48 @@ def test_changes_icelandic_o_participle_is_a_negation_in_other_words():
                "being traced.")
     assert "negation" not in _claimed(derived, source.format("ófundinn"), "en", "is")
     assert "negation" in _claimed(derived, source.format("fundinn"), "en", "is")
+
+
+def test_changes_icelandic_impersonal_claim_is_a_hedge():
+    # seed 58: "fullyrt er að hvergi í heiminum séu jafnmargir baðstaðir" (it is claimed that nowhere in
+    # the world are there as many bathing spots) rendered "it is claimed that": the impersonal passive
+    # of fullyrða (to assert), as "sagt er að", gives the claim to no one: the source's own hedge
+    from unspun.changes import _polarity_changes
+
+    en, icelandic = lexicon("en"), lexicon("is")
+    _assert_searches(icelandic.get("hedge_weak"), ("og fullyrt er að hvergi", "Fullyrt er að hann"),
+                     ("hann hefur fullyrt að", "fullyrti ráðherrann"))
+    source = ("Íslenska baðmenningin er sérstök á heimsvísu og fullyrt er að hvergi í heiminum séu jafnmargir "
+              "baðstaðir á hvern íbúa.")
+    derived = ("The Icelandic bath culture is unique in the world, and it is claimed that there are nowhere as "
+               "many bathing spots per capita.")
+    assert _polarity_changes("hedge", derived, source, en, icelandic, "added", "removed") == []
+
+
+def test_changes_missing_and_either_are_no_negation_said_or_unsaid():
+    # seed 58: 「行方が分からない渡辺さんの両親のいずれか」 (one of Watanabe's parents, whose whereabouts are not
+    # known) rendered "one of Watanabe's parents, who are both missing": "missing" says the negation in
+    # other words, as "absent" and "lacking" do; the ず of いずれ (either) is no negative ending
+    from unspun.changes import _polarity_changes
+
+    en, ja = lexicon("en"), lexicon("ja")
+    _assert_searches(en.get("negation_weak"), ("who are both missing", "the missing hikers"),
+                     ("the mission", "a missile", "Mississippi"))
+    _assert_searches(ja.get("negation_weak"), ("何も言わずに", "行かず"), ("両親のいずれか", "予定がずれる"))
+    source = "遺体は行方が分からない渡辺さんの両親のいずれかとみて、身元の確認や死因の特定を進めている。"
+    derived = ("The body appears to be one of Watanabe's parents, who are both missing, and work is underway to "
+               "confirm the identity and determine the cause of death.")
+    assert _polarity_changes("negation", derived, source, en, ja, "added", "removed") == []
+
+
+def test_changes_a_loaded_word_said_once_more_in_a_copy_is_added():
+    # seed 58: a German copy puts "sogenannte" before "MatePad Pro" where the source already says
+    # "seinen sogenannten punchhole-notch": in one language a loaded word said more often than the
+    # source says it is added; across languages a translator may say it once or twice
+    from unspun.changes import _evaluative_changes
+
+    de = lexicon("de")
+    source = "Bemerkenswert ist die MatePad Pro für seinen sogenannten punchhole-notch."
+    derived = "Bemerkenswert ist die sogenannte MatePad Pro für seinen sogenannten punchhole-notch."
+    assert [c.type for c in _evaluative_changes(derived, source, de, de)] == ["evaluative"]
+    assert _evaluative_changes(source, source, de, de) == []

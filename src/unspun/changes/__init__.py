@@ -1896,7 +1896,12 @@ def _evaluative_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list[
         source_pattern = s_lex.evaluative.get(concept)
         if hits and concept == "illegitimate" and d_lex.lang != s_lex.lang and _found(s_lex.get("unlawful"), s_text):
             continue  # the source's plain "unlawful", rendered by a word that also says "illegitimate"
-        if hits and source_pattern is not None and not _found(source_pattern, s_text):
+        # In one language a loaded word said once more than the source says it is put there too
+        # ("die sogenannte MatePad Pro für seinen sogenannten punchhole-notch" for "die MatePad Pro
+        # für seinen sogenannten …"); across languages a translator may say it twice or once.
+        source_hits = _found(source_pattern, s_text) if source_pattern is not None else ()
+        added = len(hits) > len(source_hits) if d_lex.lang == s_lex.lang else not source_hits
+        if hits and source_pattern is not None and added:
             out.append(Change("evaluative", "", _show(hits),
                               f"a loaded word ({concept.replace('_', '-')}) the source does not use"))
     return out
