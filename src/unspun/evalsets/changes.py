@@ -363,7 +363,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 58
+TUNING_SEED, HELD_OUT_SEED = 14, 59
 # The held-out sample of machine translations (``machine_held_out``), drawn once and labelled
 # blind; the samples of machine translations read before it (their errors were looked at): seed 1,
 # scored once at f01fae4, then read to mend the detector (docs/changes.md), and seed 2, scored once
@@ -493,10 +493,12 @@ MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 
 # the subjunctive as speech too; Russian "похоже на", similar to, as no weak hedge; Japanese
 # 太鼓判を押す after a quotation as a speech verb; a four-digit figure before a square or cubic
 # unit, "2000 sq. meters", as no year) and seed 57 (an Icelandic strong past participle with the
-# prefix ó-, "uppruni smitsins ófundinn", the source not found, as a negation in other words); seed
-# 58 is the held-out sample now.
+# prefix ó-, "uppruni smitsins ófundinn", the source not found, as a negation in other words) and
+# seed 58 (Icelandic "fullyrt er að", it is claimed that, as a weak hedge; English "missing" as a
+# negation in other words; Japanese ず before れ, いずれ, either, as no negative; in one language a
+# loaded word said more often than the source says it as added); seed 59 is the held-out sample now.
 READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
-              40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57)
+              40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
