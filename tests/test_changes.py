@@ -3196,3 +3196,29 @@ def test_changes_a_loaded_word_said_once_more_in_a_copy_is_added():
     derived = "Bemerkenswert ist die sogenannte MatePad Pro für seinen sogenannten punchhole-notch."
     assert [c.type for c in _evaluative_changes(derived, source, de, de)] == ["evaluative"]
     assert _evaluative_changes(source, source, de, de) == []
+
+
+def test_changes_kana_hearsay_and_a_negated_hearsay_frame_are_a_hedge_kept():
+    # seed 59: 「飲食店だけで１２万軒以上といわれる府下」 (a prefecture said to have more than 120,000
+    # restaurants) rendered "there are said to be 120,000 restaurants": と言われる written in kana is the
+    # same hearsay; and "there are not said to be" keeps the hearsay frame, the negation the change
+    from unspun.changes import _polarity_changes
+
+    en, ja = lexicon("en"), lexicon("ja")
+    _assert_searches(ja.get("hedge"), ("１２万軒以上といわれる府下", "効くといわれている"), ("いわれのない批判",))
+    _assert_searches(ja.get("speech"), ("娘から「変だ」といわれ確認",), ("効くといわれている",))
+    _assert_searches(en.get("hedge"), ("there are not said to be", "he isn't believed to be"),
+                     ("they are not to be", "he is not said"))
+    source = "しかし、飲食店だけで１２万軒以上といわれる府下でのステッカー発行は１万１０００店舗にとどまっている。"
+    for derived in ("However, only 11,000 stickers were issued, whereas there are said to be 120,000 restaurants.",
+                    "However, only 11,000 stickers were issued, whereas there are not said to be 120,000 restaurants."):
+        assert _polarity_changes("hedge", derived, source, en, ja, "added", "removed") == []
+
+
+def test_changes_icelandic_said_to_participle_is_speech():
+    # seed 59: "hann er sagður óttast um líf sitt" (he is said to fear for his life) gives the words to
+    # others, as "sagt er að" does: "he is claimed to fear" in its place doubts them
+    _claimed_for_speech("As he is claimed to fear for his life, he has asked for a bodyguard.",
+                        "As he is said to fear for his life, he has asked for a bodyguard.",
+                        ["Því hann er sagður óttast um líf sitt og hefur óskað eftir lífverði.",
+                         "Hún er sögð hafa farið heim."], "is")
