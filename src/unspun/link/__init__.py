@@ -21,7 +21,7 @@ from .align import Bead, align, margin_matrix, pair_score
 from .classify import Features, derivation_probability, features, kind_of
 from .credits import common_agency
 from .decide import chat_output, decision_inputs, link_threshold, load_model
-from .evidence import Evidence, local_evidence
+from .evidence import Evidence, local_evidence, run_word_alignment
 from .explain import roles
 from .families import join_families
 from .gate import worth_aligning
@@ -250,8 +250,16 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
     model = load_model(settings.link_model)
     inputs = decision_inputs(fa, evidence, document_probability)
     probability = model.probability(inputs)
+    chat = chat_output(a) or chat_output(b)
+    cross = model.cross_check
+    if cross is not None and not chat and cross.applies(probability, fa.same_language, evidence):
+        # Two languages and an unsure model: the run's words decide (link.decide.CrossCheck).
+        d, s = (a, b) if a_derived else (b, a)
+        evidence.word_alignment = run_word_alignment(d, s, evidence.run_beads, cross.layer)
+        evidence.probability_before = probability
+        probability = cross.probability(probability, evidence.word_alignment)
     threshold = link_threshold(settings)
-    if chat_output(a) or chat_output(b):
+    if chat:
         # Chat-model output (assistant artifacts: "Certainly!", "I cannot provide a news
         # article…"): texts generated from one prompt repeat its wording and the model's stock
         # phrases, so local evidence says nothing of copying; the whole documents decide.
@@ -267,7 +275,9 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
         if by_style is not None and by_style != a_derived:
             a_derived = by_style
             fa = features_if(a_derived)
+            measured = evidence
             evidence = evidence_if(a_derived)
+            evidence.word_alignment, evidence.probability_before = measured.word_alignment, measured.probability_before
     fa.values["document_probability"] = round(document_probability, 4)
     if as_link and common_agency(a.text, a.outlet, b.text, b.outlet):
         # Both credit one wire agency and neither is its site: two copies of its text.

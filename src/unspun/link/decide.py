@@ -5,10 +5,12 @@
 real news it misses excerpts, briefs and passages inside other articles, and links short articles
 that share a lead fact. ``link.evidence`` measures the local evidence (a run of reused sentences
 against the pair's own background, long shared word sequences). This module combines the two in
-one logistic model, fitted on the real-world story clusters of ``../shared/data/real`` and on
-constructed cases of excerpts, partial reuse, briefs, furniture and several sources
-(``evalsets.constructed``, their *fit* half); ``benchmarks/fit_link_model.py`` fits it and
-reports leave-one-cluster-out figures. The weights live in ``link_model.json`` beside this file;
+one logistic model, fitted on sixty real-world story clusters (``../shared/data/real`` and the
+project's ``data/real-extra`` V-BW, in fifteen sets) and on constructed cases of excerpts, partial
+reuse, briefs, furniture and several sources (``evalsets.constructed``, their *fit* half);
+``benchmarks/fit_link_model.py --sets`` fits it and reports figures with each set left out. An
+optional second look at unsure pairs across languages, from their word alignment
+(``CrossCheck``), is measured and not shipped (docs/linking.md). The weights live in ``link_model.json`` beside this file;
 ``--set link_model=PATH`` loads another fit.
 
 Every input is recorded on the link (``features`` and ``evidence``), so a reader can see why two
@@ -70,6 +72,49 @@ COPIED_FROM, COPIED_FULL = 24, 40
 
 
 @dataclass(frozen=True)
+class CrossCheck:
+    """A second look at a pair in two languages that the link model is unsure of.
+
+    Two agencies' ledes of one event in two languages align sentence by sentence as a
+    translation does, and the sentence vectors cannot tell them apart; the words can: a
+    translation renders nearly every word of its source, two reports of one fact share names,
+    numbers and a few key words (``embed.tokens``). Where the link model's probability ``p`` is
+    in ``[low, high)``, the pair is in two languages and it has a run, the probability becomes a
+    logistic function of ``logit(p)`` and the run's word alignment
+    (``evidence.run_word_alignment``). Fitted by ``benchmarks/fit_cross_check.py`` on the real
+    clusters, with ``p`` from link models that never saw the pair's set of clusters.
+    """
+
+    weights: tuple[float, float]  # logit(p), word alignment
+    intercept: float
+    mean: tuple[float, float]
+    scale: tuple[float, float]
+    low: float
+    high: float
+    layer: int = 4  # e5-small layers run for the token states (embed.tokens.LAYER)
+    meta: dict | None = None
+
+    def applies(self, probability: float, same_language: bool, evidence: Evidence) -> bool:
+        return not same_language and bool(evidence.run_beads) and self.low <= probability < self.high
+
+    def probability(self, first: float, alignment: float) -> float:
+        p = min(max(first, 1e-4), 1 - 1e-4)
+        x = (math.log(p / (1 - p)), alignment)
+        z = self.intercept + sum(w * (v - m) / s for w, v, m, s in zip(self.weights, x, self.mean, self.scale))
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict:
+        return {"inputs": ["logit_probability", "word_alignment"], "weights": list(self.weights),
+                "intercept": self.intercept, "mean": list(self.mean), "scale": list(self.scale),
+                "low": self.low, "high": self.high, "layer": self.layer, "meta": self.meta or {}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CrossCheck":
+        return cls(tuple(data["weights"]), float(data["intercept"]), tuple(data["mean"]), tuple(data["scale"]),
+                   float(data["low"]), float(data["high"]), int(data.get("layer", 4)), data.get("meta"))
+
+
+@dataclass(frozen=True)
 class LinkModel:
     """A fitted logistic model over ``INPUTS`` and the probability from which a pair is linked."""
 
@@ -79,22 +124,28 @@ class LinkModel:
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     meta: dict | None = None
+    cross_check: CrossCheck | None = None
 
     def probability(self, x: list[float]) -> float:
         z = self.intercept + sum(w * (v - m) / s for w, v, m, s in zip(self.weights, x, self.mean, self.scale))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     def to_json(self) -> dict:
-        return {"inputs": list(INPUTS), "weights": list(self.weights), "intercept": self.intercept,
-                "threshold": self.threshold, "mean": list(self.mean), "scale": list(self.scale),
-                "meta": self.meta or {}}
+        out = {"inputs": list(INPUTS), "weights": list(self.weights), "intercept": self.intercept,
+               "threshold": self.threshold, "mean": list(self.mean), "scale": list(self.scale),
+               "meta": self.meta or {}}
+        if self.cross_check is not None:
+            out["cross_check"] = self.cross_check.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: dict) -> "LinkModel":
         if list(data.get("inputs", [])) != list(INPUTS):
             raise ValueError(f"link model inputs {data.get('inputs')} differ from this unspun's {list(INPUTS)}")
+        cross = data.get("cross_check")
         return cls(tuple(data["weights"]), float(data["intercept"]), float(data["threshold"]),
-                   tuple(data["mean"]), tuple(data["scale"]), data.get("meta"))
+                   tuple(data["mean"]), tuple(data["scale"]), data.get("meta"),
+                   CrossCheck.from_json(cross) if cross else None)
 
 
 @lru_cache(maxsize=8)

@@ -25,12 +25,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
 from ..article import Article
+from ..embed.tokens import get_token_states, word_alignment
 from ..text.anchors import _QUOTE
 from ..text.sentences import quoted_share
 from ..text.terms import words as text_words
@@ -80,9 +81,17 @@ class Evidence:
     shared_words: int = 0  # words in shared sequences of >= SHARED_MIN words, unquoted (same language)
     shared_longest: int = 0  # the longest such sequence
     shared_share: float = 0.0  # shared_words over the shorter side's unquoted words
+    # Across languages, where the link model is unsure: the run's word alignment (link.decide,
+    # CrossCheck) and the probability before it; -1 where not measured.
+    word_alignment: float = -1.0
+    probability_before: float = -1.0
+    # The run's beads, (derived sentences, source sentences): what word_alignment reads. Not
+    # stored with the link (as_dict leaves it out).
+    run_beads: list = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()
+                if k != "run_beads" and not (k in ("word_alignment", "probability_before") and v < 0)}
 
 
 def _unquoted_words(article: Article, furniture: list[bool]) -> tuple[str, ...]:
@@ -219,6 +228,7 @@ def local_evidence(derived: Article, source: Article, beads: list[Bead], score: 
         k = len(run)
         expected = clear_cells * (clear_cells / cells) ** (k - 1)
         ev.run = k
+        ev.run_beads = [(tuple(b.derived), tuple(b.source)) for b in run]
         ev.run_score = float(sum(b.score for b in run))
         ev.chance = -math.log10(max(expected, 1e-12))
         chars_d = sum(len(derived.sentences[i].text) for b in run for i in b.derived)
@@ -255,3 +265,23 @@ def local_evidence(derived: Article, source: Article, beads: list[Bead], score: 
         ev.shared_words, ev.shared_longest = words, longest
         ev.shared_share = words / shorter if shorter else 0.0
     return ev
+
+
+# Beads of a run read word by word: a whole translation's run holds dozens, and four say as much
+# as all of them of how the words were rendered.
+ALIGN_BEADS = 4
+
+
+def run_word_alignment(derived: Article, source: Article, run_beads: list, layer: int,
+                       max_beads: int = ALIGN_BEADS) -> float:
+    """The mean word alignment (``embed.tokens.word_alignment``) of the run's first
+    ``max_beads`` beads, each bead's sentences read as one text: about 0.6 for a translation,
+    0.45-0.5 for two reports of one event in two languages (docs/linking.md, *Word alignment
+    across languages*)."""
+    states = get_token_states(layer)
+    values = []
+    for d, s in run_beads[:max_beads]:
+        a = states.states(" ".join(derived.sentences[i].text for i in d))
+        b = states.states(" ".join(source.sentences[j].text for j in s))
+        values.append(word_alignment(a, b))
+    return float(np.mean(values)) if values else 0.0
