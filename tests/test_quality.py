@@ -80,10 +80,14 @@ def test_quality_unrelated_pairs_are_not_linked(results):
 def test_quality_same_event_pairs_are_not_linked(results):
     r = results["llm-same-narrative"]
     assert r["pairs"] >= 1000
-    # measured 13 of 1,065 = 0.0122 on this sample (the same with the link model: chat-model output
-    # is judged on whole documents only), 0.0085 (101) on the full corpus (11,863 pairs) before the
-    # link model; target 0.01 (on the full corpus).
-    assert r["linked_same_event_rate"] <= 0.0125, r
+    # measured 18 of 1,065 = 0.0169 on this sample with the link model fitted on sixty real
+    # clusters (13, 0.0122, with the one fitted on six before it), 0.0158 (194) on the full corpus
+    # (11,863 pairs; 0.0114 before, 0.0085 before any link model); target 0.01 (on the full
+    # corpus), missed before and after. The sixty-cluster model trades these LLM texts written from
+    # one prompt for real news: on four sets of fresh real clusters it linked fewer independent
+    # reports (2.42% against 3.88%) at higher recall (docs/linking.md, *Sixty clusters and four
+    # fresh sets*).
+    assert r["linked_same_event_rate"] <= 0.017, r
 
 
 def test_quality_sentence_alignment_on_human_translations(results):

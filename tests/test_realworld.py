@@ -45,12 +45,15 @@ def cases(vector_cache):
     return evaluate_constructed(DATA, Settings(), vector_cache=vector_cache, split="test")
 
 
-# Measured on the test half (72 labelled pairs, 132 articles; docs/linking.md): excerpt 0.833,
-# furniture 1.0, partial 0.833, short 0.750, several 0.667, precision 1.0 (lengths compared across
-# scripts since 2026-12-05: excerpt was 0.750, several 0.583). Floors sit just under the measured
-# figures; the target is 0.90 for each, met by furniture only (what stays hard: short passages of
-# Icelandic and Japanese, which the encoder scores low sentence by sentence).
-PHENOMENON_FLOORS = {"excerpt": 0.80, "furniture": 0.90, "partial": 0.80, "short": 0.70, "several": 0.60}
+# Measured on the test half (72 labelled pairs, 132 articles; docs/linking.md) with the link
+# model fitted on sixty real clusters (shipped 2026-12-06, *Sixty clusters and four fresh sets*):
+# excerpt 0.750, furniture 1.0, partial 0.833, short 0.583, several 0.542, precision 1.0. The model
+# before it, fitted on the six shared clusters, found more of these synthetic cases (0.833,
+# 1.0, 0.833, 0.833, 0.708) and was worse on every set of real clusters no fit saw: the real ones
+# decide. Floors sit just under the measured figures; the target is 0.90 for each, met by
+# furniture only (what stays hard: short passages of Icelandic and Japanese, which the encoder
+# scores low sentence by sentence).
+PHENOMENON_FLOORS = {"excerpt": 0.70, "furniture": 0.90, "partial": 0.80, "short": 0.55, "several": 0.50}
 
 
 @pytest.mark.parametrize("phenomenon", sorted(PHENOMENON_FLOORS))
