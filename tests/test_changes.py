@@ -3222,3 +3222,28 @@ def test_changes_icelandic_said_to_participle_is_speech():
                         "As he is said to fear for his life, he has asked for a bodyguard.",
                         ["Því hann er sagður óttast um líf sitt og hefur óskað eftir lífverði.",
                          "Hún er sögð hafa farið heim."], "is")
+
+
+def test_changes_a_speaker_between_to_and_the_verb_is_speech():
+    # seed 60: 「…推定している」と村上CEOは話す (…, says CEO Murakami) rendered '…" claimed CEO Murakami':
+    # the speaker named between と and the verb is the same quotation frame, so "claimed" doubts him
+    _claimed_for_speech('"The estimate is made by combining a variety of information," claimed CEO Murakami.',
+                        '"The estimate is made by combining a variety of information," said CEO Murakami.',
+                        ["「さまざまな情報を組み合わせて推定している」と村上CEOは話す。",
+                         "「頑張りたい」と監督が語った。"], "ja")
+    _assert_searches(lexicon("ja").get("speech"), (), ("田中さんと鈴木さんは話し合った。",))
+
+
+def test_changes_counting_on_and_in_exchange_for_bail_read_as_they_mean():
+    # seed 60: "Milan is not counting on signing" (for "рассчитывает включить", counts on including)
+    # is a negation, only the "not counting" that leaves out is an idiom; Icelandic "laus gegn
+    # tryggingu" (out on bail) is in exchange for, no "against" that says a negation in other words
+    from unspun.changes import _found
+
+    en, is_ = lexicon("en"), lexicon("is")
+    _assert_searches(en.get("negation_idiom"), ("ten players, not counting the goalkeeper",),
+                     ("Milan is not counting on signing him.", "We are not counting upon it."))
+    _assert_searches(is_.get("negation_idiom"), ("sem þá var laus gegn tryggingu", "aðgangur gegn vægu gjaldi"),
+                     ("mótmæltu gegn stríðinu",))
+    source = "Áður en dómari hafði ákvarðað refsinguna fannst Salling, sem þá var laus gegn tryggingu, látinn."
+    assert _found(is_.get("negation_weak"), is_.get("negation_idiom").sub(" ", source)) == ()
