@@ -720,9 +720,9 @@ def main(argv: list[str] | None = None) -> int:
         dev_names = [c["name"] for c in corpora if c["kind"] == "dev"]
         oracle: dict[str, dict[str, float]] = {}
         for w, tune in TUNE.items():
+            label = tune["label"]
             for name in scored[w]:
                 others = [d for d in dev_names if d != name and d in scored[w]]
-                label = tune["label"]
                 if not others:
                     results[name]["methods"].pop(label, None)
                     continue
