@@ -40,10 +40,11 @@ _NO_WORD = re.compile(r"^[\W_\u2581]*$")
 MAX_CHARS = 1500
 
 
-def _dequantize(raw: memoryview, n_in: int) -> np.ndarray:
-    """4-bit blocks (an fp16 scale, then 16 bytes: weight j in the low nibble of byte j, weight
-    j+16 in the high one, each stored as value + 8) to a float32 matrix of rows of ``n_in``."""
-    blocks = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 18)
+def _dequantize(blocks: np.ndarray, n_in: int) -> np.ndarray:
+    """4-bit blocks, bytes in rows of 18 (an fp16 scale, then 16 bytes: weight j in the low
+    nibble of byte j, weight j+16 in the high one, each stored as value + 8), to a float32
+    matrix of rows of ``n_in``."""
+    blocks = blocks.reshape(-1, 18)
     scale = blocks[:, :2].copy().view(np.float16).astype(np.float32)
     q = blocks[:, 2:]
     values = np.concatenate([q & 0x0F, q >> 4], axis=1).astype(np.float32) - 8.0
@@ -93,7 +94,7 @@ class TokenStates:
             if q4:
                 n_in = c["FF"] if name.endswith("fo.w") else c["H"]
                 # Stored (out, in); kept transposed and contiguous: x @ w runs as one BLAS call.
-                self.w[name] = np.ascontiguousarray(_dequantize(data, n_in).T)
+                self.w[name] = np.ascontiguousarray(_dequantize(np.frombuffer(data, dtype=np.uint8), n_in).T)
             else:
                 self.w[name] = np.frombuffer(data, dtype=np.float32).copy()
         self.w["emb.pos"] = self.w["emb.pos"].reshape(-1, self.H)
@@ -104,8 +105,7 @@ class TokenStates:
     def _embed_rows(self, ids: list[int]) -> np.ndarray:
         if self._word is not None:
             return self._word[ids]
-        blocks = self._word_q4[ids].reshape(-1, 18)
-        return _dequantize(blocks.tobytes(), self.H)
+        return _dequantize(self._word_q4[ids], self.H)
 
     def _forward(self, ids: list[int]) -> np.ndarray:
         w, H, NH, eps = self.w, self.H, self.NH, self.eps

@@ -71,6 +71,12 @@ INPUTS = (
 COPIED_FROM, COPIED_FULL = 24, 40
 
 
+def _logistic(weights, intercept: float, mean, scale, x) -> float:
+    """A logistic model's probability on standardised inputs (log-odds clipped to +-30)."""
+    z = intercept + sum(w * (v - m) / s for w, v, m, s in zip(weights, x, mean, scale))
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 @dataclass(frozen=True)
 class CrossCheck:
     """A second look at a pair in two languages that the link model is unsure of.
@@ -99,9 +105,7 @@ class CrossCheck:
 
     def probability(self, first: float, alignment: float) -> float:
         p = min(max(first, 1e-4), 1 - 1e-4)
-        x = (math.log(p / (1 - p)), alignment)
-        z = self.intercept + sum(w * (v - m) / s for w, v, m, s in zip(self.weights, x, self.mean, self.scale))
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        return _logistic(self.weights, self.intercept, self.mean, self.scale, (math.log(p / (1 - p)), alignment))
 
     def to_json(self) -> dict:
         return {"inputs": ["logit_probability", "word_alignment"], "weights": list(self.weights),
@@ -127,8 +131,7 @@ class LinkModel:
     cross_check: CrossCheck | None = None
 
     def probability(self, x: list[float]) -> float:
-        z = self.intercept + sum(w * (v - m) / s for w, v, m, s in zip(self.weights, x, self.mean, self.scale))
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        return _logistic(self.weights, self.intercept, self.mean, self.scale, x)
 
     def to_json(self) -> dict:
         out = {"inputs": list(INPUTS), "weights": list(self.weights), "intercept": self.intercept,
