@@ -3248,3 +3248,17 @@ def test_changes_counting_on_and_in_exchange_for_bail_read_as_they_mean():
                      ("mótmæltu gegn stríðinu",))
     source = "Áður en dómari hafði ákvarðað refsinguna fannst Salling, sem þá var laus gegn tryggingu, látinn."
     assert _found(is_.get("negation_weak"), is_.get("negation_idiom").sub(" ", source)) == ()
+
+
+def test_changes_hearsay_set_off_by_a_comma_is_a_hedge():
+    # seed 62: 「始祖といわれる平将門」 rendered "Taira no Masakado, said to have been the founder": the
+    # hearsay set off by a comma without its "is" is the hedge "who is said to" is, so the source's
+    # といわれる is kept (it read as the caution gone); a subject's own "said to" and "claimed to"
+    # are no hearsay
+    _assert_searches(lexicon("en").get("hedge"),
+                     ("Taira no Masakado, said to have been the founder", "a man, believed to be in his 30s,"),
+                     ("He said to be careful.", "She claimed to be a doctor.", "He said, to be fair,"))
+    source = "野馬追は、相馬家の始祖といわれる平将門が野馬を放ったのが起源とされる。"
+    derived = "Nomaoi originated with Taira no Masakado, {} to have been the founder of the Soma clan, who released wild horses."
+    assert "hedge" not in _claimed(derived.format("said"), source, "en", "ja")
+    assert "hedge" not in _claimed(derived.format("claimed"), source, "en", "ja")
