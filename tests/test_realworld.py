@@ -401,6 +401,14 @@ def test_realworld_two_copies_sharing_text_through_a_third_are_joined_as_common_
         assert join_families(store, ["brief"], settings, compare) == []
         store.put_artifacts("brief", 0.0, [])
         assert join_families(store, ["brief"], settings, compare) == [("brief", "wire")]
+        # the family link is right only when both links through the middle are: with one of them
+        # short of family_min_middle (0.9, above the link threshold) nothing joins
+        store.delete_link("brief", "wire")
+        weak = {(l["derived"], l["source"]): l for l in store.links()}[("brief", "page")]
+        store.put_link(dict(weak, confidence=0.85), store.alignment("brief", "page"), model, settings.as_dict())
+        assert join_families(store, ["brief"], settings, compare) == []
+        lenient = Settings(family_min_probability=0.0, family_min_middle=0.85)
+        assert join_families(store, ["brief"], lenient, compare) == [("brief", "wire")]
         # without the middle's link to the wire story, nothing joins them
         store.delete_link("brief", "wire")
         store.delete_link("page", "wire")

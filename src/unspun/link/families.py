@@ -9,8 +9,9 @@ to C, and the sentences A and B match are the very sentences of C that those two
 
 This module links such a pair, with direction ``common-source``, when
 
-* both links through C are confident (at least the link model's threshold), and C is not the
-  stored source of both (then C already explains them: issue "families of copies", and
+* both links through C are confident (at least ``family_min_middle``, 0.9, above the link
+  model's threshold: the family link is right only when both are), and C is not the stored
+  source of both (then C already explains them: issue "families of copies", and
   ``link.graph`` keeps A and B joined through it);
 * the pair's own link probability is at least ``family_min_probability`` (more likely a
   derivation than not, short of the threshold), and
@@ -69,11 +70,12 @@ def join_families(store: Store, article_ids: Iterable[str], settings: Settings |
     floor = settings.family_min_probability
     if floor < 0:
         return []
+    middle = max(threshold, settings.family_min_middle)
     edges, neighbours = neighbourhood(store, article_ids)
     # Pairs joined through a confident middle, each with the middles that join it.
     through: dict[tuple[str, str], list[str]] = defaultdict(list)
     for c in sorted(neighbours):
-        confident = sorted((x for x in neighbours[c] if edges[frozenset((x, c))]["confidence"] >= threshold),
+        confident = sorted((x for x in neighbours[c] if edges[frozenset((x, c))]["confidence"] >= middle),
                            key=lambda x: (-edges[frozenset((x, c))]["confidence"], x))[:MIDDLE_PARTNERS]
         for a, b in combinations(sorted(confident), 2):
             if frozenset((a, b)) in edges:
