@@ -3262,3 +3262,31 @@ def test_changes_hearsay_set_off_by_a_comma_is_a_hedge():
     derived = "Nomaoi originated with Taira no Masakado, {} to have been the founder of the Soma clan, who released wild horses."
     assert "hedge" not in _claimed(derived.format("said"), source, "en", "ja")
     assert "hedge" not in _claimed(derived.format("claimed"), source, "en", "ja")
+
+
+def test_changes_icelandic_it_came_out_that_reports_as_a_weak_hedge():
+    # seed 63: 'þar sem fram kom að Bjartmar hafi tekið manninn á tal' (where it came out that
+    # Bjartmar had approached the man) rendered 'where Bjartmar was reported to have approached':
+    # "fram kom að", "kemur fram í … að", "að því er fram kemur" report what a text or a discussion
+    # said, as "fullyrt er að" does, and account for the English hearsay (it read as doubt added);
+    # "kom fram í sjónvarpi" (appeared on television) and "kom fram til að" (came forward to) stay out
+    from unspun.changes import _polarity_changes
+
+    is_, en = lexicon("is"), lexicon("en")
+    _assert_searches(is_.get("hedge_weak"),
+                     ("þar sem fram kom að Bjartmar hafi tekið", "Í úrskurði nefndarinnar kemur fram að hann",
+                      "að því er fram kemur á vefsíðunni"),
+                     ("Pelosi, sem kom fram í „Face the Nation“ á undan", "Hann kom fram á sviðið til að syngja."))
+    source = "Vísaði DV þá í umræður þar sem fram kom að Bjartmar hafi tekið manninn á tal og sagt vespuna mögulega vera stolna."
+    derived = ("DV referred to a discussion where Bjartmar was reported to have approached the man and said that "
+               "his scooter was possibly stolen.")
+    assert _polarity_changes("hedge", derived, source, en, is_, "added", "removed") == []
+
+
+def test_changes_japanese_presence_or_absence_is_no_negation():
+    # seed 63: 「接触歴の有無、発熱や咳といった症状の有無」 (whether there was contact, whether there
+    # are symptoms such as fever): 有無, presence or absence, has no polarity, as "whether or not" has
+    # none; its 無 read as a negation in other words and accounted for a "not" added to the
+    # rendering. 無効 (invalid) and 無料 as before
+    _assert_searches(lexicon("ja").get("negation_weak"), ("無効な健康コード", "無許可で"),
+                     ("接触歴の有無", "発熱や咳といった症状の有無", "無料で"))
