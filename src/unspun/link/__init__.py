@@ -123,7 +123,8 @@ def _by_style(a: Article, b: Article, settings: Settings) -> bool | None:
     return ma > mb
 
 
-def _rewritten_by_a_model(a: Article, b: Article, f: Features, settings: Settings) -> bool:
+def _rewritten_by_a_model(a: Article, b: Article, f: Features, settings: Settings,
+                          features_if: Callable[[bool], Features]) -> bool:
     """Whether the whole-document rule applies to this pair: in one language, when one article
     reads more like language-model prose than the other by ``orient_style_margin``
     (``link.style``: a model rewrote the other). Two human reports of one event in one language
@@ -134,7 +135,13 @@ def _rewritten_by_a_model(a: Article, b: Article, f: Features, settings: Setting
     5 wrong (independent reports of one statement in two languages; docs/linking.md)."""
     if not f.same_language:
         return False
-    return _by_style(a, b, settings) is not None
+    a_rewritten = _by_style(a, b, settings)
+    if a_rewritten is None:
+        return False
+    # A model's rewrite of a whole source keeps nearly all of it, so the rewrite (the text that
+    # reads like model prose) is covered by the other; a longer report that shares a brief's few
+    # facts is not (the real clusters' independent pairs that reached the rule).
+    return features_if(a_rewritten).derived_coverage >= settings.whole_document_coverage
 
 
 def _copied_passage(evidence: Evidence, settings: Settings) -> bool:
@@ -266,7 +273,8 @@ def compare(a: Article, b: Article, settings: Settings | None = None, store: Sto
         linked = _whole_document_link(fa, document_probability, settings, any_length=True)
     else:
         linked = probability >= threshold or _copied_passage(evidence, settings) or (
-            _whole_document_link(fa, document_probability, settings) and _rewritten_by_a_model(a, b, fa, settings))
+            _whole_document_link(fa, document_probability, settings)
+            and _rewritten_by_a_model(a, b, fa, settings, features_if))
     as_link = linked or link_anyway
     if as_link and direction == "uncertain" and not _artifacts_decide(a, b):
         # The confidence stays the one the link was decided with; features, roles and kind
