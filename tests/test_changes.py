@@ -3290,3 +3290,72 @@ def test_changes_japanese_presence_or_absence_is_no_negation():
     # rendering. 無効 (invalid) and 無料 as before
     _assert_searches(lexicon("ja").get("negation_weak"), ("無効な健康コード", "無許可で"),
                      ("接触歴の有無", "発熱や咳といった症状の有無", "無料で"))
+
+
+def test_changes_as_it_is_called_names_a_term_as_so_called_does():
+    # seed 64: 'sannkallaðan „frumuboðastorm“, eins og það er kallað' (a veritable cytokine storm, as
+    # it is called) rendered 'a so-called "cytokine storm"': the source's naming phrase is the
+    # translator's 'so-called', no loaded word added (Russian "как его называют" the same);
+    # "kallaður til" (called in) names nothing
+    from unspun.changes import _evaluative_changes
+
+    is_, ru, en = lexicon("is"), lexicon("ru"), lexicon("en")
+    _assert_searches(is_.evaluative["so_called"],
+                     ("framkallað sannkallaðan „frumuboðastorm“, eins og það er kallað þegar",
+                      "eins og hann er gjarnan kallaður", "það sem kallað er hjarðónæmi", "svo kallaða leið"),
+                     ("Hann var kallaður til vitnis.", "eins og það er núna", "Hún kallaði á hjálp."))
+    _assert_searches(ru.evaluative["so_called"], ("«цитокиновый шторм», как его называют врачи",
+                                                  "как это теперь называется"),
+                     ("Как называется эта улица?", "Как его зовут?"))
+    source = ("Þá getur hátt hlutfall glúkósa og lípíðs hjá sykursjúkum framkallað sannkallaðan „frumuboðastorm“, "
+              "eins og það er kallað þegar ónæmiskerfið bregst of hart við og ræðst á líkamann.")
+    derived = ('High glucose and lipid counts in diabetes patients can also trigger a so-called "cytokine storm," '
+               "when the immune system overreacts, attacking the body.")
+    assert _evaluative_changes(derived, source, en, is_) == []
+
+
+def test_changes_an_english_curly_mark_left_open_renders_a_cut_quotation():
+    # seed 64: '"Мне кажется, что это история про силу …' (a quotation the passage cuts) rendered
+    # '“It seems to me it's a story about power …': the English “ with no ” after it is that cut
+    # quotation, as an unclosed « is, and a quotation added after it is one the source lacks; a
+    # typist's “…," closes one, and in German marks („…“) a “ opens none
+    from unspun.changes import _quote_changes, _unclosed_curly
+
+    en, ru = lexicon("en"), lexicon("ru")
+    source = '"Мне кажется, что это история про силу и общие аспекты человеческой жизни.'
+    kept = "“It seems to me it’s a story about power and general aspects of human life."
+    added = kept + ' "This is a decisive moment for all of us," an official added.'
+    assert _quote_changes(added, source, False, source, "", en, ru)
+    assert not _quote_changes(kept, source, False, source, "", en, ru)
+    assert _unclosed_curly(added) == 1
+    assert _unclosed_curly('“We will win," he said.') == 0 and _unclosed_curly("“We will win,” he said.") == 0
+    assert _unclosed_curly("„Wir gewinnen“, sagte er.") == 0
+
+
+def test_changes_icelandic_talked_about_that_is_speech():
+    # seed 64: 'Hún hefur áður talað um að líkami hennar þoli ekki álagið' (she has spoken of her
+    # body not standing the strain) rendered 'She has previously claimed that': the verb of talking
+    # before an "að" clause reports what she said; "er talað um að" (there is talk that) has no
+    # speaker, and "talaði um veðrið" (talked about the weather) no clause
+    _claimed_for_speech("She has previously claimed that her body will not stand the strain.",
+                        "She has previously said that her body will not stand the strain.",
+                        ["Hún hefur áður talað um að líkami hennar þoli ekki álagið.",
+                         "Hún talaði opinskátt um að hún væri þreytt."], "is")
+    _assert_searches(lexicon("is").get("speech"), ("Hann talaði um að fara heim.",),
+                     ("Það er talað um að hann hætti.", "Þau töluðu um veðrið."))
+
+
+def test_changes_russian_believe_before_li_is_a_question_not_a_hedge():
+    # seed 64: 'как о нас думают окружающие, считают ли нас привлекательными' (whether they find us
+    # attractive): a verb of believing before "ли" asks, as "whether" does, and accounted for a
+    # "Reportedly" added to the rendering; "считают, что" (they believe that) stays a weak hedge
+    from unspun.changes import _polarity_changes
+
+    ru = lexicon("ru")
+    _assert_searches(ru.get("hedge_weak"), ("Эксперты считают, что", "считается, что он уехал"),
+                     ("считают ли нас привлекательными, умными",))
+    source = ("Мы больше переживаем о том, как о нас думают окружающие, считают ли нас привлекательными, умными — "
+              "это нас беспокоит.")
+    derived = ("Reportedly, we worry more about how we're judged and seen by others, whether we're regarded as "
+               "attractive, clever, all that kind of thing.")
+    assert _polarity_changes("hedge", derived, source, lexicon("en"), ru, "added", "removed")

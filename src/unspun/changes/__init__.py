@@ -1302,6 +1302,19 @@ def _unclosed(text: str) -> int:
     return sum(max(0, text.count(a) - text.count(b)) for a, b in (("«", "»"), ("「", "」")))
 
 
+def _unclosed_curly(text: str) -> int:
+    """How many quotations a text opens with an English curly mark (“) and does not close: no ”
+    after it before the next “, nor a straight mark left over to close it (a typist's “…," closes
+    one). In a text with German marks („…“) a “ closes and opens none. ('“It seems to me it's a
+    story about power … human life.' renders a source quotation cut by the passage, '"Мне
+    кажется, что …')"""
+    if "“" not in text or "„" in text:
+        return 0
+    starts = [m.start() for m in re.finditer("“", text)] + [len(text)]
+    return sum(1 for i, j in zip(starts, starts[1:])
+               if "”" not in text[i + 1:j] and text[i + 1:j].count('"') % 2 == 0)
+
+
 _STRAIGHT = re.compile(r'"')
 
 
@@ -1422,7 +1435,9 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # A quotation the derived passage opens and does not close (it runs on past the sentence)
         # is one of its quotations too, as the source's cut quotations are below (unless it
         # resumes the quotation before it after its speaker's tag).
-        unclosed = _unclosed(d_text) + _unclosed_straight(inner) - _resumed_unclosed(d_text, d_lex)
+        # (an English curly mark, “, too: ``_unclosed_curly``)
+        unclosed = (_unclosed(d_text) + _unclosed_curly(d_text) + _unclosed_straight(inner)
+                    - _resumed_unclosed(d_text, d_lex))
         around = s_text + " " + s_nearby
         # (a straight mark between two letters is a typing slip, "s"équiper", not a quotation)
         marks = len(re.findall(r"(?<![^\W\d_])\"|\"(?![^\W\d_])|[«»“”„「」]", around))
