@@ -3359,3 +3359,42 @@ def test_changes_russian_believe_before_li_is_a_question_not_a_hedge():
     derived = ("Reportedly, we worry more about how we're judged and seen by others, whether we're regarded as "
                "attractive, clever, all that kind of thing.")
     assert _polarity_changes("hedge", derived, source, lexicon("en"), ru, "added", "removed")
+
+
+def test_changes_hearsay_after_an_indefinite_noun_and_a_comma_is_a_hedge():
+    # seed 65: 「疫病を鎮めるとされる妖怪「アマビエ」」 rendered "Amabie, a spirit said to be able to quell
+    # epidemics": the participle after the comma and the indefinite noun it describes is that
+    # noun's passive, the hedge "a spirit that is said to" is, so the source's とされる is kept (it
+    # read as the caution gone); a subject's own "said to" and "claimed to" stay out
+    _assert_searches(lexicon("en").get("hedge"),
+                     ("ornaments of Amabie, a spirit said to be able to quell epidemics",
+                      "Kim, an official widely believed to have"),
+                     ("A spirit said to be careful.", "She claimed to be a doctor.", "Then, he said to be careful."))
+    source = "疫病を鎮めるとされる妖怪「アマビエ」の備前焼の置物を作っている。"
+    derived = "They are making Bizen ware ornaments of Amabie, a spirit {} to be able to quell epidemics."
+    assert "hedge" not in _claimed(derived.format("said"), source, "en", "ja")
+    assert "hedge" not in _claimed(derived.format("claimed"), source, "en", "ja")
+
+
+def test_changes_first_person_said_and_commented_are_speech():
+    # seed 65: '„Þegar við löbbuðum úr af Snaps sögðum við: …' (we said) and '…", - комментировал
+    # Семиларски' (Semilarski commented): the first person's "sögðum" is "sagði"'s verb, and
+    # "комментировал" gives a speaker's words as "сказал" does, so "claimed" for either is a
+    # neutral speech verb turned doubting
+    _claimed_for_speech('"As we walked out of Snaps we claimed: Aren\'t we up for this?',
+                        '"As we walked out of Snaps we said: Aren\'t we up for this?',
+                        ["„Þegar við löbbuðum úr af Snaps sögðum við: Erum við ekki bara til í þetta?"], "is")
+    _claimed_for_speech('"The prosecutor\'s office wants to say nothing about it," claimed Semilarski in August.',
+                        '"The prosecutor\'s office wants to say nothing about it," said Semilarski in August.',
+                        ['"Прокуратура ничего не хочет об этом говорить", - комментировал Семиларски в августе.',
+                         '"Прокуратура ничего не хочет говорить", - прокомментировала она.'], "ru")
+
+
+def test_changes_a_figure_after_a_currency_is_an_amount_not_a_year():
+    # seed 65: 'kosta ekki nema 964 Bandaríkjadali' (cost only 964 US dollars) rendered 'only cost
+    # USD 1928': a four-digit figure after a currency ("USD", "$", "€") is an amount, as one after
+    # "more than" is a count, and its change is a number's; a year stays a year
+    source = "Næturnar tvær kosta ekki nema 964 Bandaríkjadali eftir því sem Fréttablaðið kemst næst."
+    assert "number" in _claimed("The two nights only cost USD 1928, according to Fréttablaðið.", source, "en", "is")
+    assert "number" not in _claimed("The two nights only cost USD 964, according to Fréttablaðið.", source, "en", "is")
+    _assert_searches(lexicon("en").get("count_before"), ("cost USD ", "sold for $", "worth € "), ("built in ", "since "))
