@@ -3399,3 +3399,29 @@ def test_changes_a_figure_after_a_currency_is_an_amount_not_a_year():
     assert "number" in _claimed("The two nights only cost USD 1928, according to Fréttablaðið.", source, "en", "is")
     assert "number" not in _claimed("The two nights only cost USD 964, according to Fréttablaðið.", source, "en", "is")
     _assert_searches(lexicon("en").get("count_before"), ("cost USD ", "sold for $", "worth € "), ("built in ", "since "))
+
+
+def test_changes_russian_dash_speech_is_a_quotation():
+    # seed 66: '− В результате аварии пострадала 4-летняя девочка, − рассказали в пресс-службе' (a
+    # speech set off by dashes, as Russian writes direct speech) rendered '"As a result of the
+    # accident, a 4-year-old girl was injured," said the … press service': the source quotes it
+    # without marks, and the quotation is no invention; a dash with no speaker's verb is no speech
+    derived = '"As a result of the accident, a 4-year-old girl was injured," said the regional police press service.'
+    for source in ("− В результате аварии пострадала 4-летняя девочка, − рассказали в пресс-службе главка МВД.",
+                   "— В результате аварии пострадала 4-летняя девочка, — сказал он.",
+                   "В пресс-службе главка МВД сообщили: — В результате аварии пострадала 4-летняя девочка."):
+        assert "quote" not in _claimed(derived, source, "en", "ru"), source
+    for source in ("В результате аварии пострадала 4-летняя девочка, − в пресс-службе главка МВД.",
+                   "Пострадали: − 4-летняя девочка и её мать из Волгограда."):
+        assert "quote" in _claimed(derived, source, "en", "ru"), source
+
+
+def test_changes_the_same_unit_written_less_often_is_no_conversion():
+    # seed 66: '+26 градусов, … +28...+29, …, +26 градусов' rendered '+33 degrees …, +28…+29 …, +26
+    # degrees': the same unit on both sides, written twice in the source and once in the rendering,
+    # is no conversion between units, and the figure changed is a change
+    source = "В понедельник Гидрометцентр обещает +26 градусов, во вторник +28...+29, в четверг +26 градусов."
+    assert "number" in _claimed("The center promises +33 degrees on Monday, +28…+29 on Tuesday, +26 on Thursday.",
+                                source, "en", "ru")
+    assert "number" not in _claimed("The center promises +26 degrees on Monday, +28…+29 on Tuesday, +26 on Thursday.",
+                                    source, "en", "ru")

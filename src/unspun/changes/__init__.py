@@ -450,7 +450,9 @@ def _afternoon_only(lost: Counter, gained: Counter, dn, sn) -> bool:
 def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
     dn, sn = _numbers_outside(d_text, d_spans), _numbers_outside(s_text, s_spans)
     d_units, s_units = _units(d_text), _units(s_text)
-    if d_units and s_units and d_units != s_units:
+    # (the units' kinds, not how often each is written: "+26 градусов … +26 градусов" rendered
+    # "+33 degrees … +26 degrees" with a "degrees" left out has no other unit)
+    if d_units and s_units and set(d_units) != set(s_units):
         # Measurements on both sides in other units: a translation may convert them (80 feet,
         # 24 metres). In the same units ("9 mm" and "20 mm") a changed figure is a change.
         dn = [(raw, _clock(d_text, v, e)) for raw, v, _, e in number_spans(d_text)
@@ -1406,6 +1408,27 @@ def _name_terms(text: str, lex: Lexicon | None) -> int:
     return len(_NAME_TERM.findall(text)) + figures
 
 
+# A speech set off by dashes, as Russian writes direct speech ("− В результате аварии пострадала
+# 4-летняя девочка, − рассказали в пресс-службе", "— Мы не уйдём, — заявил он"; "заявил: — Мы не
+# уйдём"): a quotation without marks, which a translation renders in quotation marks. A dash that
+# opens the passage or a sentence, three words or more, and a dash after a comma (or a stop of
+# speech) before a speaker's verb (``speech``); or a speaker's verb, a colon and a dash. A dash
+# with no speaker's verb beside it (a list, an aside) is no speech.
+_DASH_SPEECH = re.compile(r"(?:^|(?<=[.!?…]\s))\s*[—–−-]\s+([^—–−\n]{3,}?)[,!?…]\s*[—–−-]\s+([^.!?\n]{0,80})")
+_COLON_DASH_SPEECH = re.compile(r"([^.!?:\n]{0,80}):\s*[—–−-]\s+([^—–−\n]{3,}?)(?:[.!?…](?=\s|$)|$)")
+
+
+def _dash_speeches(text: str, lex: Lexicon | None) -> int:
+    """How many speeches a text sets off with dashes (``_DASH_SPEECH``, ``_COLON_DASH_SPEECH``)."""
+    speech = lex.get("speech") if lex is not None else None
+    if speech is None or not re.search(r"[—–−-]", text):
+        return 0
+    n = sum(1 for m in _DASH_SPEECH.finditer(text)
+            if _word_count(m.group(1)) >= 3 and speech.search(m.group(2)) is not None)
+    return n + sum(1 for m in _COLON_DASH_SPEECH.finditer(text)
+                   if _word_count(m.group(2)) >= 3 and speech.search(m.group(1)) is not None)
+
+
 def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby: str = "",
                    d_lex: Lexicon | None = None, s_lex: Lexicon | None = None,
                    named: list[Change] = ()) -> list[Change]:
@@ -1442,6 +1465,8 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # (a straight mark between two letters is a typing slip, "s"équiper", not a quotation)
         marks = len(re.findall(r"(?<![^\W\d_])\"|\"(?![^\W\d_])|[«»“”„「」]", around))
         quoted_s = max(len(_QUOTE.findall(around)), (marks + 1) // 2)  # a quotation cut by the passage counts
+        # (and a speech the source sets off with dashes, "− …, − рассказали в пресс-службе")
+        quoted_s += _dash_speeches(around, s_lex)
         # (and one in straight single marks, 'not to just hand them things', of three words or more)
         quoted_s += sum(1 for m in _SINGLE_QUOTE.finditer(around) if _word_count(m.group(1)) >= 3)
         # A term (a word or two in quotation marks) or a cut quotation (the passage opens inside
