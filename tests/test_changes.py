@@ -3256,13 +3256,19 @@ def test_changes_hearsay_set_off_by_a_comma_is_a_hedge():
     # hearsay set off by a comma without its "is" is the hedge "who is said to" is, so the source's
     # といわれる is kept (it read as the caution gone); a subject's own "said to" and "claimed to"
     # are no hearsay
-    _assert_searches(lexicon("en").get("hedge"),
-                     ("Taira no Masakado, said to have been the founder", "a man, believed to be in his 30s,"),
-                     ("He said to be careful.", "She claimed to be a doctor.", "He said, to be fair,"))
-    source = "野馬追は、相馬家の始祖といわれる平将門が野馬を放ったのが起源とされる。"
-    derived = "Nomaoi originated with Taira no Masakado, {} to have been the founder of the Soma clan, who released wild horses."
-    assert "hedge" not in _claimed(derived.format("said"), source, "en", "ja")
-    assert "hedge" not in _claimed(derived.format("claimed"), source, "en", "ja")
+    _assert_hearsay_kept(
+        ("Taira no Masakado, said to have been the founder", "a man, believed to be in his 30s,"),
+        ("He said to be careful.", "She claimed to be a doctor.", "He said, to be fair,"),
+        "野馬追は、相馬家の始祖といわれる平将門が野馬を放ったのが起源とされる。",
+        "Nomaoi originated with Taira no Masakado, {} to have been the founder of the Soma clan, who released wild horses.")
+
+
+def _assert_hearsay_kept(found: tuple, not_found: tuple, source: str, derived: str) -> None:
+    """English hearsay the hedge list reads (``found``, not ``not_found``), and a Japanese
+    source's hearsay rendered with it, "said" or "claimed" in ``derived``'s slot: no hedge claimed."""
+    _assert_searches(lexicon("en").get("hedge"), found, not_found)
+    for verb in ("said", "claimed"):
+        assert "hedge" not in _claimed(derived.format(verb), source, "en", "ja")
 
 
 def test_changes_icelandic_it_came_out_that_reports_as_a_weak_hedge():
@@ -3367,14 +3373,11 @@ def test_changes_hearsay_after_an_indefinite_noun_and_a_comma_is_a_hedge():
     # epidemics": the participle after the comma and the indefinite noun it describes is that
     # noun's passive, the hedge "a spirit that is said to" is, so the source's とされる is kept (it
     # read as the caution gone); a subject's own "said to" and "claimed to" stay out
-    _assert_searches(lexicon("en").get("hedge"),
-                     ("ornaments of Amabie, a spirit said to be able to quell epidemics",
-                      "Kim, an official widely believed to have"),
-                     ("A spirit said to be careful.", "She claimed to be a doctor.", "Then, he said to be careful."))
-    source = "疫病を鎮めるとされる妖怪「アマビエ」の備前焼の置物を作っている。"
-    derived = "They are making Bizen ware ornaments of Amabie, a spirit {} to be able to quell epidemics."
-    assert "hedge" not in _claimed(derived.format("said"), source, "en", "ja")
-    assert "hedge" not in _claimed(derived.format("claimed"), source, "en", "ja")
+    _assert_hearsay_kept(
+        ("ornaments of Amabie, a spirit said to be able to quell epidemics", "Kim, an official widely believed to have"),
+        ("A spirit said to be careful.", "She claimed to be a doctor.", "Then, he said to be careful."),
+        "疫病を鎮めるとされる妖怪「アマビエ」の備前焼の置物を作っている。",
+        "They are making Bizen ware ornaments of Amabie, a spirit {} to be able to quell epidemics.")
 
 
 def test_changes_first_person_said_and_commented_are_speech():
