@@ -3428,3 +3428,13 @@ def test_changes_the_same_unit_written_less_often_is_no_conversion():
                                 source, "en", "ru")
     assert "number" not in _claimed("The center promises +26 degrees on Monday, +28…+29 on Tuesday, +26 on Thursday.",
                                     source, "en", "ru")
+
+
+def test_changes_inequality_is_no_negation_in_other_words():
+    # seed 67: 'на фоне того же показателя неравенства' rendered 'Here it is not in relation to that
+    # same measure of inequality': "неравенство" (inequality) is a noun of its own, as "inequality"
+    # is in English, not a negation said with a prefix, and it no longer accounts for the "not" added
+    _assert_searches(lexicon("ru").get("negation_weak"), ("это неприемлемо", "неравный бой"),
+                     ("показателя неравенства", "неравенство доходов", "с неравенством"))
+    _assert_searches(lexicon("uk").get("negation_weak"), ("люди невіддільні від природи",),
+                     ("показник нерівності", "нерівність доходів"))
