@@ -3438,3 +3438,24 @@ def test_changes_inequality_is_no_negation_in_other_words():
                      ("показателя неравенства", "неравенство доходов", "с неравенством"))
     _assert_searches(lexicon("uk").get("negation_weak"), ("люди невіддільні від природи",),
                      ("показник нерівності", "нерівність доходів"))
+
+
+
+def test_changes_hearsay_after_its_noun_and_experts_unnamed_are_kept():
+    # seed 68: 「…災厄を払うとされる茅の輪」 rendered 'a cogon grass ring supposed to ward off
+    # disaster' keeps the hearsay ("supposed to" after its noun, as French "censé", a weak hedge;
+    # after a form of "be" it says what is expected, and is left); 'spurst fyrir hjá bæði
+    # kunnáttumönnum' rendered 'asked both experts' gives no words to unnamed sources
+    # ("kunnáttumenn" are experts unnamed, as "sérfræðingar" are)
+    from unspun.changes import _attribution_changes, _polarity_changes
+
+    _assert_searches(lexicon("en").get("hedge_weak"), ("a ring supposed to ward off",),
+                     ("places that are supposed to be safe", "you're supposed to pay", "he isn't supposed to"))
+    _assert_searches(lexicon("is").get("vague"), ("hjá bæði kunnáttumönnum", "kunnáttumenn telja"),
+                     ("kunnáttumaður",))
+    assert _polarity_changes("hedge", "worshippers step through a cogon grass ring supposed to ward off disaster",
+                             "参拝者は災厄を払うとされる茅の輪をくぐり", lexicon("en"), lexicon("ja"), "added", "gone") == []
+    assert _attribution_changes(
+        "He had asked both experts and the Directorate of Internal Revenue about the arrangement.",
+        "Hann hefði spurst fyrir hjá bæði kunnáttumönnum og ríkisskattstjóra um hvernig þessu væri háttað.",
+        lexicon("en"), lexicon("is")) == []
