@@ -3460,3 +3460,34 @@ def test_changes_hearsay_after_its_noun_and_experts_unnamed_are_kept():
         "He had asked both experts and the Directorate of Internal Revenue about the arrangement.",
         "Hann hefði spurst fyrir hjá bæði kunnáttumönnum og ríkisskattstjóra um hvernig þessu væri háttað.",
         lexicon("en"), lexicon("is")) == []
+
+
+def test_changes_hearsay_rendered_by_a_claim_verb_or_an_impersonal_report_is_kept():
+    # seed 69: 'в ее посте сообщалось, что … кислоту, которая якобы оседает в легких' rendered 'in
+    # her post she claimed that … acid, which, according to her, settles in the lungs': the claim
+    # verb carries the source's hearsay ("якобы", as "allegedly" is "it is claimed"), so neither
+    # the caution gone nor a doubting verb added; a claim verb beside no dropped hedge still counts.
+    # The seed 68 round's open candidate: "сообщается"/"повідомляється" (it is reported) say the
+    # hearsay in other words, and English "it is reported" is hearsay as "it is said" is
+    # (MT seed 21: 'Сообщается, что человек с подозрением на коронавирус' rendered 'It is reported
+    # that a person with suspected coronavirus': the English "suspected" needs its Russian words)
+    from unspun.changes import _attribution_changes, _polarity_changes
+
+    src = "Согласно сюжету AstanaTV, в ее посте сообщалось, что ночью самолеты распыляют над городом кислоту, которая якобы оседает в легких."
+    der = "According to the report by AstanaTV, in her post she claimed that at nighttime planes spray acid over the city, which, according to her, settles in the lungs."
+    en, ru = lexicon("en"), lexicon("ru")
+    assert _polarity_changes("hedge", der, src, en, ru, "added", "gone") == []
+    assert _attribution_changes(der, src, en, ru) == []
+    assert _attribution_changes(der, src.replace("которая якобы оседает", "которая оседает"), en, ru) != []
+    assert _polarity_changes("hedge", der.replace("she claimed", "she wrote"), src, en, ru, "added", "gone") != []
+    _assert_searches(ru.get("hedge_weak"), ("Сообщается, что",), ("сообщает ТАСС", "сообщалось"))
+    _assert_searches(lexicon("uk").get("hedge_weak"), ("Повідомляється, що",), ("повідомляє",))
+    _assert_searches(en.get("hedge"), ("It is reported that",), ("it was reported by the agency",))
+    assert _polarity_changes("hedge", "Two men are said to have been arrested.", "Сообщается, что задержаны двое мужчин.",
+                             en, ru, "added", "gone") == []
+    assert _polarity_changes("hedge", "Reportedly, it is reported that two men were arrested.",
+                             "Сообщается, что задержаны двое мужчин.", en, ru, "added", "gone") != []
+    # ("с подозрением на", with suspicion of, is English "suspected" said in other words)
+    assert _polarity_changes("hedge", "It is reported that a person with suspected coronavirus crossed the line.",
+                             "Сообщается, что человек с подозрением на коронавирус пересек линию.",
+                             en, ru, "added", "gone") == []

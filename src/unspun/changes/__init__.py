@@ -1552,8 +1552,12 @@ def _attribution_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list
     # Across languages a source that argues its case ("argued") may be rendered by a verb that also
     # means "claimed" (主張した): only in one language is the choice of the doubting verb a change.
     s_assertive = d_lex.lang != s_lex.lang and _found(s_lex.get("assertive"), s_plain)
+    # Across languages a source's hearsay hedge may be rendered by a verb that doubts the speaker
+    # ("в ее посте сообщалось, что … якобы оседает" rendered "in her post she claimed that …
+    # settles"): each hedge of the source that the translation drops accounts for one claim verb.
+    carried = _hedges_dropped(d_text, s_text, d_lex, s_lex)
     # (more claim verbs than the source's: one added beside the source's own, "as the media claimed")
-    if len(d_claim) > len(s_claim) and not s_assertive and s_speech and d_lex.get("claim") and s_lex.get("claim"):
+    if len(d_claim) > len(s_claim) + carried and not s_assertive and s_speech and d_lex.get("claim") and s_lex.get("claim"):
         out.append(Change("attribution", _show(s_speech), _show(d_claim),
                           "a neutral speech verb became one that doubts the speaker"))
     d_vague, s_vague = _found(d_lex.get("vague"), d_plain), _found(s_lex.get("vague"), s_plain)
@@ -1563,6 +1567,25 @@ def _attribution_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list
     # An attribution merely absent is not reported: translators move "he said" to the next
     # sentence or into the verb, and a speech verb list cannot tell that from a removal.
     return out
+
+
+def _hedges_dropped(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> int:
+    """Across languages, how many more hedges (``hedge``, said outright) the source has than its
+    translation: 0 in one language."""
+    dp, sp = d_lex.get("hedge"), s_lex.get("hedge")
+    if d_lex.lang == s_lex.lang or dp is None or sp is None:
+        return 0
+    return max(0, len(_markers(sp, s_text, s_lex, "hedge")) - len(_markers(dp, d_text, d_lex, "hedge")))
+
+
+def _claims_added(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> int:
+    """How many more claim verbs (``claim``: a verb that doubts the speaker) the translation has
+    than its source, outside quotations."""
+    dp, sp = d_lex.get("claim"), s_lex.get("claim")
+    if dp is None or sp is None:
+        return 0
+    d_plain, s_plain = _QUOTE_ACROSS.sub(" ", d_text), _QUOTE_ACROSS.sub(" ", s_text)
+    return len(_found(dp, d_plain)) - len(_found(sp, s_plain))
 
 
 def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon, reason_added: str,
@@ -1628,7 +1651,10 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
     if d_found and not weak(s_lex, s_text) and not conditional_kept(d_found, s_lex, s_text):
         if kind != "negation" or not across or _negation_explains(d_text, s_text, d_lex, weak_count(s_lex, s_text) > 0):
             return [Change(kind, "", _show(d_found), reason_added)]
-    elif s_found and not weak(d_lex, d_text) and not conditional_kept(s_found, d_lex, d_text):
+    elif s_found and not weak(d_lex, d_text) and not conditional_kept(s_found, d_lex, d_text) \
+            and not (kind == "hedge" and across and _claims_added(d_text, s_text, d_lex, s_lex) >= len(s_found)):
+        # (a hearsay hedge rendered by a verb that doubts the speaker keeps the caution: "якобы
+        # оседает" rendered "she claimed that … settles", as "allegedly" is "it is claimed")
         if kind != "negation" or not across or _negation_explains(s_text, d_text, s_lex, weak_count(d_lex, d_text) > 0) \
                 and not _clause_left_out(s_text, d_text, s_lex):
             return [Change(kind, _show(s_found), "", reason_removed)]
