@@ -2308,6 +2308,23 @@ def test_changes_japanese_quote_closing_verbs_are_speech():
         assert speech.search(text), text
 
 
+def test_changes_japanese_delighted_after_a_quotation_is_speech():
+    # 「…うれしいです」とよろこんだ (said, delighted; human seed 72): a manner verb closing a
+    # quotation gives the words to its speaker, so "claimed" for it doubts him; not without the
+    # quotation (友達と喜んだ, rejoiced with friends)
+    from unspun.changes import _attribution_changes
+
+    source = "「井領さんが打ってくれたのでうれしいです」とよろこんだ。"
+    claimed = '"I\'m glad that Iryo hit the ball," claimed Takahashi, delighted.'
+    said = '"I\'m glad that Iryo hit the ball," said Takahashi, delighted.'
+    assert _attribution_changes(claimed, source, lexicon("en"), lexicon("ja"))
+    assert not _attribution_changes(said, source, lexicon("en"), lexicon("ja"))
+    speech = lexicon("ja").get("speech")
+    for text in ("「勝ててよかった」と喜んだ", "「最高です」と喜ぶ", "「まだまだです」と笑った"):
+        assert speech.search(text), text
+    assert not speech.search("優勝を友達と喜んだ")
+
+
 def test_changes_english_possessive_keeps_a_full_name():
     # "Giorgos Poulios's drone-like score" (MT seed 20's name edit): the possessive is no part of the
     # name, which is still a person's full name
