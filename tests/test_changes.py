@@ -2325,6 +2325,19 @@ def test_changes_japanese_delighted_after_a_quotation_is_speech():
     assert not speech.search("優勝を友達と喜んだ")
 
 
+def test_changes_english_aside_from_is_except_in_other_words(lexical_polarity):
+    # "Кроме Петербурга" rendered "Aside from Saint Petersburg" (human seed 73): "aside from",
+    # "apart from" are "except" in other words, the English of the weak negation "кроме", so a
+    # "not" added beside them is not explained by the source's "кроме"
+    source = "Кроме Петербурга, парады прошли в Балтийске и Владивостоке."
+    added = "Aside from Saint Petersburg, parades were not held in Baltiysk and Vladivostok."
+    kept = "Aside from Saint Petersburg, parades were held in Baltiysk and Vladivostok."
+    en, ru = lexicon("en"), lexicon("ru")
+    assert [c.type for c in lexical_polarity("negation", added, source, en, ru, "", "")] == ["negation"]
+    assert not lexical_polarity("negation", kept, source, en, ru, "", "")
+    _assert_searches(en.get("negation_weak"), ("Apart from the capital", "aside from Paris"),
+                     ("they set it aside for later", "a part from the engine"))
+
 def test_changes_english_possessive_keeps_a_full_name():
     # "Giorgos Poulios's drone-like score" (MT seed 20's name edit): the possessive is no part of the
     # name, which is still a person's full name
