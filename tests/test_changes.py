@@ -2338,6 +2338,22 @@ def test_changes_english_aside_from_is_except_in_other_words(lexical_polarity):
     _assert_searches(en.get("negation_weak"), ("Apart from the capital", "aside from Paris"),
                      ("they set it aside for later", "a part from the engine"))
 
+
+def test_changes_few_is_not_many_in_other_words(lexical_polarity):
+    # "umgekkst viðkomandi þó fáa" rendered "was not in contact with many people" (human seed 74):
+    # Icelandic "fáir", few, is "not many" in other words, a weak negation as "sjaldan", seldom, is;
+    # English "few" is its rendering, so a "not" added beside "few" is still found
+    source = "Sem betur fer umgekkst viðkomandi þó fáa við komuna til landsins."
+    kept = "Fortunately, the man in question was not in contact with many people when he came."
+    added = "Fortunately, the man in question was not in contact with few people when he came."
+    en, icelandic = lexicon("en"), lexicon("is")
+    assert not lexical_polarity("negation", kept, source, en, icelandic, "", "")
+    assert [c.type for c in lexical_polarity("negation", added, source, en, icelandic, "", "")] == ["negation"]
+    _assert_searches(icelandic.get("negation_weak"), ("þó fáa við komuna", "fáir vita", "fátt um svör"),
+                     ("fáeinir dagar", "við fáum svar", "að fá svar"))
+    _assert_searches(en.get("negation_weak"), ("few people came", "because of the few people"),
+                     ("a few people came", "a few of them"))
+
 def test_changes_english_possessive_keeps_a_full_name():
     # "Giorgos Poulios's drone-like score" (MT seed 20's name edit): the possessive is no part of the
     # name, which is still a person's full name
