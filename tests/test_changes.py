@@ -2355,6 +2355,29 @@ def test_changes_few_is_not_many_in_other_words(lexical_polarity):
     _assert_searches(en.get("negation_weak"), ("few people came", "because of the few people"),
                      ("a few people came", "a few of them"))
 
+def test_changes_english_alleged_and_ignored_keep_the_source_s_words(lexical_polarity):
+    # Human seed 76: "meintur eigandi" rendered "the alleged owner" (wmt:is-en:text_88:ref:10): the
+    # attributive "alleged" is "allegedly" said as an adjective, as Icelandic "meintur" is, so the
+    # caution is kept, and a "claims" put for "segir" is no hedge carried but an attribution change;
+    # "hlýddi ekki fyrirmælum" (did not obey) rendered "ignored the orders" (text_151:ref:3): "ignore"
+    # is "not heed", the negation in other words, as "defy" is
+    import unspun.changes as changes
+
+    en, icelandic = lexicon("en"), lexicon("is")
+    source = "Þær upplýsingar fékk meintur eigandi frá öðrum, en upplýsingarnar reyndust rangar segir Bjartmar."
+    says = "This was information that the alleged owner received from someone else, but it was wrong, says Bjartmar."
+    assert not lexical_polarity("hedge", says, source, en, icelandic, "", "")
+    claims = says.replace("says Bjartmar", "claims Bjartmar")
+    assert [c.type for c in changes._attribution_changes(claims, source, en, icelandic)] == ["attribution"]
+    _assert_searches(en.get("hedge"), ("the alleged owner", "alleged abuses by the police", "an alleged attack"),
+                     ("he alleged that", "she alleged the company lied", "was alleged to", "as alleged."))
+    source = "Vildi maðurinn ekki fara í burtu eftir að honum var sleppt og hlýddi ekki fyrirmælum lögreglu."
+    kept = "The man refused to leave when he was set free and ignored the orders of police."
+    assert not lexical_polarity("negation", kept, source, en, icelandic, "", "")
+    _assert_searches(en.get("negation_weak"), ("ignored the orders", "ignores it", "ignoring them"),
+                     ("the ignorance of", "an ignorant man"))
+
+
 def test_changes_english_possessive_keeps_a_full_name():
     # "Giorgos Poulios's drone-like score" (MT seed 20's name edit): the possessive is no part of the
     # name, which is still a person's full name
