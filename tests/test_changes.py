@@ -2293,36 +2293,41 @@ def test_changes_unlawful_in_the_source_accounts_for_illegitimate_across_languag
                                lexicon("en"), lexicon("en"))
 
 
-def test_changes_japanese_quote_closing_verbs_are_speech():
-    # 「…」と声を落とす (said, lowering the voice; MT seed 20) and the like close a quotation with its
-    # speaker: "claimed" for it doubts the speaker
+def _assert_quote_closing_speech(source: str, claimed: str, said: str, speech_texts: tuple,
+                                 not_speech: tuple = ()) -> None:
+    """A Japanese verb closing a quotation gives the words to its speaker: "claimed" for it doubts
+    the speaker, "said" does not; the speech list reads ``speech_texts`` and not ``not_speech``."""
     from unspun.changes import _attribution_changes
 
-    source = "加工場の玉本君枝代表（７６）は「来客は大幅減」と声を落とす。"
-    claimed = 'Tamamoto Kimie (76), the representative of the plant, claimed, "The number of visitors has dropped."'
-    said = 'Tamamoto Kimie (76), the representative of the plant, said, "The number of visitors has dropped."'
     assert _attribution_changes(claimed, source, lexicon("en"), lexicon("ja"))
     assert not _attribution_changes(said, source, lexicon("en"), lexicon("ja"))
     speech = lexicon("ja").get("speech")
-    for text in ("「勝ちたい」と胸を張る", "「大変だった」と振り返る", "「支援を」と訴えた", "「問題だ」と指摘した"):
+    for text in speech_texts:
         assert speech.search(text), text
+    for text in not_speech:
+        assert not speech.search(text), text
+
+
+def test_changes_japanese_quote_closing_verbs_are_speech():
+    # 「…」と声を落とす (said, lowering the voice; MT seed 20) and the like close a quotation with its
+    # speaker: "claimed" for it doubts the speaker
+    _assert_quote_closing_speech(
+        "加工場の玉本君枝代表（７６）は「来客は大幅減」と声を落とす。",
+        'Tamamoto Kimie (76), the representative of the plant, claimed, "The number of visitors has dropped."',
+        'Tamamoto Kimie (76), the representative of the plant, said, "The number of visitors has dropped."',
+        ("「勝ちたい」と胸を張る", "「大変だった」と振り返る", "「支援を」と訴えた", "「問題だ」と指摘した"))
 
 
 def test_changes_japanese_delighted_after_a_quotation_is_speech():
     # 「…うれしいです」とよろこんだ (said, delighted; human seed 72): a manner verb closing a
     # quotation gives the words to its speaker, so "claimed" for it doubts him; not without the
     # quotation (友達と喜んだ, rejoiced with friends)
-    from unspun.changes import _attribution_changes
-
-    source = "「井領さんが打ってくれたのでうれしいです」とよろこんだ。"
-    claimed = '"I\'m glad that Iryo hit the ball," claimed Takahashi, delighted.'
-    said = '"I\'m glad that Iryo hit the ball," said Takahashi, delighted.'
-    assert _attribution_changes(claimed, source, lexicon("en"), lexicon("ja"))
-    assert not _attribution_changes(said, source, lexicon("en"), lexicon("ja"))
-    speech = lexicon("ja").get("speech")
-    for text in ("「勝ててよかった」と喜んだ", "「最高です」と喜ぶ", "「まだまだです」と笑った"):
-        assert speech.search(text), text
-    assert not speech.search("優勝を友達と喜んだ")
+    _assert_quote_closing_speech(
+        "「井領さんが打ってくれたのでうれしいです」とよろこんだ。",
+        '"I\'m glad that Iryo hit the ball," claimed Takahashi, delighted.',
+        '"I\'m glad that Iryo hit the ball," said Takahashi, delighted.',
+        ("「勝ててよかった」と喜んだ", "「最高です」と喜ぶ", "「まだまだです」と笑った"),
+        not_speech=("優勝を友達と喜んだ",))
 
 
 def test_changes_english_aside_from_is_except_in_other_words(lexical_polarity):
