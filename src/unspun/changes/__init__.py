@@ -1416,12 +1416,14 @@ def _name_terms(text: str, lex: Lexicon | None) -> int:
 # with no speaker's verb beside it (a list, an aside) is no speech.
 _DASH_SPEECH = re.compile(r"(?:^|(?<=[.!?…]\s))\s*[—–−-]\s+([^—–−\n]{3,}?)[,!?…]\s*[—–−-]\s+([^.!?\n]{0,80})")
 _COLON_DASH_SPEECH = re.compile(r"([^.!?:\n]{0,80}):\s*[—–−-]\s+([^—–−\n]{3,}?)(?:[.!?…](?=\s|$)|$)")
+# (both need a dash before a space: a text without one, nearly every text, is not searched)
+_SPACED_DASH = re.compile(r"[—–−-]\s")
 
 
 def _dash_speeches(text: str, lex: Lexicon | None) -> int:
     """How many speeches a text sets off with dashes (``_DASH_SPEECH``, ``_COLON_DASH_SPEECH``)."""
     speech = lex.get("speech") if lex is not None else None
-    if speech is None or not re.search(r"[—–−-]", text):
+    if speech is None or not _SPACED_DASH.search(text):
         return 0
     n = sum(1 for m in _DASH_SPEECH.finditer(text)
             if _word_count(m.group(1)) >= 3 and speech.search(m.group(2)) is not None)
@@ -1555,9 +1557,10 @@ def _attribution_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list
     # Across languages a source's hearsay hedge may be rendered by a verb that doubts the speaker
     # ("в ее посте сообщалось, что … якобы оседает" rendered "in her post she claimed that …
     # settles"): each hedge of the source that the translation drops accounts for one claim verb.
-    carried = _hedges_dropped(d_text, s_text, d_lex, s_lex)
-    # (more claim verbs than the source's: one added beside the source's own, "as the media claimed")
-    if len(d_claim) > len(s_claim) + carried and not s_assertive and s_speech and d_lex.get("claim") and s_lex.get("claim"):
+    # (more claim verbs than the source's: one added beside the source's own, "as the media claimed";
+    # the hedges are counted only where there are more)
+    if len(d_claim) > len(s_claim) and not s_assertive and s_speech and d_lex.get("claim") and s_lex.get("claim") \
+            and len(d_claim) > len(s_claim) + _hedges_dropped(d_text, s_text, d_lex, s_lex):
         out.append(Change("attribution", _show(s_speech), _show(d_claim),
                           "a neutral speech verb became one that doubts the speaker"))
     d_vague, s_vague = _found(d_lex.get("vague"), d_plain), _found(s_lex.get("vague"), s_plain)
