@@ -3565,3 +3565,24 @@ def test_changes_hearsay_rendered_by_a_claim_verb_or_an_impersonal_report_is_kep
     assert _polarity_changes("hedge", "It is reported that a person with suspected coronavirus crossed the line.",
                              "Сообщается, что человек с подозрением на коронавирус пересек линию.",
                              en, ru, "added", "gone") == []
+
+
+def test_changes_human_seed_79_comparison_idiom_and_praise_as_speech(lexical_polarity):
+    # Human seed 79: 'не идёт ни в какое сравнение' (bears no comparison) rendered 'pale in
+    # comparison' (wmt:ru-en:tsuite-tedtalks-enru-rev-enru-talk-3:ref:20): an idiom's negation,
+    # as 比べ物にならない is, not one the rendering removed
+    en, ru = lexicon("en"), lexicon("ru")
+    source = "Количество смертей от недоедания не идёт ни в какое сравнение с количеством смертей из-за загрязнения воздуха."
+    derived = "Deaths from malnutrition pale in comparison to deaths due to air pollution."
+    assert not lexical_polarity("negation", derived, source, en, ru, "", "")
+    _assert_searches(ru.get("negation_idiom"), ("не идёт ни в какое сравнение", "ни в какое сравнение не идут",
+                                                "не идет в сравнение"),
+                     ("не идёт на сравнение цен", "сравнение не проводилось"))
+    # 「…」とたたえた (said in praise; wmt:ja-en:yahoo-ja.978109:ref:10+attribution) after a closing
+    # mark gives the words to a speaker, so "claimed" for it doubts him; not without the quotation
+    source = ("辻監督が「源田のセーフティー？あれはサインじゃない。でも、あれで『よーし行ける』と思ったよ。"
+              "外崎もよく打ってくれた」とたたえた「森山外源」の魂の連携。")
+    said = ('"Genda\'s drag bunt? That wasn\'t a sign. But at that I thought "Okay, we can do this." Tonosaki '
+            'also hit well," Coach Tsuji said in praise of the joint forces of spirits of "Mori Yama Tono Gen."')
+    _assert_quote_closing_speech(source, said.replace("Tsuji said", "Tsuji claimed"), said,
+                                 ("「素晴らしい」とたたえた", "「見事だ」と称えた"), not_speech=("選手の健闘をたたえた",))
