@@ -3586,3 +3586,37 @@ def test_changes_human_seed_79_comparison_idiom_and_praise_as_speech(lexical_pol
             'also hit well," Coach Tsuji said in praise of the joint forces of spirits of "Mori Yama Tono Gen."')
     _assert_quote_closing_speech(source, said.replace("Tsuji said", "Tsuji claimed"), said,
                                  ("「素晴らしい」とたたえた", "「見事だ」と称えた"), not_speech=("選手の健闘をたたえた",))
+
+
+def test_changes_a_hyphenated_two_word_source_name_counts_across_scripts(names_without_encoder):
+    # "Тампой-Бэй Лайтнинг" (Tampa Bay Lightning) replaced with "Peter Schneider" (human seed 78,
+    # vesti.ru.343817:ref:11+name): a two-word name whose word is capitalised parts joined by a
+    # hyphen is a full name on the source side, kept though the derived article never writes it
+    source = ('Напомним, что рестарт "Вашингтон Кэпиталз" намечен на 3 августа, когда "столичные" '
+              'сыграют с "Тампой-Бэй Лайтнинг".')
+    derived = "The Washington Capitals' restart is scheduled for August 3, when the Capitals play against Peter Schneider."
+    found = [c for c in find_changes(derived, source, "en", "ru") if c.type == "name"]
+    assert found and found[0].source == "Тампой-Бэй Лайтнинг"
+    kept = "The Washington Capitals' restart is scheduled for August 3, when the Capitals play against Tampa Bay Lightning."
+    assert not [c for c in find_changes(kept, source, "en", "ru") if c.type == "name"]
+    from unspun.changes import _hyphenated_full_name
+    assert _hyphenated_full_name("Jean-Pierre Raffarin")
+    assert not _hyphenated_full_name("День Военно-Морского Флота")  # a longer run: a day's name
+    assert not _hyphenated_full_name("Jean-pierre Raffarin")
+
+
+def test_changes_a_full_name_lost_beside_translated_thing_names_is_weighed(names_without_encoder):
+    # "Владимир Путин" replaced with "Marie Dubois" beside "Armed Forces" and "Navy Day" (human seed
+    # 77, aif.321259:ref:6+name): a day's and the forces' names are things' (``thing_name``), and
+    # once they are set aside one derived name is left: a person put in place of another
+    source = ("В Кронштадт на торжества по случаю празднования Дня Военно-морского флота прибыл верховный "
+              "главнокомандующий Вооруженными силами РФ, президент страны Владимир Путин.")
+    derived = ("The Supreme Commander-in-Chief of the Armed Forces of the Russian Federation, Marie Dubois, "
+               "was present in Kronstadt for the festivities marking Navy Day.")
+    found = [c for c in find_changes(derived, source, "en", "ru") if c.type == "name"]
+    assert found and found[0].source == "Владимир Путин" and found[0].derived == "Marie Dubois"
+    kept = derived.replace("Marie Dubois", "Vladimir Putin")
+    assert not [c for c in find_changes(kept, source, "en", "ru") if c.type == "name"]
+    # two derived names left once the things are set aside stay a guess
+    two = derived.replace("Armed Forces", "Pension Fund")
+    assert not [c for c in find_changes(two, source, "en", "ru") if c.type == "name"]

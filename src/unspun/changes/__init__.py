@@ -785,6 +785,16 @@ def _full_name(name: str) -> bool:
     return len(words) >= 2 and all(w.isalpha() and w[0].isupper() and len(w) >= 2 for w in words)
 
 
+def _hyphenated_full_name(name: str) -> bool:
+    """Two capitalised words, one or both of capitalised parts joined by a hyphen ("Тампой-Бэй
+    Лайтнинг", "Jean-Pierre Raffarin"): a full name, counted on the source side across languages
+    (a longer run with such a word is mostly an institution's or a day's, "День Военно-Морского
+    Флота", and a derived one is often a translated compound, "Leiðtogi Norður-Kóreu")."""
+    words = name.split()
+    return len(words) == 2 and any("-" in w for w in words) \
+        and all(all(p.isalpha() and p[0].isupper() and len(p) >= 2 for p in w.split("-")) for w in words)
+
+
 # A Roman numeral after a name: a monarch's or a pope's ("Петр I", "Louis XIV", "Elizabeth II").
 _REGNAL = re.compile(r"\s+(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{0,3})(?![\w-])")
 
@@ -974,7 +984,8 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         # transliterated, not translated; a full name that is an institution's, translated
         # ("Russian Cup"), is told apart by the encoder below (``_translated_name``).
         titled = [n for n in s_names if not (_present(n, whole) or _full_name(n)) and _titled_full_name(n)]
-        s_names = [n for n in s_names if _present(n, whole) or _full_name(n) or _regnal(n, s_text)]
+        s_names = [n for n in s_names if _present(n, whole) or _full_name(n) or _regnal(n, s_text)
+                   or _hyphenated_full_name(n)]
         d_names = [n for n in d_names if _full_name(n)]
     # A name is replaced when the derived passage lacks one of the source passage's names and has
     # one the whole source article never mentions: a name that belongs to a neighbouring
@@ -1006,6 +1017,13 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         # fewer times, beside a full name the source article lacks: one of its mentions replaced
         # ("to defeat Donald Trump, … to defeat Donald Trump" with "Peter Schneider" for the first).
         lost = [n for n in s_names if _full_name(n) and _fewer_mentions(n, s_text, d_text)]
+    if not same_language and len(gained) > 2 and len(lost) <= 2 and any(_full_name(n) for n in lost):
+        # A person's full name lost across languages, and one derived name left once the translated
+        # thing and region names are set aside ("Владимир Путин" gone, "Marie Dubois" come beside
+        # "Armed Forces" and "Navy Day"): that one is weighed; two or more left stay a guess.
+        people = [n for n in gained if not (_thing_name(n, d_lex) or _REGION.search(n))]
+        if len(people) == 1:
+            gained = people
     if not lost or not gained or len(lost) > 2 or len(gained) > 2:
         return []  # many unmatched names on both sides: an aligner's guess, not a replaced name
     if not same_language:
