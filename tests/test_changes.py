@@ -801,6 +801,22 @@ def test_changes_a_things_name_is_translated_across_languages():
                                   "Akureyri í dag.", "en", "is")
 
 
+def test_changes_an_icelandic_association_is_no_persons_full_name():
+    # "Flugfreyjufélags Íslands" (the Icelandic Cabin Crew Association) is an association's name,
+    # translated word for word: not a person lost for "Icelandic Employers" (of "the Confederation
+    # of Icelandic Employers", "Samtaka atvinnulífsins")
+    from unspun.changes import _thing_name
+
+    icelandic = lexicon("is")
+    assert _thing_name("Flugfreyjufélags Íslands", icelandic) and _thing_name("Knattspyrnusambands Íslands", icelandic)
+    assert not _thing_name("Katrín Jakobsdóttir", icelandic)
+    assert "name" not in _claimed("Online voting on the collective wage agreement regarding Icelandair between the "
+                                  "Icelandic Cabin Crew Association and the Confederation of Icelandic Employers "
+                                  "began on Wednesday, 22 July.",
+                                  "Rafræn atkvæðagreiðsla um kjarasamning Flugfreyjufélags Íslands og Samtaka "
+                                  "atvinnulífsins vegna Icelandair hófst á miðvikudag, 22. júlí.", "en", "is")
+
+
 def test_changes_a_term_or_a_cut_quotation_on_both_sides_takes_its_counterpart():
     # the source's "sehr holprigen" is the derived « très cahotante », not the quotation added
     assert "quote" in _claimed("Mardi, le PDG de Goldman Sachs a mis en garde contre une économie « très cahotante » "

@@ -984,8 +984,15 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
         # transliterated, not translated; a full name that is an institution's, translated
         # ("Russian Cup"), is told apart by the encoder below (``_translated_name``).
         titled = [n for n in s_names if not (_present(n, whole) or _full_name(n)) and _titled_full_name(n)]
-        s_names = [n for n in s_names if _present(n, whole) or _full_name(n) or _regnal(n, s_text)
-                   or _hyphenated_full_name(n)]
+        # An association's, a union's or a league's name ("Flugfreyjufélags Íslands", the Icelandic
+        # Cabin Crew Association; "Knattspyrnusamband Íslands"; the source lexicon's ``thing_name``)
+        # is no person's full name where the derived passage names an institution too ("Icelandic
+        # Cabin Crew Association"): translated word for word, its absence says nothing. Not where
+        # none is there ("Icelandic Air Force" for it: the association replaced).
+        institution = any(_thing_name(n, d_lex) for n in d_names if not _present(n, s_keys))
+        s_names = [n for n in s_names if _present(n, whole) or _full_name(n)
+                   and not (institution and _thing_name(n, s_lex))
+                   or _regnal(n, s_text) or _hyphenated_full_name(n)]
         d_names = [n for n in d_names if _full_name(n)]
     # A name is replaced when the derived passage lacks one of the source passage's names and has
     # one the whole source article never mentions: a name that belongs to a neighbouring
