@@ -3653,3 +3653,19 @@ def test_changes_icelandic_sources_in_the_dative_and_genitive_plural_are_unnamed
         "In addition, television advertising will be banned before nine o'clock in the evening, according to British media sources.",
         "Þá verða auglýsingar í sjónvarpi bannaðar fyrir klukkan 21 á kvöldin, samkvæmt heimildum breskra fjölmiðla.",
         lexicon("en"), lexicon("is")) == []
+
+
+def test_changes_soon_said_by_a_litotes_and_a_report_denied_are_no_negation_nor_hearsay():
+    # seed 82: "It didn't take long for me to realize" renders 'Вскоре я понял' (soon I realized):
+    # the litotes of "soon" negates the time taken, not the event; "не сообщается" (it is not
+    # reported) reports nothing, so 'Reportedly, the causes … were not reported' adds the hearsay
+    en, ru, uk = lexicon("en"), lexicon("ru"), lexicon("uk")
+    _assert_searches(en.get("negation_idiom"),
+                     ("It didn't take long for me to realize", "it won't take very long", "did not take long"),
+                     ("it didn't take the long road", "I didn't take it", "not long ago"))
+    # its Icelandic form on the other side ("það tók ekki langan tíma", seed 36) is the same litotes
+    _assert_searches(lexicon("is").get("negation_idiom"), ("en það tók ekki langan tíma.", "tekur ekki mjög langan tíma"),
+                     ("tók ekki þátt", "ekki langt frá"))
+    _assert_searches(ru.get("hedge_weak"), ("Сообщается, что", "как сообщается"),
+                     ("О причинах падения аппарата не сообщается.",))
+    _assert_searches(uk.get("hedge_weak"), ("Повідомляється, що",), ("Про причини не повідомляється.",))
