@@ -3669,3 +3669,12 @@ def test_changes_soon_said_by_a_litotes_and_a_report_denied_are_no_negation_nor_
     _assert_searches(ru.get("hedge_weak"), ("Сообщается, что", "как сообщается"),
                      ("О причинах падения аппарата не сообщается.",))
     _assert_searches(uk.get("hedge_weak"), ("Повідомляється, що",), ("Про причини не повідомляється.",))
+
+
+def test_changes_a_japanese_quotation_closed_by_a_noun_stated_is_speech():
+    # machine-translated seed 24: 「チーム一丸となって…盛り上げたい」と抱負を述べた (stated his
+    # aspirations in these words) rendered "said", then "claimed": と, a noun with を, and 述べ or
+    # 語る after a closing quote is speech, and "claimed" for it is doubt put on the speaker
+    _claimed_for_speech("Hirano claimed, \"I want to work as a team.\"", "Hirano said, \"I want to work as a team.\"",
+                        ["平野星矢選手は「チーム一丸となって盛り上げたい」と抱負を述べた。",
+                         "監督は「最高の試合だった」と感想を語った。"], "ja")
