@@ -2360,6 +2360,18 @@ def test_changes_english_aside_from_is_except_in_other_words(lexical_polarity):
                      ("they set it aside for later", "a part from the engine"))
 
 
+def test_changes_english_other_than_is_except_in_other_words(lexical_polarity):
+    # "vera ekki með þér heldur einhverjum öðrum" rendered "to be with someone other than you" (human
+    # seed 84, wmt:is-en:text_42:ref:55): "other than" is "except" in other words, as "apart from" is,
+    # the English of "ekki … heldur" (not … but), so the source's "ekki" is kept, not removed
+    source = "Hún vill vera ekki með þér heldur einhverjum öðrum."
+    kept = "She wants to be with someone other than you."
+    en, icelandic = lexicon("en"), lexicon("is")
+    assert not lexical_polarity("negation", kept, source, en, icelandic, "", "")
+    _assert_searches(en.get("negation_weak"), ("someone other than you", "Other than that, it went well"),
+                     ("the other, than whom", "each other then"))
+
+
 def test_changes_few_is_not_many_in_other_words(lexical_polarity):
     # "umgekkst viðkomandi þó fáa" rendered "was not in contact with many people" (human seed 74):
     # Icelandic "fáir", few, is "not many" in other words, a weak negation as "sjaldan", seldom, is;
