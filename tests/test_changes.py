@@ -3691,3 +3691,12 @@ def test_changes_a_japanese_quotation_closed_by_a_noun_stated_is_speech():
     _claimed_for_speech("Hirano claimed, \"I want to work as a team.\"", "Hirano said, \"I want to work as a team.\"",
                         ["平野星矢選手は「チーム一丸となって盛り上げたい」と抱負を述べた。",
                          "監督は「最高の試合だった」と感想を語った。"], "ja")
+
+
+def test_changes_a_japanese_quotation_closed_by_a_grand_declaration_is_speech():
+    # human seed 85: 「分かりました、…管理してください」と大見得を切った (declared grandly, boldly
+    # said) rendered "declared": と and 大見得を切る, 見得を切る or 啖呵を切る (snapped out) after a
+    # closing quote is speech, and "claimed" for it is doubt put on the speaker
+    _claimed_for_speech("She claimed, \"Please handle everything.\"", "She declared, \"Please handle everything.\"",
+                        ["A子さんは思わず「どうぞあなたが全て管理してください」と大見得を切った。",
+                         "彼は「文句があるなら来い」と啖呵を切った。"], "ja")
