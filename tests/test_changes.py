@@ -1586,13 +1586,12 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
     assert not {it["id"] for it in held_out(DATA) if it["part"] == "real"} & set(base)
 
 
-# Measured (docs/changes.md) on the held-out sample (seed 86, drawn after seeds 17-85 were read to
-# mend the lists, each scored once as the held-out sample of its round; its 40 translated pairs read
-# blind before it was scored, one labelled: "25. júlí 2020" rendered "25 July 2019", date), scored
-# once: precision / recall number 1.0/0.75 (4 items, 1 miss), date 1.0/1.0 (3 items), name 1.0/1.0
-# (1 item), quote 1.0/1.0 (6 items), attribution 1.0/1.0 (2 items), negation 1.0/0.667 (6 items,
-# 2 misses), hedge 1.0/1.0 (6 items), pronoun 1.0/1.0 (3 items), evaluative 1.0/1.0 (6 items): 75
-# items in 1
+# Measured (docs/changes.md) on the held-out sample (seed 87, drawn after seeds 17-86 were read to
+# mend the lists, each scored once as the held-out sample of its round; its 14 translated pairs read
+# blind before it was scored, none labelled), scored once: precision / recall number 1.0/1.0 (2
+# items), date 1.0/1.0 (1 item), name 1.0/1.0 (1 item), quote 1.0/1.0 (6 items), attribution
+# 1.0/1.0 (1 item), negation 1.0/0.833 (6 items, 1 miss), hedge 1.0/1.0 (6 items), pronoun 1.0/1.0
+# (1 item), evaluative 1.0/1.0 (6 items): 44 items in 1
 # derived language (English; the German copies are spent), on
 # which one item moves a figure far. Floors sit a little
 # under the held-out figures; negation's and name's
@@ -1600,8 +1599,8 @@ def test_changes_labelled_set_spans_eight_languages_and_every_type():
 # names translated across languages) and moves a borderline claim between machines (seed 24's
 # negation precision read 0.921 when it was scored, 0.946 with the same code on another machine).
 FRESH_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.74), "date": (0.95, 0.95), "name": (0.49, 0.0), "quote": (0.95, 0.95),
-    "attribution": (0.95, 0.95), "negation": (0.79, 0.49), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.49, 0.0), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.95), "negation": (0.83, 0.66), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.95),
 }
 
