@@ -2599,6 +2599,22 @@ def test_changes_english_ministry_office_department_head_an_institution_name(nam
     assert "name" in _claimed(derived.replace("Toybee", "Peter Schneider"), source, "en", "ru", derived, source)
 
 
+def test_changes_english_police_heads_an_institution_name(names_without_encoder):
+    # "Полиция безопасности" rendered "the Security Police" (machine seed 26): an institution's name
+    # translated, no person put in place of the source's "Полиция"; a person put in its place still is
+    from unspun.changes import _thing_name
+    for name in ("Security Police", "Metropolitan Police"):
+        assert _thing_name(name, lexicon("en")), name
+    assert not _thing_name("Peter Schneider", lexicon("en"))
+    source = "Тогда прокуратура и Полиция безопасности заявили, что против обоих вице-мэров имеются веские доказательства."
+    derived = ("Then, the Prosecutor's Office and the Security Police said that there was strong evidence against "
+               "both deputy mayors.")
+    context = derived + " The politician was detained."
+    assert "name" not in _claimed(derived, source, "en", "ru", context, source)
+    assert "name" in _claimed(derived.replace("the Security Police", "Peter Schneider"), source, "en", "ru",
+                              context.replace("the Security Police", "Peter Schneider"), source)
+
+
 def test_changes_english_seem_to_have_been_is_doubt_added():
     # 「最後の夏の照準が定まった」 (the aim is set) rendered "goals seem to have been set" (seed 40's
     # pair labelled blind): "seem to have been" puts doubt on a past fact the source states; a
