@@ -1665,23 +1665,23 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     assert set(labels) <= read | {it["id"] for it in held}
 
 
-# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 26, 79
-# items: 40 real pairs, all into English (from Russian, Icelandic and Japanese: the read seeds have
-# taken every other language's), read blind before the detector saw them, none of them a pair of
-# the read seeds 1 to 25 and none holding a labelled change, and 39 edits), scored once at 55b948d
-# with the detector as it stood: precision 1.0 for every type but name, 0.333 (six wrong claims:
-# "Sameinuðu Þjóðanna" read against "Pension Fund", and Russian "Полиция" of "Полиция безопасности"
-# against "Security Police" on two real pairs and three edits of one); recall 1.0 for every type
-# but name, 0.75 (one edit missed); no number item. Floors are 0.95 where a type scored 1.0 or has
-# no item and the encoder takes no part in it (number, date, quote, attribution, pronoun,
-# evaluative); where one borderline claim may move between machines (the encoder takes part in
-# names, hedges and the negation check) they leave room for one claim more or less: name 2/8 and
-# 2/4, negation 6/7 and 5/6, hedge 6/7 and 5/6. With 2 to 9 claims a type, one claim moves a
-# figure by 0.1 to 0.5.
-# (Seeds 1 to 25, read since: docs/changes.md.)
+# Measured (docs/changes.md) on the held-out sample of WMT21 machine translations (MT_SEED 27, 81
+# items: 40 real pairs, all into English (from Russian, Icelandic and Japanese), read blind before
+# the detector saw them, none of them a pair of the read seeds 1 to 26, two holding a labelled
+# change (a negation, a number), and 41 edits), scored once at 0e74030 with the detector as it
+# stood: precision 1.0 for every type but hedge, 0.75 (two wrong claims: ということです rendered
+# "is said to", on a real pair and its attribution edit); recall 1.0 for name, quote, hedge,
+# pronoun and evaluative, number 0.5 (the labelled pair and its edit), attribution 0.833, negation
+# 0.667 (the labelled pair and two of its edits); no date item. Floors are 0.95 where a type scored
+# 1.0 or has no item and the encoder takes no part in it (date, quote, pronoun, evaluative; number
+# and attribution just under their first recall); where one borderline claim may move between
+# machines (the encoder takes part in names, hedges and the negation check) they leave room for one
+# claim more or less: name 4/5 and 3/4, negation 6/7 and 5/9, hedge 6/9 and 5/6. With 4 to 9 claims
+# a type, one claim moves a figure by 0.1 to 0.25.
+# (Seeds 1 to 26, read since: docs/changes.md.)
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.24, 0.49), "quote": (0.95, 0.95),
-    "attribution": (0.95, 0.95), "negation": (0.85, 0.83), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
+    "number": (0.95, 0.49), "date": (0.95, 0.95), "name": (0.79, 0.74), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.83), "negation": (0.85, 0.55), "hedge": (0.66, 0.83), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.95),
 }
 
