@@ -3,7 +3,7 @@
 Every round of docs/changes.md asks that a mend lose no find and gain no wrong claim on every read
 sample. This script runs that check in full: it draws the read samples once, with this tree's
 labels (the tuning sample, the human seeds in ``READ_SEEDS``, the machine seeds in
-``MT_READ_SEEDS``; ``benchmarks/negation_share.py``'s ``read_samples``) and, apart, the two
+``MT_READ_SEEDS``: ``read_human_samples`` and ``read_machine_samples``) and, apart, the two
 held-out samples, then scores every item with this tree's detector and with ``--base``'s (a
 clean ``git worktree`` of that commit, each tree in its own process, both at once), and lists by
 type every find gained or lost and every wrong claim gained or gone. The held-out samples are
@@ -43,12 +43,10 @@ pickle.dump(found, open(sys.argv[3], "wb"))
 def draw(dev: str) -> list[tuple[str, dict]]:
     """(sample, item) for every read item, then the held-out ones (sample names ``H<seed>``,
     ``M<seed>``)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from negation_share import read_samples
-
     from unspun.evalsets import changes as labelled
 
-    items = [(g, it) for g, its in read_samples(dev).items() for it in its]
+    read = {**labelled.read_human_samples(dev), **labelled.read_machine_samples(dev)}
+    items = [(g, it) for g, its in read.items() for it in its]
     items += [(f"H{labelled.HELD_OUT_SEED}", it) for it in labelled.held_out(dev)]
     items += [(f"M{labelled.MT_SEED}", it) for it in labelled.machine_held_out(dev)]
     return items

@@ -4,8 +4,9 @@ Across languages a negation claim stands only where, without its negation words,
 reads closer to the other side by ``unspun.changes.NEGATION_GAP_SHARE`` of the gap between them
 (``_negation_explains``, ``_clause_left_out``). This script scores negation on every *read*
 sample of the change detector's labelled set (the tuning sample, the human seeds in
-``READ_SEEDS`` and the machine seeds in ``MT_READ_SEEDS``, each drawn without the ones before it,
-as ``held_out`` and ``machine_held_out`` draw theirs); the held-out seeds are never scored here.
+``READ_SEEDS`` and the machine seeds in ``MT_READ_SEEDS``, each drawn without the ones before it:
+``read_human_samples`` and ``read_machine_samples``, which ``held_out`` and ``machine_held_out``
+draw theirs without); the held-out seeds are never scored here.
 Only items with a negation of the lists on either side, or a labelled one, are scored: no other
 item can be claimed negation. The share is set on the module and every cache cleared between
 values; the encoder's vectors are kept (the texts are the same at every share).
@@ -32,18 +33,7 @@ from unspun.evalsets import changes as labelled
 
 def read_samples(dev: str) -> dict[str, list[dict]]:
     """Every read sample, by name: ``tuning``, ``h<seed>`` and ``m<seed>``."""
-    groups = {"tuning": labelled.build(dev)}
-    seen = {it["id"] for it in groups["tuning"] if it["part"] == "real"}
-    for seed in labelled.READ_SEEDS:
-        items = labelled.build(dev, seed=seed, exclude=set(seen))
-        seen |= {it["id"] for it in items if it["part"] == "real"}
-        groups[f"h{seed}"] = [it for it in items if not it["id"].startswith("uk:")]
-    read: set[str] = set()
-    for seed in labelled.MT_READ_SEEDS:
-        items = labelled.machine_translated(dev, seed=seed, exclude=set(read))
-        read |= {it["id"] for it in items if it["part"] == "real"}
-        groups[f"m{seed}"] = items
-    return groups
+    return {**labelled.read_human_samples(dev), **labelled.read_machine_samples(dev)}
 
 
 def _has_negation(text: str, lang: str) -> bool:

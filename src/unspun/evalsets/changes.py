@@ -627,10 +627,35 @@ def machine_held_out(dev: str | Path) -> list[dict]:
     samples read before it (``MT_READ_SEEDS``, each drawn without the ones before it) holds, with
     its own edits. Its source segments may be in a read sample (a source has one machine
     translation per pair of languages, and a few segments); its machine translations are not."""
+    read = set().union(*map(_real_ids, read_machine_samples(dev).values()))
+    return machine_translated(dev, seed=MT_SEED, exclude=read)
+
+
+def _real_ids(items: list[dict]) -> set[str]:
+    return {it["id"] for it in items if it["part"] == "real"}
+
+
+def read_human_samples(dev: str | Path) -> dict[str, list[dict]]:
+    """The tuning sample (``"tuning"``) and the samples read while the lists were written
+    (``"h<seed>"``, ``READ_SEEDS`` in order), each drawn without the real pairs of the ones before
+    it: the samples ``held_out`` draws its own without."""
+    samples = {"tuning": build(dev)}
+    seen = _real_ids(samples["tuning"])
+    for seed in READ_SEEDS:
+        samples[f"h{seed}"] = build(dev, seed=seed, exclude=set(seen))
+        seen |= _real_ids(samples[f"h{seed}"])
+    return samples
+
+
+def read_machine_samples(dev: str | Path) -> dict[str, list[dict]]:
+    """The samples of machine translations read before the held-out one (``"m<seed>"``,
+    ``MT_READ_SEEDS`` in order), each drawn without the real pairs of the ones before it."""
+    samples: dict[str, list[dict]] = {}
     read: set[str] = set()
     for seed in MT_READ_SEEDS:
-        read |= {it["id"] for it in machine_translated(dev, seed=seed, exclude=set(read)) if it["part"] == "real"}
-    return machine_translated(dev, seed=MT_SEED, exclude=read)
+        samples[f"m{seed}"] = machine_translated(dev, seed=seed, exclude=set(read))
+        read |= _real_ids(samples[f"m{seed}"])
+    return samples
 
 
 # (a straight quotation mark after a letter closes a quotation: 'ФИФА", - заявил Дюков' is no
@@ -647,10 +672,8 @@ def held_out(dev: str | Path) -> list[dict]:
     """A sample (``HELD_OUT_SEED``) of real pairs that neither the tuning sample nor the samples
     read while writing the lists (``READ_SEEDS``) hold, with its own edits. The Ukrainian pairs
     are all in the tuning sample and are left out here."""
-    tuning = {it["id"] for it in build(dev) if it["part"] == "real"}
-    for seed in READ_SEEDS:
-        tuning |= {it["id"] for it in build(dev, seed=seed, exclude=set(tuning)) if it["part"] == "real"}
-    return [it for it in build(dev, seed=HELD_OUT_SEED, exclude=tuning) if not it["id"].startswith("uk:")]
+    read = set().union(*map(_real_ids, read_human_samples(dev).values()))
+    return [it for it in build(dev, seed=HELD_OUT_SEED, exclude=read) if not it["id"].startswith("uk:")]
 
 
 def _has(kind: str, text: str, lang: str) -> bool:
