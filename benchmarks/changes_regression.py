@@ -3,9 +3,10 @@
 Every round of docs/changes.md asks that a mend lose no find and gain no wrong claim on every read
 sample. This script runs that check in full: it draws the read samples once, with this tree's
 labels (the tuning sample, the human seeds in ``READ_SEEDS``, the machine seeds in
-``MT_READ_SEEDS``: ``read_human_samples`` and ``read_machine_samples``) and, apart, the two
-held-out samples, then scores every item with this tree's detector and with ``--base``'s (a
-clean ``git worktree`` of that commit, each tree in its own process, both at once), and lists by
+``MT_READ_SEEDS``: ``read_human_samples`` and ``read_machine_samples``, each with its pairs'
+``figure_edits`` as a sample ``<name>+figures``) and, apart, the two held-out samples (and
+theirs), then scores every item with this tree's detector and with ``--base``'s (a clean ``git
+worktree`` of that commit, each tree in its own process, both at once), and lists by
 type every find gained or lost and every wrong claim gained or gone. The held-out samples are
 reported apart and only as totals: they are not read.
 
@@ -46,9 +47,10 @@ def draw(dev: str) -> list[tuple[str, dict]]:
     from unspun.evalsets import changes as labelled
 
     read = {**labelled.read_human_samples(dev), **labelled.read_machine_samples(dev)}
+    read.update({f"{g}+figures": labelled.figure_edits(its) for g, its in list(read.items())})
     items = [(g, it) for g, its in read.items() for it in its]
-    items += [(f"H{labelled.HELD_OUT_SEED}", it) for it in labelled.held_out(dev)]
-    items += [(f"M{labelled.MT_SEED}", it) for it in labelled.machine_held_out(dev)]
+    for g, its in ((f"H{labelled.HELD_OUT_SEED}", labelled.held_out(dev)), (f"M{labelled.MT_SEED}", labelled.machine_held_out(dev))):
+        items += [(g, it) for it in its] + [(g + "+figures", it) for it in labelled.figure_edits(its)]
     return items
 
 

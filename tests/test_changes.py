@@ -1526,6 +1526,28 @@ def test_changes_numbers_read_as_translators_write_them():
     assert "number" in _claimed("more than 5000 military personnel", "более 4 тысяч военнослужащих", "en", "ru")
 
 
+def test_changes_read_japanese_figures():
+    # figures against Japanese words are read: a changed toll is claimed, a kept one is not
+    assert "number" in _claimed("死者は5人に上った。", "The death toll rose to 7.", "ja", "en")
+    assert "number" not in _claimed("死者は7人に上った。", "The death toll rose to 7.", "ja", "en")
+    assert "number" in _claimed("ダウ平均は２万６４６９・８９ドルで取引を終えた。", "The Dow closed at 26,369.89.", "ja", "en")
+    assert "number" not in _claimed("ダウ平均は２万６４６９・８９ドルで取引を終えた。", "The Dow closed at 26,469.89.", "ja", "en")
+    assert "number" in _claimed("菅原会長（０９０・８８５９・５９２８）に申し込む。", "apply to Sugawara (180-8859-5928).", "ja", "en")
+    # the virus's figure is compared where both texts write it
+    assert "number" in _claimed("COVID-21 has broken through", "Núna hefur COVID—19 brotist í gegn", "en", "is")
+    # the afternoon written before the hour, a day of the month alone, ordinals in Japanese numerals
+    # and a name's figure are no changed figures
+    for derived, source in (
+            ("カレン火災は午後3時過ぎに通報があった。", "The Karen Fire was reported just after 3 p.m. on Sierra Avenue."),
+            ("容疑者＝２４日午後１時５７分、京都・中京署", "Suspect, Nakagyo Police Station, Kyoto, 1:57pm on the 24th"),
+            ("六回は先頭のサンズに二塁打を浴びたが、２死三塁。", "In the 6th inning he allowed a double, which led to two outs and a man on 3rd base."),
+            ("新型コロナウイルスの患者の死亡を３分の１減らした。", "It reduced deaths by a third in Covid-19 patients."),
+            ("ABCテレビ「キャスト」（月～金曜後３・４８）に出演", "appeared on ABC TV's Cast (Mon-Fri, from 3:48)"),
+            ("1時間コートで練習できる権利とATP1000の観戦チケット", "the chance to practice for an hour and tickets for the Masters 1000")):
+        assert not _claimed(derived, source, "ja", "en") & {"number", "date"}, derived
+        assert not _claimed(source, derived, "en", "ja") & {"number", "date"}, derived
+
+
 def test_changes_carry_both_wordings_and_a_reason():
     (c,) = find_changes("Les prix ont augmenté de 7 % en mars.", "Prices rose 5% in March.", "fr", "en")
     assert (c.type, c.source, c.derived) == ("number", "5%", "7 %")

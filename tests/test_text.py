@@ -71,6 +71,21 @@ def test_anchors_numbers_meet_across_formats():
     assert numbers("1,6 Milliarden") == numbers("1.6 billion") == ["1600000000"]
 
 
+def test_anchors_read_figures_against_unspaced_words():
+    # Japanese, Chinese and Korean write a figure against the words around it: read, as written
+    # in full-width digits, in parts of 万 and 億, with the point "・" and in tenths (割)
+    assert numbers("死者は3人だった") == ["3"] and numbers("約30キロ") == ["30"]
+    assert numbers("5回") == ["5"] and numbers("５명이") == ["5"] and numbers("1,400人") == ["1400"]
+    assert numbers("1万2000人") == numbers("１万２０００人") == numbers("12,000 people") == ["12000"]
+    assert numbers("1億2000万円") == ["120000000"] and numbers("100万円") == ["1000000"]
+    assert numbers("２万６４６９・８９ドル") == numbers("$26,469.89") == ["26469.89"]
+    assert numbers("約７割") == numbers("70%") == ["70%"]
+    assert numbers("COVID-19の患者") == numbers("Covid-19 patients") == ["19"]
+    assert numbers("mid-2020") == ["2020"] and numbers("ages 5-10") == ["5", "10"]
+    # and a figure inside a word of a spaced script is still none
+    assert numbers("G4 summit") == numbers("MH17") == []
+
+
 def test_anchors_decimals_are_not_thousands():
     assert numbers("12,345.67") == ["12345.67"]
     assert numbers("3,25") == ["3.25"]

@@ -86,6 +86,9 @@ _NUMERIC_DATE = re.compile(r"(?<![\d.,/])(?:(\d{1,2})[./](\d{1,2})[./]((?:19|20)
 # A season or a span of years, "2019/20", "2019-2020", "1998–99": both years, however written (the
 # short form's two digits are the later year, not a count).
 _YEAR_RANGE = re.compile(r"(?<![\d.,/])(1[89]\d\d|20\d\d)(?:[/–-](\d\d)|\s?[/–-]\s?(1[89]\d\d|20\d\d))(?![\d.,]?\d)")
+_DAY_ALONE = re.compile(r"(?<![\d０-９.,])([0-9０-９]{1,2})日(?!間|前|後|ぶり|以上|余|連続|目|分|本)")
+# Text in a script written without spaces (kana, CJK ideographs, Hangul).
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _DAY_NEAR = 6  # characters between a month's name and its day number ("6 juin", "June 6,", "6月7日")
 
 
@@ -115,6 +118,9 @@ def _date_facts(text: str, lex: Lexicon | None) -> tuple[dict[str, set], list[tu
         if not any(a <= m.start() < b for a, b in spans):
             facts["year"][m.group(1)] += 1
             spans.append(m.span())
+    # A day of the month written alone in Japanese or Chinese ("２４日", the 24th; not 「15日間」, fifteen
+    # days): a date, not a count, which the other text writes as an ordinal ("on the 24th").
+    spans += [m.span(1) for m in _DAY_ALONE.finditer(text) if not any(a <= m.start() < b for a, b in spans)]
     if lex is None:
         return facts, spans
     for name, key in (("weekdays", "weekday"), ("relative", "relative")):
@@ -248,6 +254,8 @@ def _date_changes(ds: dict, ss: dict) -> list[Change]:
 
 
 _AFTERNOON = re.compile(r"(?:[:.][0-5]\d)?\s*p\.?\s?m\b\.?", re.IGNORECASE)  # "11:30 pm", "8.30pm"
+# Japanese, Chinese and Korean put the afternoon before the hour: 「午後３時」, 下午3点, 오후 3시.
+_AFTERNOON_BEFORE = re.compile(r"(?:午後|下午|오후)\s*\d{1,2}\Z")
 
 
 # Icelandic "milljarður" (a billion) changes its vowel in some cases ("11,85 milljörðum dala"):
@@ -315,7 +323,8 @@ def _number_spans(text: str):
 def _clock(text: str, value: str, end: int) -> str:
     """An hour of the twelve-hour clock on the 24-hour one: "3 p.m." and the 11 of "11:30 p.m."
     are the "15" and "23" (klukkan 15, 23:30 Uhr) of a translation."""
-    if _AFTERNOON.match(text, end) and value.isdigit() and 1 <= int(value) < 12:
+    if (_AFTERNOON.match(text, end) or _AFTERNOON_BEFORE.search(text, max(0, end - 6), end)) \
+            and value.isdigit() and 1 <= int(value) < 12:
         return str(int(value) + 12)
     return value
 
@@ -383,6 +392,12 @@ def _converted(a: str, b: str) -> bool:
 # those are also articles and pronouns; nor French "sept", the English "Sept."), set off by commas
 # as an age after a name is ("Omar, six,"): a word elsewhere ("the top four") may be rendered as a
 # word too, and would hide a figure changed beside it ("2-0" rendered "4-0").
+def _small_words(text: str) -> list[tuple[str, str]]:
+    return [(m.group(0), v) for v, pattern in _SMALL_WORDS.items() for m in pattern.finditer(text)]
+
+
+_ONE = re.compile(r"\b(?:one|(?:for|in|within|after|over|about|than|nearly|almost|under) an? "
+                  r"(?:hour|day|week|month|year|minute|second|night))\b", re.IGNORECASE)  # not "4 meters a second"
 _SMALL_WORDS = {str(n): re.compile(r"(?<=,\s)(?:" + words + r")(?=\s*[,;.)])", re.IGNORECASE) for n, words in (
     (2, "two|zwei|deux"), (3, "three|drei|trois"), (4, "four|vier|quatre"), (5, "five|fünf|cinq"),
     (6, "six|sechs"), (7, "seven|sieben"), (8, "eight|acht|huit"), (9, "nine|neun|neuf"),
@@ -447,7 +462,15 @@ def _afternoon_only(lost: Counter, gained: Counter, dn, sn) -> bool:
     return shifted(gained, lost, dn) or shifted(lost, gained, sn)
 
 
+# The figure of the virus's name ("COVID-19", "SARS-CoV-2"), which Japanese and Chinese news leave
+# out of it (新型コロナウイルス): compared only where both texts write it.
+_VIRUS = re.compile(r"(?<![^\W\d_])(?:covid|sars-cov)[-‐–—](\d+)", re.IGNORECASE)
+
+
 def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
+    d_virus, s_virus = [m.span(1) for m in _VIRUS.finditer(d_text)], [m.span(1) for m in _VIRUS.finditer(s_text)]
+    if bool(d_virus) != bool(s_virus):
+        d_spans, s_spans = list(d_spans) + d_virus, list(s_spans) + s_virus
     dn, sn = _numbers_outside(d_text, d_spans), _numbers_outside(s_text, s_spans)
     d_units, s_units = _units(d_text), _units(s_text)
     # (the units' kinds, not how often each is written: "+26 градусов … +26 градусов" rendered
@@ -459,7 +482,13 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
               if not _measured(d_text, e) and (raw, _clock(d_text, v, e)) in dn]
         sn = [(raw, _clock(s_text, v, e)) for raw, v, _, e in number_spans(s_text)
               if not _measured(s_text, e) and (raw, _clock(s_text, v, e)) in sn]
-    dn, sn = dn + _ordinals(d_text), sn + _ordinals(s_text)
+    # Ordinals written as words are read in the spaced languages only; against Japanese or Chinese,
+    # which write them in their own numerals (四回, 三塁: the fourth inning, third base), not at all.
+    if not (_UNSPACED.search(d_text) or _UNSPACED.search(s_text)):
+        dn, sn = dn + _ordinals(d_text), sn + _ordinals(s_text)
+    # A small figure set off as a word ("Khadiga, four, Mena, eight,") is that figure: rendered
+    # "ハディガ（5）" it is changed.
+    dn, sn = dn + _small_words(d_text), sn + _small_words(s_text)
     dc, sc = Counter(v for _, v in dn), Counter(v for _, v in sn)
     lost, gained = sc - dc, dc - sc
     for v in list(lost):  # "3,7-4,2 %" for "3.7%-4.2%", "30-prozentige" for "30%": one figure
@@ -474,6 +503,16 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
             if bare.get(v) and scaled.get(x):
                 bare[v] -= 1
                 scaled[x] -= 1
+    lost, gained = +lost, +gained
+    # A figure with a point on one side whose two parts stand apart on the other is one figure
+    # written two ways: a time ("３・４８" for "3:48") or a day ("9．11" for "9/11").
+    for one, parts in ((lost, gained), (gained, lost)):
+        for v in [v for v in one if "." in v and not v.endswith("%")]:
+            a, b = v.split(".")
+            if parts.get(a) and parts.get(b) and (a != b or parts[a] > 1):
+                one[v] -= 1
+                parts[a] -= 1
+                parts[b] -= 1
     lost, gained = +lost, +gained
     # Degrees without a scale on both sides may be the same temperature converted between the
     # scales (90 degrees Fahrenheit, "32 gráður"): such a pair is no change.
@@ -492,6 +531,10 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
     for v in list(lost):
         if v in _SMALL_WORDS and _SMALL_WORDS[v].search(d_text):
             lost[v] = 0
+    # A "1" is "one", "for an hour", "in a year" on the other side (「1時間」 rendered "for an hour").
+    for counted, other in ((gained, s_text), (lost, d_text)):
+        if counted.get("1") and _ONE.search(other):
+            counted["1"] = 0
     lost, gained = +lost, +gained
     # The same hour put in the afternoon on one side only ("kl 11 í dag" rendered "11 pm today":
     # 11 and 23): the figure as written is the same, the time of day another, a date's change.

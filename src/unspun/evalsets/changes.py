@@ -33,7 +33,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..changes import TYPES, find_changes
-from ..text.anchors import number_spans
+from ..text.anchors import number_spans as read_figures
+from ..text.anchors import spaced_number_spans as number_spans
 from .constructed import _read
 
 HERE = Path(__file__).parent
@@ -144,13 +145,16 @@ def _sub_first(pairs, text: str) -> str | None:
     return None
 
 
-def _edit_number(src: str, der: str, lang: str, rng) -> str | None:
+def _edit_number(src: str, der: str, lang: str, rng, read=number_spans) -> str | None:
+    """A figure of the derived text that the source has too, changed. ``read``: the figures as the
+    recipes read them (the anchors' reading before figures against unspaced words were read, so
+    that the labelled set does not move with the detector; ``figure_edits`` reads them all)."""
     from ..changes import _date_facts
     from ..changes.lexicon import lexicon
 
-    shared = {v for _, v, _, _ in number_spans(src)}
+    shared = {v for _, v, _, _ in read(src)}
     _, dates = _date_facts(der, lexicon(lang))  # a day of the month is a date, changed by the date recipe
-    for raw, value, start, end in number_spans(der):
+    for raw, value, start, end in read(der):
         if any(a <= start < b for a, b in dates):
             continue
         if value in shared and re.fullmatch(r"\d{1,4}", raw):
@@ -629,6 +633,30 @@ def machine_held_out(dev: str | Path) -> list[dict]:
     translation per pair of languages, and a few segments); its machine translations are not."""
     read = set().union(*map(_real_ids, read_machine_samples(dev).values()))
     return machine_translated(dev, seed=MT_SEED, exclude=read)
+
+
+def figure_edits(items: list[dict]) -> list[dict]:
+    """Number edits the recipes cannot place: of each real pair with a side in an unspaced script
+    (Japanese), one figure of the derived text changed where only the anchors' full reading sees
+    it ("死者は5人" made "死者は7人"; ids ``<pair>+figure``), labelled ``number`` with the pair's own
+    labels. They measure what reading figures against unspaced words finds, on the pairs of
+    samples already drawn, without moving those samples."""
+    out = []
+    for it in items:
+        if it["part"] != "real" or not _UNSPACED_TEXT.search(it["source"] + it["derived"]):
+            continue
+        rng = random.Random(it["id"])
+        if _edit_number(it["source"], it["derived"], it["derived_lang"], random.Random(it["id"])) is not None:
+            continue
+        new = _edit_number(it["source"], it["derived"], it["derived_lang"], rng, read=read_figures)
+        if new and new != it["derived"]:
+            out.append({**it, "id": f"{it['id']}+figure", "derived": new,
+                        "derived_context": it["derived_context"].replace(it["derived"], new),
+                        "changes": sorted(set(it["changes"]) | {"number"}), "part": "edit", "edit": "number"})
+    return out
+
+
+_UNSPACED_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def _real_ids(items: list[dict]) -> set[str]:

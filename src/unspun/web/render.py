@@ -83,14 +83,12 @@ def fact_spans(text: str, facts: dict[str, set[str]], lang: str | None) -> list[
     spans: list[tuple[int, int, str]] = []
     numbers = facts.get("number")
     if numbers:
-        from ..text.anchors import _NUMBER, _normalise_number
+        from ..text.anchors import figures
 
         # NFKC only changes a few compatibility characters; spans are taken where it keeps the length.
         probe = unicodedata.normalize("NFKC", text)
         source = probe if len(probe) == len(text) else text
-        for m in _NUMBER.finditer(source):
-            if _normalise_number(m.group(1), m.group(2), m.group(3), m.group(4)) in numbers:
-                spans.append((m.start(), m.end(), "number"))
+        spans += [(start, end, "number") for _, value, start, end in figures(source) if value in numbers]
     names = facts.get("name")
     if names:
         from ..text.anchors import NAME_PREFIX, transliterate
