@@ -3175,6 +3175,21 @@ def test_changes_japanese_rashiku_is_a_hedge():
     assert "hedge" in _claimed(derived.format("apparently "), source.replace("たくなったらしく", "たくなり"), "en", "ja")
 
 
+def test_changes_japanese_to_iu_koto_desu_is_hearsay():
+    # machine seed 27: 「男性は今月中旬に北海道を訪れていたということですが、…」 rendered "The man is said
+    # to have visited Hokkaido …": 「ということです」 closing a clause (before が or 。), the news's
+    # hearsay as 「とのこと」 is, says the source's doubt; "is said to" keeps it. Inside a sentence,
+    # 「ということです」 before a noun says nothing of it
+    ja = lexicon("ja")
+    _assert_searches(ja.get("hedge_weak"),
+                     ("訪れていたということですが、", "見つかったということです。", "中止するということだ。"),
+                     ("ということですね", "ということですから"))
+    source = "男性は今月中旬に北海道を訪れていたということですが、感染経路は分かっていません。"
+    derived = "The man is said to have visited Hokkaido in the middle of this month, but the infection route is not known."
+    assert "hedge" not in _claimed(derived, source, "en", "ja")
+    assert "hedge" in _claimed(derived, source.replace("訪れていたということですが", "訪れていましたが"), "en", "ja")
+
+
 def test_changes_a_genitive_before_a_persons_name_keeps_no_one():
     # seed 55: "соглашается главный аналитик Росбанка Евгений Кошелев" with "Peter Schneider" in
     # place of the analyst ("agrees Rosbank chief analyst Peter Schneider"): Russian writes the
