@@ -417,12 +417,13 @@ TUNING_SEED, HELD_OUT_SEED = 14, 87
 # compound opening a sentence), and seed 24, scored once at aeb8816, then read (Japanese 「…」と
 # a noun を述べた, stated in these words), and seed 25, scored once at a14e63a, then read (three
 # negation misses, no general cause: nothing mended), and seed 26, scored once at 55b948d, then
-# read (English "Police" heading an institution's name); seed 27 is held out now (the
-# pool of unread machine translations is thinning: seed 23 drew 129 real pairs, not 200, and seeds
-# 24 on draw 40, all into English).
-MT_SEED = 27
+# read (English "Police" heading an institution's name), and seed 27, scored once at 0e74030,
+# then read (Japanese ということです closing a clause, the news's hearsay); seed 28 is held out now
+# (the pool of unread machine translations is thinning: seed 23 drew 129 real pairs, not 200, and
+# seeds 24 on draw 40, all into English).
+MT_SEED = 28
 MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
-                 25, 26)
+                 25, 26, 27)
 # Samples read while the lists were written (their errors were looked at): never reported as held out.
 # Seed 17 was the held-out sample until its errors were read to mend the lists (idioms, lexical
 # negation, Japanese reporting verbs, names added without one removed); seed 18 replaced it, was
