@@ -367,7 +367,7 @@ def _ukrainian() -> list[dict]:
 
 # The sample the detector's word lists were written against, and the held-out sample drawn after
 # them from the sentences it did not hold (see docs/changes.md).
-TUNING_SEED, HELD_OUT_SEED = 14, 87
+TUNING_SEED, HELD_OUT_SEED = 14, 88
 # The held-out sample of machine translations (``machine_held_out``), drawn once and labelled
 # blind; the samples of machine translations read before it (their errors were looked at): seed 1,
 # scored once at f01fae4, then read to mend the detector (docs/changes.md), and seed 2, scored once
@@ -552,10 +552,12 @@ MT_READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 
 # 「…」と大見得を切った, a grand declaration, speech; its name miss left to names across scripts, its
 # negation miss to the encoder's check) and seed 86 (read with no mend: its number miss left to
 # a figure written against a Japanese particle, "1－1で", which the anchors do not read; its
-# negation misses to the encoder's check); seed 87 is the held-out sample now.
+# negation misses to the encoder's check) and seed 87 (read with no mend: its negation miss left to
+# the encoder's check); seed 88 is the held-out sample now.
 READ_SEEDS = (15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
               40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62,
-              63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86)
+              63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86,
+              87)
 
 
 def build(dev: str | Path, seed: int = TUNING_SEED, per_language: int = 40, edits_per_type: int = 6,
