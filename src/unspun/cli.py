@@ -604,6 +604,10 @@ def eval_changes_cmd(dev_dir, sample, errors, as_json):
     from .evalsets.changes import build, held_out, machine_held_out, score
 
     items = {"held-out": held_out, "tuning": build, "machine": machine_held_out}[sample](dev_dir)
+    if not items:
+        click.echo(f"warning: the {sample} sample holds no item: every reference pair of the dev data is in the "
+                   "tuning sample or a read seed (docs/changes.md); --sample machine still has a held-out one",
+                   err=True)
     result = score(items)
     result["sample"] = sample
     if not errors:
