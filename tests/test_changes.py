@@ -3198,6 +3198,30 @@ def test_changes_japanese_to_iu_koto_desu_is_hearsay():
     assert "hedge" in _claimed(derived, source.replace("訪れていたということですが", "訪れていましたが"), "en", "ja")
 
 
+def test_changes_unknown_glyph_marks_render_the_sources_marks():
+    # machine seed 28: "в некоем «объятии»" rendered "in some kind of ⁇ embrace, ⁇" (the MT
+    # system's unknown glyph for the guillemets it cannot write): the pair of glyphs renders the
+    # source's marks, which then account for no quotation of the derived passage; one added after
+    # it is found
+    source = "Они выглядят так, будто замерли в некоем «объятии»,"
+    derived = "They look as if they were frozen in some kind of  ⁇ embrace, ⁇"
+    added = derived + ' "This is a decisive moment for all of us," an official added.'
+    assert "quote" not in _claimed(derived, source, "en", "ru")
+    assert "quote" in _claimed(added, source, "en", "ru")
+
+
+def test_changes_japanese_kuchi_ni_suru_is_a_verb_of_saying():
+    # machine seed 28: 「思ったことは必ず口にするタイプで」 rendered "the type of guy who always claims
+    # what he thinks": 口にする (puts into words) is a verb of saying with no と, so "claims" for it
+    # doubts the speaker; "says" is none
+    _assert_searches(lexicon("ja").get("speech"), ("必ず口にする", "口にした", "口に出して"), ("口紅",))
+    source = "そのバトラーこそ思ったことは必ず口にするタイプで、チームのためになると思えば衝突が起こるのを承知で厳しい意見をぶつける。"
+    derived = ("That Butler is the type of guy who always claims what he thinks, and if he thinks it will benefit "
+               "the team, he will give a harsh opinion knowing that a conflict will occur.")
+    assert "attribution" in _claimed(derived, source, "en", "ja")
+    assert "attribution" not in _claimed(derived.replace("claims", "says"), source, "en", "ja")
+
+
 def test_changes_a_genitive_before_a_persons_name_keeps_no_one():
     # seed 55: "соглашается главный аналитик Росбанка Евгений Кошелев" with "Peter Schneider" in
     # place of the analyst ("agrees Rosbank chief analyst Peter Schneider"): Russian writes the

@@ -82,6 +82,10 @@ def test_anchors_read_figures_against_unspaced_words():
     assert numbers("約７割") == numbers("70%") == ["70%"]
     assert numbers("COVID-19の患者") == numbers("Covid-19 patients") == ["19"]
     assert numbers("mid-2020") == ["2020"] and numbers("ages 5-10") == ["5", "10"]
+    # a point "・" straight before digits and not after a digit is a leading decimal point
+    # ("打率・２５２" is 0.252, not 252); after a digit it is still the point or a list's mark
+    assert numbers("打率・２５２の外崎") == ["0.252"] and numbers("・３００") == ["0.3"]
+    assert numbers("１８２・４４ドル") == ["182.44"] and numbers("０９０・８８５９・５９２８") == ["90", "8859", "5928"]
     # and a figure inside a word of a spaced script is still none
     assert numbers("G4 summit") == numbers("MH17") == []
 

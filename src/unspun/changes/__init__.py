@@ -1499,6 +1499,11 @@ def _dash_speeches(text: str, lex: Lexicon | None) -> int:
                    if _word_count(m.group(2)) >= 3 and speech.search(m.group(1)) is not None)
 
 
+# A pair of a machine translation's unknown glyphs, "⁇", around a few words: quotation marks the
+# system could not write
+_UNKNOWN_MARKS = re.compile(r"⁇[^⁇\n]{1,200}?⁇")
+
+
 def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby: str = "",
                    d_lex: Lexicon | None = None, s_lex: Lexicon | None = None,
                    named: list[Change] = ()) -> list[Change]:
@@ -1551,6 +1556,10 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # (nor where the derived passage gives the name in marks after a naming word: 'known as
         # "the disease of tears"' may be three words or more)
         quoted_s -= max(0, _name_terms(around, s_lex) - _terms(d_text) - len(_NAMED_QUOTE.findall(d_text)))
+        # A machine translation writes its unknown glyph for quotation marks it cannot write
+        # ("some kind of ⁇ embrace, ⁇" for "в некоем «объятии»"): each pair of them renders a pair
+        # of the source's marks, which then accounts for none of the derived passage's quotations.
+        quoted_s -= len(_UNKNOWN_MARKS.findall(d_text))
         for q in dq[max(0, quoted_s - unclosed - shared):]:
             out.append(Change("quote", "", q, "a quotation the source passage does not have"))
         return out

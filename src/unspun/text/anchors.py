@@ -117,6 +117,12 @@ def figures(text: str) -> list[tuple[str, str, int, int]]:
             out += [(part.group(0), part.group(0).lstrip("0") or "0", m.start() + part.start(), m.start() + part.end())
                     for part in re.finditer(r"\d+", m.group(0))]
             continue
+        if (m.group(2) is None and m.group(1).isdigit() and m.start() and text[m.start() - 1] == "・"
+                and not (m.start() > 1 and text[m.start() - 2].isdigit())):
+            # a point "・" straight before digits and not after a digit is Japanese's leading decimal
+            # point ("打率・２５２" is a batting average of 0.252, "・３００")
+            out.append(("・" + m.group(0), _normalise_number("0", "・", m.group(1), m.group(4)), m.start() - 1, m.end()))
+            continue
         out.append((m.group(0), _normalise_number(m.group(1), m.group(2), m.group(3), m.group(4)), m.start(), m.end()))
     k = 1
     while k < len(out):
