@@ -1723,9 +1723,12 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
 # room for one claim more or less: name 4/5 and 3/4, negation 6/7 and 5/6, hedge 6/7 and 5/6.
 # With 3 to 6 claims a type, one claim moves a figure by 0.15 to 0.33.
 # (Seeds 1 to 27, read since: docs/changes.md.)
+# Seed 29 (82 items, 40 real pairs read blind, none labelled; scored once at 589f301): precision 1.0
+# for every type, recall 1.0 but quote 0.833 and negation 0.833 (an edit each): quote 0.95 / 0.83
+# just under it, negation 6/7 and 4/6 (room for one claim more or less).
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.66), "date": (0.95, 0.95), "name": (0.79, 0.74), "quote": (0.95, 0.83),
-    "attribution": (0.95, 0.83), "negation": (0.85, 0.83), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.79, 0.74), "quote": (0.95, 0.83),
+    "attribution": (0.95, 0.95), "negation": (0.85, 0.66), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.95),
 }
 
