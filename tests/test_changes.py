@@ -1726,9 +1726,13 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
 # Seed 29 (82 items, 40 real pairs read blind, none labelled; scored once at 589f301): precision 1.0
 # for every type, recall 1.0 but quote 0.833 and negation 0.833 (an edit each): quote 0.95 / 0.83
 # just under it, negation 6/7 and 4/6 (room for one claim more or less).
+# Seed 30 (79 items, 40 real pairs read blind, none labelled; scored once at 39f9509): precision 1.0
+# for every type with items (no date item), recall 1.0 but negation 0.833 (an edit): 0.95 / 0.95
+# for number, date, quote, attribution, pronoun, evaluative; room for one claim more or less:
+# name 3/4 and 2/3, negation 5/6 and 4/6, hedge 6/7 and 5/6.
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.79, 0.74), "quote": (0.95, 0.83),
-    "attribution": (0.95, 0.95), "negation": (0.85, 0.66), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.74, 0.66), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.95), "negation": (0.83, 0.66), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.95),
 }
 
