@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text.anchors import number_spans as _anchor_number_spans
+from ..text.anchors import UNSPACED_TEXT as _UNSPACED
 from ..text.anchors import transliterate
 from .lexicon import Lexicon, lexicon
 
@@ -87,8 +88,6 @@ _NUMERIC_DATE = re.compile(r"(?<![\d.,/])(?:(\d{1,2})[./](\d{1,2})[./]((?:19|20)
 # short form's two digits are the later year, not a count).
 _YEAR_RANGE = re.compile(r"(?<![\d.,/])(1[89]\d\d|20\d\d)(?:[/–-](\d\d)|\s?[/–-]\s?(1[89]\d\d|20\d\d))(?![\d.,]?\d)")
 _DAY_ALONE = re.compile(r"(?<![\d０-９.,])([0-9０-９]{1,2})日(?!間|前|後|ぶり|以上|余|連続|目|分|本)")
-# Text in a script written without spaces (kana, CJK ideographs, Hangul).
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _DAY_NEAR = 6  # characters between a month's name and its day number ("6 juin", "June 6,", "6月7日")
 
 
@@ -392,16 +391,18 @@ def _converted(a: str, b: str) -> bool:
 # those are also articles and pronouns; nor French "sept", the English "Sept."), set off by commas
 # as an age after a name is ("Omar, six,"): a word elsewhere ("the top four") may be rendered as a
 # word too, and would hide a figure changed beside it ("2-0" rendered "4-0").
+_SMALL_WORDS = {str(n): re.compile(r"(?<=,\s)(?:" + words + r")(?=\s*[,;.)])", re.IGNORECASE) for n, words in (
+    (2, "two|zwei|deux"), (3, "three|drei|trois"), (4, "four|vier|quatre"), (5, "five|fünf|cinq"),
+    (6, "six|sechs"), (7, "seven|sieben"), (8, "eight|acht|huit"), (9, "nine|neun|neuf"),
+    (10, "ten|zehn|dix"), (11, "eleven|elf|onze"), (12, "twelve|zwölf|douze"))}
+
+
 def _small_words(text: str) -> list[tuple[str, str]]:
     return [(m.group(0), v) for v, pattern in _SMALL_WORDS.items() for m in pattern.finditer(text)]
 
 
 _ONE = re.compile(r"\b(?:one|(?:for|in|within|after|over|about|than|nearly|almost|under) an? "
                   r"(?:hour|day|week|month|year|minute|second|night))\b", re.IGNORECASE)  # not "4 meters a second"
-_SMALL_WORDS = {str(n): re.compile(r"(?<=,\s)(?:" + words + r")(?=\s*[,;.)])", re.IGNORECASE) for n, words in (
-    (2, "two|zwei|deux"), (3, "three|drei|trois"), (4, "four|vier|quatre"), (5, "five|fünf|cinq"),
-    (6, "six|sechs"), (7, "seven|sieben"), (8, "eight|acht|huit"), (9, "nine|neun|neuf"),
-    (10, "ten|zehn|dix"), (11, "eleven|elf|onze"), (12, "twelve|zwölf|douze"))}
 
 
 # Ordinals written as words, from the third to the tenth (the anchors read figures only: "seventh
@@ -1246,8 +1247,6 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 # apostrophes left aside: three words or more, opening before a letter, closing after one).
 _SINGLE_QUOTE = re.compile(r"(?<![\w'’])'([^\W\d_][^'\n]*?[^\s'])'(?![^\W\d_])")
 
-
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 _KATAKANA_ONLY = re.compile(r"[\u30a0-\u30ff\uff65-\uff9f\s]+")

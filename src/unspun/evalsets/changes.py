@@ -33,6 +33,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..changes import TYPES, find_changes
+from ..text.anchors import UNSPACED_TEXT as _UNSPACED_TEXT
 from ..text.anchors import number_spans as read_figures
 from ..text.anchors import spaced_number_spans as number_spans
 from .constructed import _read
@@ -655,18 +656,15 @@ def figure_edits(items: list[dict]) -> list[dict]:
     for it in items:
         if it["part"] != "real" or not _UNSPACED_TEXT.search(it["source"] + it["derived"]):
             continue
-        rng = random.Random(it["id"])
         if _edit_number(it["source"], it["derived"], it["derived_lang"], random.Random(it["id"])) is not None:
             continue
-        new = _edit_number(it["source"], it["derived"], it["derived_lang"], rng, read=read_figures)
+        new = _edit_number(it["source"], it["derived"], it["derived_lang"], random.Random(it["id"]), read=read_figures)
         if new and new != it["derived"]:
             out.append({**it, "id": f"{it['id']}+figure", "derived": new,
                         "derived_context": it["derived_context"].replace(it["derived"], new),
                         "changes": sorted(set(it["changes"]) | {"number"}), "part": "edit", "edit": "number"})
     return out
 
-
-_UNSPACED_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def _real_ids(items: list[dict]) -> set[str]:

@@ -41,6 +41,9 @@ def _number_pattern(unspaced: bool) -> re.Pattern:
 
 _NUMBER = _number_pattern(unspaced=True)
 _NUMBER_SPACED = _number_pattern(unspaced=False)
+# Text in a script of the Far East written without spaces (kana, CJK ideographs, Hangul): the
+# change detector and the labelled set ask whether a text holds any.
+UNSPACED_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _MULTIPLIERS = (
     (("thousand", "mille", "tausend", "þúsund", "mil", "тысяч", "тисяч", "тыс", "тис", "千"), 1_000),
     (("万",), 10_000),
@@ -100,7 +103,7 @@ _PARTS = {"万": 10_000, "億": 100_000_000}
 
 def spaced_number_spans(text: str) -> list[tuple[str, str, int, int]]:
     """``number_spans`` as the anchors read them before figures against the words of unspaced
-    scripts were read (no parts, no names): the labelled set's recipes (``evalsets/changes.py``)
+    scripts were read (no parts, no Japanese points): the labelled set's recipes (``evalsets/changes.py``)
     keep this reading, so that the set does not move with the detector."""
     text = unicodedata.normalize("NFKC", text)
     return [(m.group(0), _normalise_number(m.group(1), m.group(2), m.group(3), m.group(4)), m.start(), m.end())
