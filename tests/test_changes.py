@@ -1548,6 +1548,24 @@ def test_changes_read_japanese_figures():
         assert not _claimed(source, derived, "en", "ja") & {"number", "date"}, derived
 
 
+def test_changes_japanese_ordinals_ranks_and_lettered_figures_are_soft():
+    # an ordinal, a rank or a school year (高校3年生, 国内2冠, 2位) and a figure against a Latin
+    # letter (第１２Ｒ) may be rendered as words or not at all: no changed figure, either way round
+    for derived, source in (
+            ("高校3年生と高校1年生の娘がいるアラフィフのワーママです。",
+             "a working mother around 50 who has two daughters, a freshman and a senior, in high school."),
+            ("リーグ・アンに続いて国内2冠を達成したPSG", "PSG took their second national title after Ligue 1"),
+            ("第１２Ｒの優勝戦メンバーは６選手で争われる。", "the pilots competing in the 12th race on the final day"),
+            ("大坂は世界ランキング2位に浮上した。", "Osaka rose to world No. 2 in the rankings.")):
+        assert "number" not in _claimed(derived, source, "ja", "en"), derived
+        assert "number" not in _claimed(source, derived, "en", "ja"), derived
+    # a soft figure answers an equal figure only: a plain figure changed beside it is claimed
+    assert "number" in _claimed("高校3年生の娘が5人いる。", "She has 7 daughters, all seniors in high school.",
+                                "ja", "en")
+    # between two texts in Japanese an ordinal is a figure like any other
+    assert "number" in _claimed("高校3年生の娘がいる。", "高校2年生の娘がいる。", "ja", "ja")
+
+
 def test_changes_carry_both_wordings_and_a_reason():
     (c,) = find_changes("Les prix ont augmenté de 7 % en mars.", "Prices rose 5% in March.", "fr", "en")
     assert (c.type, c.source, c.derived) == ("number", "5%", "7 %")

@@ -428,6 +428,46 @@ def _ordinals(text: str) -> list[tuple[str, str]]:
     return [(m.group(0), m.lastgroup[1:]) for m in _ORDINAL.finditer(text)]
 
 
+# Figures that a translation between an unspaced script and a spaced one renders as it pleases,
+# often as words: ordinal counters and school years ("高校3年生" rendered "a senior", "国内2冠"
+# "their second national title", "3年目" "his third year") and figures against a Latin letter
+# ("第１２Ｒ" rendered "the 12 races"). Such a figure on either side is *soft*: it may answer an
+# equal figure of the other side, but left unanswered it claims nothing (a figure merely not
+# rendered is no change, and one rendered as a word cannot be compared). The counters that a
+# translation writes as figures stay plain figures: 第 (第1部, "Part 1"), ranks (56位, "No. 56"),
+# numbers of roads and units (国道152号, "Route 152"; 7号機), runs of wins or losses (7連敗, "7
+# consecutive losses"), and 回 and 着, which count times and pieces as well.
+_ORDINAL_COUNTER = re.compile(
+    r"\s*(?:年生|年級|年级|学年|학년|冠|番目|回目|度目|代目|期目|年目|日目|戦目|試合目|人目|本目|打席目|번째)")
+# Digits against a Latin letter inside text of an unspaced script ("第１２Ｒ", "ATP1000大会", "G7"):
+# the anchors read no figure inside a word, and the other side may write the figure apart.
+_LATIN_DIGITS = re.compile(r"(?<=[A-Za-zＡ-Ｚａ-ｚ])\d+|\d+(?=[A-Za-zＡ-Ｚａ-ｚ])")
+# An ordinal written in English, French or German, in words or figures, that another script may
+# write as a plain figure (the first and the second too, which _ORDINAL leaves out: "at first",
+# "a second").
+_SOFT_ORDINAL = re.compile(r"(?<![\w-])(?:(?P<n1>first|erste[nmrs]?|premi(?:er|ère)s?)|(?P<n2>second|zweite[nmrs]?|"
+                           r"deuxièmes?|seconde?s?)|(?P<d>\d+)(?:st|nd|rd|th|e|ème))(?!\w)", re.IGNORECASE)
+
+
+def _soft_figures(text: str, other: str) -> tuple[list[tuple[int, int]], Counter]:
+    """The spans of a text's figures that are soft against ``other`` (left out of the
+    comparison), and the soft values, which may answer the other side's figures."""
+    spans, soft = [], Counter()
+    if _UNSPACED.search(text):
+        for m in _LATIN_DIGITS.finditer(text):
+            soft[m.group(0).lstrip("0") or "0"] += 1
+        if not _UNSPACED.search(other):
+            for raw, value, start, end in number_spans(text):
+                if _ORDINAL_COUNTER.match(text, end):
+                    spans.append((start, end))
+                    soft[value] += 1
+    elif _UNSPACED.search(other):
+        soft.update(v for _, v in _ordinals(text))
+        soft.update("1" if m.group("n1") else "2" if m.group("n2") else m.group("d").lstrip("0")
+                    for m in _SOFT_ORDINAL.finditer(text))
+    return spans, soft
+
+
 # A bare figure before a range's other end that carries a scale word ("de 500 à 390 milliards",
 # "from 1.5 to 2 billion", "zwischen 3 und 4 Millionen"): the scale is written once for both ends,
 # so the bare figure may stand for itself times that scale ("von 500 Milliarden auf 390 Milliarden").
@@ -472,7 +512,8 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
     d_virus, s_virus = [m.span(1) for m in _VIRUS.finditer(d_text)], [m.span(1) for m in _VIRUS.finditer(s_text)]
     if bool(d_virus) != bool(s_virus):
         d_spans, s_spans = list(d_spans) + d_virus, list(s_spans) + s_virus
-    dn, sn = _numbers_outside(d_text, d_spans), _numbers_outside(s_text, s_spans)
+    (d_soft_spans, d_soft), (s_soft_spans, s_soft) = _soft_figures(d_text, s_text), _soft_figures(s_text, d_text)
+    dn, sn = _numbers_outside(d_text, list(d_spans) + d_soft_spans), _numbers_outside(s_text, list(s_spans) + s_soft_spans)
     d_units, s_units = _units(d_text), _units(s_text)
     # (the units' kinds, not how often each is written: "+26 градусов … +26 градусов" rendered
     # "+33 degrees … +26 degrees" with a "degrees" left out has no other unit)
@@ -536,6 +577,10 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
     for counted, other in ((gained, s_text), (lost, d_text)):
         if counted.get("1") and _ONE.search(other):
             counted["1"] = 0
+    # A soft figure (_soft_figures) answers an equal figure of the other side.
+    for counted, soft in ((gained, s_soft), (lost, d_soft)):
+        for v in list(counted):
+            counted[v] -= min(counted[v], soft.get(v, 0))
     lost, gained = +lost, +gained
     # The same hour put in the afternoon on one side only ("kl 11 í dag" rendered "11 pm today":
     # 11 and 23): the figure as written is the same, the time of day another, a date's change.
