@@ -592,9 +592,11 @@ def check(db, as_json, overrides, repair):
 @main.command(name="eval-changes")
 @click.option("--dev", "dev_dir", default="../shared/data/dev", show_default=True,
               type=click.Path(exists=True, file_okay=False), help="The dev corpora (WMT21, SemEval samples).")
-@click.option("--sample", type=click.Choice(["held-out", "tuning", "machine"]), default="held-out", show_default=True,
-              help="The held-out sample, the one the word lists were written against, or the held-out "
-                   "sample of WMT21 machine translations labelled blind.")
+@click.option("--sample", type=click.Choice(["held-out", "tuning", "machine", "news"]), default="held-out",
+              show_default=True,
+              help="The held-out sample, the one the word lists were written against, the held-out "
+                   "sample of WMT21 machine translations labelled blind, or sentence pairs of the real "
+                   "story clusters labelled blind (news: needs their texts rebuilt, scripts/real_texts.py).")
 @click.option("--errors", is_flag=True, help="Also list the wrong claims and the misses, by item.")
 @json_option
 def eval_changes_cmd(dev_dir, sample, errors, as_json):
@@ -603,13 +605,24 @@ def eval_changes_cmd(dev_dir, sample, errors, as_json):
     same pairs with one change of each type applied."""
     from .evalsets.changes import build, held_out, machine_held_out, score
 
-    items = {"held-out": held_out, "tuning": build, "machine": machine_held_out}[sample](dev_dir)
+    missing = []
+    if sample == "news":
+        from .evalsets.changes_news import news_sample, real_sets
+
+        items, missing = news_sample(real_sets(shared=Path(dev_dir).resolve().parent / "real"))
+        if missing:
+            click.echo(f"warning: {len(missing)} pairs of the news sample left out: their article has no rebuilt "
+                       "text here, or its text differs from the one drawn (scripts/real_texts.py)", err=True)
+    else:
+        items = {"held-out": held_out, "tuning": build, "machine": machine_held_out}[sample](dev_dir)
     if not items:
         click.echo(f"warning: the {sample} sample holds no item: every reference pair of the dev data is in the "
                    "tuning sample or a read seed (docs/changes.md); --sample machine still has a held-out one",
                    err=True)
     result = score(items)
     result["sample"] = sample
+    if missing:
+        result["left_out"] = len(missing)
     if not errors:
         result = {k: v for k, v in result.items() if k not in ("wrong", "missed")}
     if as_json:
