@@ -17,8 +17,9 @@ changes the derived sentence makes, as ``changes_real.json`` labels WMT pairs; `
 unread). The draw is frozen there, so that a change to the aligner does not move the sample; the
 texts are checked against the hashes when the items are built.
 
-    python -m unspun.evalsets.changes_news draw [--per-language 12] [--seed 1]   # writes the draw
-    unspun eval-changes --sample news [--errors] [--json]                          # scores it
+    python -m unspun.evalsets.changes_news draw --seed 2   # adds a draw (seed 1: the first)
+    unspun eval-changes --sample news [--errors] [--json]  # scores the held-out draw (SEED)
+    unspun eval-changes --sample news-read                 # the read draws (READ_SEEDS)
 
 Edits are made on the labelled pairs with the recipes of ``evalsets.changes`` (``_with_edits``),
 in the languages those recipes know, and carry the pair's labels.
@@ -39,7 +40,10 @@ HERE = Path(__file__).parent
 DRAW = HERE / "changes_news.json"
 ROOT = HERE.parents[2]
 DERIVED_LABELS = ("verbatim", "translation", "rewrite", "partial")
-SEED = 1
+# Each draw has a seed; the latest is held out (scored once, after its pairs were read blind and
+# before anything is mended on it), the ones before it are read (their errors may be mended).
+SEED = 2
+READ_SEEDS = (1,)
 
 
 def real_sets(root: str | Path = ROOT, shared: str | Path | None = None) -> list[tuple[Path, Path]]:
@@ -69,10 +73,12 @@ def _length_ok(text: str) -> bool:
 
 
 def draw(sets: list[tuple[Path, Path]], seed: int = SEED, per_language: int = 12, per_pair: int = 2,
-         vector_cache: str | None = None, progress=None) -> list[dict]:
+         vector_cache: str | None = None, progress=None, exclude: list[dict] = ()) -> list[dict]:
     """Align every strict derived pair of the sets and draw sentence pairs: ``per_pair`` at most
-    from one article pair, ``per_language`` at most per derived language. Returns the draw's rows
-    (``changes`` null: unread)."""
+    from one article pair, ``per_language`` at most per derived language, none that ``exclude``
+    (the rows of earlier draws) holds or that pairs the same two sentences as one of them (a
+    copy's copy). Returns the draw's rows (``changes`` null: unread)."""
+    taken = {r["id"] for r in exclude} | {(r["d_hash"], r["s_hash"]) for r in exclude}
     from ..embed import get_encoder
     from ..eval import _aliases, _copy_vectors
     from ..ingest.jsonl import article_from_record
@@ -125,7 +131,10 @@ def draw(sets: list[tuple[Path, Path]], seed: int = SEED, per_language: int = 12
                         continue
                     if not (_length_ok(ds.text) and _length_ok(ss.text)):
                         continue
-                    rows.append({"id": f"news:{d.id}:{ds.index}~{s.id}:{ss.index}", "derived": d.id,
+                    row_id = f"news:{d.id}:{ds.index}~{s.id}:{ss.index}"
+                    if row_id in taken or (_hash(ds.text), _hash(ss.text)) in taken:
+                        continue
+                    rows.append({"id": row_id, "seed": seed, "derived": d.id,
                                  "source": s.id, "d_span": [ds.start, ds.end], "s_span": [ss.start, ss.end],
                                  "d_hash": _hash(ds.text), "s_hash": _hash(ss.text),
                                  "derived_lang": d.lang, "source_lang": s.lang, "label": p["label"],
@@ -145,11 +154,13 @@ def draw(sets: list[tuple[Path, Path]], seed: int = SEED, per_language: int = 12
     return out
 
 
-def load_draw(path: str | Path = DRAW) -> list[dict]:
+def load_draw(path: str | Path = DRAW, seeds: tuple[int, ...] | None = None) -> list[dict]:
+    """The rows of the draws (of ``seeds`` only, if given)."""
     path = Path(path)
     if not path.is_file():
         return []
-    return json.loads(path.read_text(encoding="utf-8"))["pairs"]
+    rows = json.loads(path.read_text(encoding="utf-8"))["pairs"]
+    return [r for r in rows if seeds is None or r.get("seed", 1) in seeds]
 
 
 def base_items(sets: list[tuple[Path, Path]], rows: list[dict] | None = None) -> tuple[list[dict], list[str]]:
@@ -184,21 +195,26 @@ def base_items(sets: list[tuple[Path, Path]], rows: list[dict] | None = None) ->
     return items, missing
 
 
-def news_sample(sets: list[tuple[Path, Path]] | None = None, edits_per_type: int = 6, seed: int = SEED,
-                read_only: bool = True) -> tuple[list[dict], list[str]]:
-    """The scored sample: the draw's pairs that have been read (``changes`` not null) with their
-    labels, and edits of each type per derived language made on them (``evalsets.changes``'s
-    recipes). ``read_only=False`` keeps unread pairs too, labelled with no change. Returns
-    ``(items, missing)`` as ``base_items``."""
+def news_sample(sets: list[tuple[Path, Path]] | None = None, seeds: tuple[int, ...] = (SEED,),
+                edits_per_type: int = 6, read_only: bool = True) -> tuple[list[dict], list[str]]:
+    """The pairs of the draws of ``seeds`` (the held-out one by default; ``READ_SEEDS`` for the
+    read ones) that have been read (``changes`` not null) with their labels, and edits of each
+    type per derived language made on them (``evalsets.changes``'s recipes, seeded by the draw's
+    seed). ``read_only=False`` keeps unread pairs too, labelled with no change. Returns ``(items,
+    missing)`` as ``base_items``."""
     from .changes import _with_edits
 
     sets = real_sets() if sets is None else sets
-    rows = load_draw()
+    rows = load_draw(seeds=seeds)
     if read_only:
         rows = [r for r in rows if r["changes"] is not None]
     base, missing = base_items(sets, rows)
     labels = {r["id"]: r["changes"] or [] for r in rows}
-    return _with_edits(base, labels, edits_per_type, random.Random(seed)), missing
+    items = []
+    for seed in seeds:  # each draw's edits as it alone would make them
+        ids = {r["id"] for r in rows if r.get("seed", 1) == seed}
+        items += _with_edits([b for b in base if b["id"] in ids], labels, edits_per_type, random.Random(seed))
+    return items, missing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,11 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--seed", type=int, default=SEED)
     d.add_argument("--cache", default=str(ROOT / ".eval-cache.db"), help="vector cache (a store file)")
     d.add_argument("--out", default=str(DRAW))
-    d.add_argument("--force", action="store_true", help="overwrite a draw that holds labels")
     args = ap.parse_args(argv)
     out = Path(args.out)
-    if out.is_file() and any(r["changes"] is not None for r in load_draw(out)) and not args.force:
-        raise SystemExit(f"{out} holds labels; a new draw would drop them (--force to overwrite)")
+    earlier = load_draw(out)
+    if any(r.get("seed", 1) == args.seed for r in earlier):
+        raise SystemExit(f"{out} already holds the draw of seed {args.seed}")
     sets = real_sets()
     if not sets:
         raise SystemExit("No real set has its texts rebuilt here (scripts/real_texts.py)")
@@ -225,11 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     with Progress(transient=True) as bar:
         task = bar.add_task("aligning", total=None)
         rows = draw(sets, args.seed, args.per_language, args.per_pair, args.cache,
-                    progress=lambda stage, i, n: bar.update(task, completed=i, total=n))
-    out.write_text(json.dumps({"seed": args.seed, "per_language": args.per_language, "per_pair": args.per_pair,
+                    progress=lambda stage, i, n: bar.update(task, completed=i, total=n), exclude=earlier)
+    out.write_text(json.dumps({"per_language": args.per_language, "per_pair": args.per_pair,
                                "sets": [s.name if s.name != "real" else "shared" for s, _ in sets],
-                               "pairs": rows}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(rows)} sentence pairs drawn into {out}")
+                               "pairs": earlier + rows}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(rows)} sentence pairs of seed {args.seed} drawn into {out}")
     return 0
 
 
