@@ -592,11 +592,12 @@ def check(db, as_json, overrides, repair):
 @main.command(name="eval-changes")
 @click.option("--dev", "dev_dir", default="../shared/data/dev", show_default=True,
               type=click.Path(exists=True, file_okay=False), help="The dev corpora (WMT21, SemEval samples).")
-@click.option("--sample", type=click.Choice(["held-out", "tuning", "machine", "news"]), default="held-out",
+@click.option("--sample", type=click.Choice(["held-out", "tuning", "machine", "news", "news-read"]), default="held-out",
               show_default=True,
               help="The held-out sample, the one the word lists were written against, the held-out "
-                   "sample of WMT21 machine translations labelled blind, or sentence pairs of the real "
-                   "story clusters labelled blind (news: needs their texts rebuilt, scripts/real_texts.py).")
+                   "sample of WMT21 machine translations labelled blind, or sentence pairs of real news "
+                   "from the story clusters, labelled blind: the held-out draw (news) or the read ones "
+                   "(news-read); both need the clusters' texts rebuilt (scripts/real_texts.py).")
 @click.option("--errors", is_flag=True, help="Also list the wrong claims and the misses, by item.")
 @json_option
 def eval_changes_cmd(dev_dir, sample, errors, as_json):
@@ -606,10 +607,11 @@ def eval_changes_cmd(dev_dir, sample, errors, as_json):
     from .evalsets.changes import build, held_out, machine_held_out, score
 
     missing = []
-    if sample == "news":
-        from .evalsets.changes_news import news_sample, real_sets
+    if sample in ("news", "news-read"):
+        from .evalsets.changes_news import READ_SEEDS, SEED, news_sample, real_sets
 
-        items, missing = news_sample(real_sets(shared=Path(dev_dir).resolve().parent / "real"))
+        items, missing = news_sample(real_sets(shared=Path(dev_dir).resolve().parent / "real"),
+                                     seeds=(SEED,) if sample == "news" else READ_SEEDS)
         if missing:
             click.echo(f"warning: {len(missing)} pairs of the news sample left out: their article has no rebuilt "
                        "text here, or its text differs from the one drawn (scripts/real_texts.py)", err=True)
