@@ -3842,3 +3842,21 @@ def test_changes_a_japanese_quotation_closed_by_a_grand_declaration_is_speech():
     _claimed_for_speech("She claimed, \"Please handle everything.\"", "She declared, \"Please handle everything.\"",
                         ["A子さんは思わず「どうぞあなたが全て管理してください」と大見得を切った。",
                          "彼は「文句があるなら来い」と啖呵を切った。"], "ja")
+
+
+def test_changes_the_source_authorities_explain_the_derived_officials():
+    # "dijeron las autoridades" rendered "officials said": the source named no speaker either
+    # (real news: the Air India crash, AP's Spanish and English desks)
+    assert "attribution" not in _claimed("The plane crashed and there were no known survivors, officials said.",
+                                         "El avión se estrelló y no se conocían sobrevivientes, dijeron las autoridades.",
+                                         "en", "es")
+    assert "attribution" not in _claimed("Official sources say the plane crashed, experts said.",
+                                         "По данным местных властей, самолёт разбился, сообщили в ведомстве.",
+                                         "en", "ru")
+    # a named speaker made "officials" is still claimed, and the weak words are never claimed
+    assert "attribution" in _claimed("The plane crashed and there were no known survivors, officials said.",
+                                     "El avión se estrelló y no se conocían sobrevivientes, dijo el ministro Ram Mohan Naidu.",
+                                     "en", "es")
+    assert "attribution" not in _claimed("El avión se estrelló, dijeron las autoridades.",
+                                         "The plane crashed, the minister Ram Mohan Naidu said.", "es", "en")
+

@@ -1685,6 +1685,9 @@ def _attribution_changes(d_text, s_text, d_lex: Lexicon, s_lex: Lexicon) -> list
         out.append(Change("attribution", _show(s_speech), _show(d_claim),
                           "a neutral speech verb became one that doubts the speaker"))
     d_vague, s_vague = _found(d_lex.get("vague"), d_plain), _found(s_lex.get("vague"), s_plain)
+    # (the source's authorities and officials, "las autoridades", explain the derived text's
+    # officials: the source gave no speaker by name either)
+    s_vague = s_vague or _found(s_lex.get("vague_weak"), s_plain)
     if d_vague and not s_vague and s_speech and d_lex.get("vague") and s_lex.get("vague"):
         out.append(Change("attribution", _show(s_speech), _show(d_vague),
                           "the words are given to unnamed sources instead of the source's speaker"))

@@ -11,7 +11,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 
 # Patterns for one purpose; each is optional per language.
 SINGLE = ("negation", "negation_weak", "negation_idiom", "hedge", "hedge_weak", "hedge_idiom", "accusation",
-          "conditional", "claim", "assertive", "speech", "vague", "masculine", "feminine", "impersonal",
+          "conditional", "claim", "assertive", "speech", "vague", "vague_weak", "masculine", "feminine", "impersonal",
           "article_masculine", "article_feminine", "count_before", "thing_name", "designation",
           "role_masculine", "unlawful", "masculine_or_thing")
 SEQUENCES = {"weekdays": 7, "months": 12, "relative": 3}
