@@ -19,9 +19,14 @@ from unspun.changes import TYPES
 from unspun.evalsets import changes_news as news
 from unspun.evalsets.changes import score
 
-# The first score of the sample (docs/changes.md, *Changes in real news*), each floor just under it;
-# 0.95/0.95 for a type scored 1.0 or with no item, room for one claim for name, negation and hedge.
-NEWS_FLOORS: dict[str, tuple[float, float]] = {}
+# The held-out draw's first score (seed 2 at 258f448; docs/changes.md, *Changes in real news*), each
+# floor just under it (0.95/0.95 for a type scored 1.0 or with no item): they fail on a regression,
+# they say nothing of the targets, which real news misses by far.
+NEWS_FLOORS: dict[str, tuple[float, float]] = {  # type: (precision, recall)
+    "number": (0.84, 0.81), "date": (0.24, 0.95), "name": (0.64, 0.87), "quote": (0.89, 0.93),
+    "attribution": (0.95, 0.32), "negation": (0.54, 0.84), "hedge": (0.95, 0.77), "pronoun": (0.66, 0.66),
+    "evaluative": (0.90, 0.97),
+}
 
 
 def test_news_draw_is_frozen_and_well_formed():
