@@ -43,8 +43,11 @@ def test_news_draw_is_frozen_and_well_formed():
             assert isinstance(span[0], int) and 0 <= span[0] < span[1]
         assert re.fullmatch(r"[0-9a-f]{16}", r["d_hash"]) and re.fullmatch(r"[0-9a-f]{16}", r["s_hash"])
         assert r["label"] in news.DERIVED_LABELS
-        # every pair read blind, with types of the detector only
-        assert r["changes"] is not None and set(r["changes"]) <= set(TYPES), r["id"]
+        # every pair of the read draws and the held-out one read blind, with types of the detector
+        # only (a later draw may wait to be read)
+        if r["seed"] in news.READ_SEEDS + (news.SEED,):
+            assert r["changes"] is not None, r["id"]
+        assert r["changes"] is None or set(r["changes"]) <= set(TYPES), r["id"]
         assert "text" not in r and "source_text" not in r  # the texts stay out of the repository
 
 
@@ -92,7 +95,7 @@ def test_news_sample_carries_its_labels_into_its_edits(tmp_path):
     if not sets:
         pytest.skip("the real clusters' texts are not rebuilt here (scripts/real_texts.py)")
     items, missing = news.news_sample(sets)
-    labels = {r["id"]: set(r["changes"]) for r in news.load_draw()}
+    labels = {r["id"]: set(r["changes"] or ()) for r in news.load_draw()}
     for it in items:
         base = it["id"].split("+")[0]
         assert labels[base] <= set(it["changes"])
