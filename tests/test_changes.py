@@ -3860,3 +3860,33 @@ def test_changes_the_source_authorities_explain_the_derived_officials():
     assert "attribution" not in _claimed("El avión se estrelló, dijeron las autoridades.",
                                          "The plane crashed, the minister Ram Mohan Naidu said.", "es", "en")
 
+
+
+def test_changes_a_negation_in_a_clause_the_source_does_not_have_is_no_turned_polarity():
+    # one language: a clause added with its negation (an Italian rewrite of ANSA's report on Kate)
+    source = ("La principessa di Galles ha rivolto un messaggio in video al Paese nel quale ha rivelato di essere "
+              "in cura per un cancro.")
+    derived = ("La principessa di Galles ha rivolto un messaggio in video al regno nel quale ha rivelato di essere "
+               "in cura per un cancro, non specificando dove e di che natura.")
+    assert "negation" not in _claimed(derived, source, "it", "it")
+    # a negation put into a clause both sides have is still a turned polarity
+    assert "negation" in _claimed("Il ministro non ha confermato la notizia del cancro della principessa.",
+                                  "Il ministro ha confermato la notizia del cancro della principessa.", "it", "it")
+
+
+def test_changes_spanish_llamado_after_a_noun_is_no_so_called():
+    assert "evaluative" not in _claimed("Colisionó con un área residencial llamada Megani Nagar.",
+                                        "It crashed into a residential area called Meghani Nagar.", "es", "en")
+    assert "evaluative" not in _claimed("Recibió una llamada telefónica del presidente.",
+                                        "He received a phone call from the president.", "es", "en")
+    assert "evaluative" in _claimed("Kiev lanzó la llamada «contraofensiva» en junio.",
+                                    "Kyiv launched the counteroffensive in June.", "es", "en")
+
+
+def test_changes_ordinals_are_compared_only_where_both_languages_are_read():
+    # Tagalog's "ikatlong" (third) is not read: "third quarter" against it is no figure of its own
+    assert "number" not in _claimed("Ang UnitedHealth Group ay may mga kita na $100 mula sa 12 tindahan sa ikatlong "
+                                    "quarter ng taon.", "UnitedHealth Group had revenues of $100 in the third quarter "
+                                    "of the year.", "tl", "en")
+    # between English and French the ordinal is a figure: the fourth made the fifth is a change
+    assert "number" in _claimed("Il a terminé cinquième de la course.", "He finished fourth in the race.", "fr", "en")

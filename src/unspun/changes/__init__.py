@@ -508,7 +508,11 @@ def _afternoon_only(lost: Counter, gained: Counter, dn, sn) -> bool:
 _VIRUS = re.compile(r"(?<![^\W\d_])(?:covid|sars-cov)[-‐–—](\d+)", re.IGNORECASE)
 
 
-def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
+_ORDINAL_LANGS = {"en", "de", "fr", "is", "ru"}  # the languages of _ORDINAL_WORDS
+
+
+def _number_changes(d_text: str, s_text: str, d_spans, s_spans, d_lang: str | None = "en",
+                    s_lang: str | None = "en") -> list[Change]:
     d_virus, s_virus = [m.span(1) for m in _VIRUS.finditer(d_text)], [m.span(1) for m in _VIRUS.finditer(s_text)]
     if bool(d_virus) != bool(s_virus):
         d_spans, s_spans = list(d_spans) + d_virus, list(s_spans) + s_virus
@@ -524,10 +528,15 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans) -> list[Change]:
               if not _measured(d_text, e) and (raw, _clock(d_text, v, e)) in dn]
         sn = [(raw, _clock(s_text, v, e)) for raw, v, _, e in number_spans(s_text)
               if not _measured(s_text, e) and (raw, _clock(s_text, v, e)) in sn]
-    # Ordinals written as words are read in the spaced languages only; against Japanese or Chinese,
-    # which write them in their own numerals (四回, 三塁: the fourth inning, third base), not at all.
-    if not (_UNSPACED.search(d_text) or _UNSPACED.search(s_text)):
+    # Ordinals written as words are compared only between languages whose ordinals `_ORDINAL` reads
+    # (English, German, French, Icelandic, Russian); against another ("ikatlong quarter" for "third
+    # quarter", "tercer trimestre") or against Japanese or Chinese, which write them in their own
+    # numerals (四回, 三塁: the fourth inning, third base), they are soft (`_soft_figures`).
+    if not (_UNSPACED.search(d_text) or _UNSPACED.search(s_text)) and d_lang in _ORDINAL_LANGS and s_lang in _ORDINAL_LANGS:
         dn, sn = dn + _ordinals(d_text), sn + _ordinals(s_text)
+    elif not (_UNSPACED.search(d_text) or _UNSPACED.search(s_text)):
+        d_soft.update(v for _, v in _ordinals(d_text))
+        s_soft.update(v for _, v in _ordinals(s_text))
     # A small figure set off as a word ("Khadiga, four, Mena, eight,") is that figure: rendered
     # "ハディガ（5）" it is changed.
     dn, sn = dn + _small_words(d_text), sn + _small_words(s_text)
@@ -1776,7 +1785,12 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
             s_found and accusation_kept(s_lex, s_text, d_lex, d_text, True):
         return []
     if d_found and not weak(s_lex, s_text) and not conditional_kept(d_found, s_lex, s_text):
-        if kind != "negation" or not across or _negation_explains(d_text, s_text, d_lex, weak_count(s_lex, s_text) > 0):
+        if kind != "negation" or not across and not _clause_added(d_text, s_text, d_lex) \
+                or across and _negation_explains(d_text, s_text, d_lex, weak_count(s_lex, s_text) > 0):
+            # (in one language, a negation in a clause the source has no word of is content added,
+            # not a polarity turned: "…, non specificando dove e di che natura" after the source's
+            # report. Across languages the encoder's _clause_left_out cannot tell that clause from a
+            # translated one whose polarity was turned: without it, either reads closer)
             return [Change(kind, "", _show(d_found), reason_added)]
     elif s_found and not weak(d_lex, d_text) and not conditional_kept(s_found, d_lex, d_text) \
             and not (kind == "hedge" and across and _claims_added(d_text, s_text, d_lex, s_lex) >= len(s_found)):
@@ -1925,6 +1939,45 @@ def _clause_left_out(negated: str, other: str, lex: Lexicon) -> bool:
     full, no_clause = float(v[0] @ v[1]), float(v[0] @ v[2])
     need = NEGATION_GAP_SHARE * max(1e-6, 1.0 - full)
     return no_clause - full >= need
+
+
+def _negated_clauses(negated: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """The spans of the clauses (``_CLAUSE_MARK``) that hold a negation of ``lex``."""
+    pattern = lex.get("negation")
+    bounds = [0] + [m.end() for m in _CLAUSE_MARK.finditer(negated)] + [len(negated)]
+    cut = set()
+    for m in pattern.finditer(negated) if pattern is not None else ():
+        start = max(b for b in bounds if b <= m.start())
+        end = min((b for b in bounds if b > m.start()), default=len(negated))
+        cut.add((start, end))
+    return sorted(cut)
+
+
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+@lru_cache(maxsize=_CACHE)
+def _clause_added(negated: str, other: str, lex: Lexicon) -> bool:
+    """In one language, whether every negation of one side stands in a clause the other side has
+    none of: not one of its words of four letters or more is in the other text, while the rest of
+    the sentence shares words with it. A clause added with its negation ("…, non specificando dove
+    e di che natura" after the source's report) is content added, not a polarity turned; a
+    negation put into a clause both sides have ("il n'a pas confirmé" for "il a confirmé") keeps
+    that clause's words."""
+    clauses = _negated_clauses(negated, lex)
+    if not clauses:
+        return False
+    other_words = {w.lower() for w in _CONTENT_WORD.findall(other)}
+    kept, at = [], 0
+    for start, end in clauses:
+        words = [w.lower() for w in _CONTENT_WORD.findall(negated[start:end])]
+        if len(words) < 2 or any(w in other_words for w in words):
+            return False
+        kept.append(negated[at:start])
+        at = end
+    kept.append(negated[at:])
+    rest = [w.lower() for w in _CONTENT_WORD.findall(" ".join(kept))]
+    return len(rest) >= 3 and sum(w in other_words for w in rest) >= max(2, len(rest) // 3)
 
 
 _CLAUSE_END = re.compile(r"[.!?;。！？]")
@@ -2145,7 +2198,8 @@ def find_changes(derived: str, source: str, derived_lang: str | None, source_lan
                                           *_day_lists(s_dates, s_spans, s_joined, d_dates, d_joined))
     d_dates, d_spans, s_dates, s_spans = (*_short_years(d_fig, d_dates, d_spans, s_dates),
                                           *_short_years(s_fig, s_dates, s_spans, d_dates))
-    out = _number_changes(d_fig, s_fig, d_spans, s_spans) + _date_changes(d_dates, s_dates)
+    out = _number_changes(d_fig, s_fig, d_spans, s_spans, (derived_lang or "").lower().split("-")[0],
+                          (source_lang or "").lower().split("-")[0]) + _date_changes(d_dates, s_dates)
     if facts_only:
         return out
     named = _name_changes(derived, source, derived_lang, source_lang, d_lex, s_lex, derived_context, source_context,
