@@ -19,13 +19,14 @@ from unspun.changes import TYPES
 from unspun.evalsets import changes_news as news
 from unspun.evalsets.changes import score
 
-# The held-out draw's first score (seed 2 at 258f448; docs/changes.md, *Changes in real news*), each
-# floor just under it (0.95/0.95 for a type scored 1.0 or with no item): they fail on a regression,
-# they say nothing of the targets, which real news misses by far.
+# The held-out draw's first score (seed 3 at 137fc90; docs/changes.md, *Changes in real news*), each
+# floor just under it (0.95/0.95 for a type scored 1.0; room for one claim more or less for name,
+# negation and hedge): they fail on a regression, they say nothing of the targets, which real news
+# misses for names and attributions.
 NEWS_FLOORS: dict[str, tuple[float, float]] = {  # type: (precision, recall)
-    "number": (0.84, 0.81), "date": (0.24, 0.95), "name": (0.64, 0.87), "quote": (0.89, 0.93),
-    "attribution": (0.95, 0.32), "negation": (0.54, 0.84), "hedge": (0.95, 0.77), "pronoun": (0.66, 0.66),
-    "evaluative": (0.90, 0.97),
+    "number": (0.78, 0.95), "date": (0.95, 0.95), "name": (0.49, 0.93), "quote": (0.96, 0.89),
+    "attribution": (0.95, 0.43), "negation": (0.94, 0.80), "hedge": (0.88, 0.86), "pronoun": (0.95, 0.95),
+    "evaluative": (0.95, 0.95),
 }
 
 
