@@ -3895,3 +3895,14 @@ def test_changes_ordinals_are_compared_only_where_both_languages_are_read():
                                     "of the year.", "tl", "en")
     # between English and French the ordinal is a figure: the fourth made the fifth is a change
     assert "number" in _claimed("Il a terminé cinquième de la course.", "He finished fourth in the race.", "fr", "en")
+
+
+def test_changes_a_hedge_inside_a_quotation_is_the_speakers_own():
+    # AP quoting the ICC's statement against Reuters' report of the warrant (real news)
+    derived = ("The court said in a statement that Putin “is allegedly responsible for the war crime of unlawful "
+               "deportation of children”.")
+    source = "The ICC called for Putin's arrest on suspicion of unlawful deportation of children."
+    assert "hedge" not in _claimed(derived, source, "en", "en")
+    # outside the quotation the same word is doubt added
+    assert "hedge" in _claimed("The court said Putin is allegedly responsible for the unlawful deportation of children.",
+                               "The court said Putin is responsible for the unlawful deportation of children.", "en", "en")

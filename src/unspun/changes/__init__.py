@@ -1736,6 +1736,11 @@ def _polarity_changes(kind: str, d_text, s_text, d_lex: Lexicon, s_lex: Lexicon,
     dp, sp = d_lex.get(kind), s_lex.get(kind)
     if dp is None or sp is None:
         return []
+    if kind == "hedge":
+        # A hedge inside a quotation is the quoted speaker's own word, not doubt the text puts on
+        # it: 'The court said Putin "is allegedly responsible for …"' for "the ICC called for
+        # Putin's arrest on suspicion of …" quotes the court's caution, it adds none.
+        d_text, s_text = _outside_quotes(d_text), _outside_quotes(s_text)
     d_found, s_found = _markers(dp, d_text, d_lex, kind), _markers(sp, s_text, s_lex, kind)
     if kind == "hedge" and d_lex.lang != s_lex.lang:
         d_found, s_found = _designated(d_found, d_lex, s_text, s_lex), _designated(s_found, s_lex, d_text, d_lex)
