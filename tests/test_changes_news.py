@@ -19,14 +19,14 @@ from unspun.changes import TYPES
 from unspun.evalsets import changes_news as news
 from unspun.evalsets.changes import score
 
-# The held-out draw's first score (seed 4 at 1edfa8b; docs/changes.md, *Changes in real news*), each
+# The held-out draw's first score (seed 5 at cd260ee; docs/changes.md, *Changes in real news*), each
 # floor just under it (0.95/0.95 for a type scored 1.0; room for one claim more or less for name,
 # negation and hedge): they fail on a regression, they say nothing of the targets, which real news
 # misses for names and attributions.
 NEWS_FLOORS: dict[str, tuple[float, float]] = {  # type: (precision, recall)
-    "number": (0.79, 0.95), "date": (0.95, 0.39), "name": (0.47, 0.55), "quote": (0.86, 0.95),
-    "attribution": (0.95, 0.21), "negation": (0.76, 0.75), "hedge": (0.97, 0.82), "pronoun": (0.95, 0.57),
-    "evaluative": (0.94, 0.95),
+    "number": (0.84, 0.73), "date": (0.95, 0.95), "name": (0.62, 0.82), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.24), "negation": (0.83, 0.82), "hedge": (0.97, 0.94), "pronoun": (0.95, 0.95),
+    "evaluative": (0.95, 0.91),
 }
 
 

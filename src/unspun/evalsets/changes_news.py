@@ -42,8 +42,8 @@ ROOT = HERE.parents[2]
 DERIVED_LABELS = ("verbatim", "translation", "rewrite", "partial")
 # Each draw has a seed; the latest is held out (scored once, after its pairs were read blind and
 # before anything is mended on it), the ones before it are read (their errors may be mended).
-SEED = 4
-READ_SEEDS = (1, 2, 3)
+SEED = 5
+READ_SEEDS = (1, 2, 3, 4)
 
 
 def real_sets(root: str | Path = ROOT, shared: str | Path | None = None) -> list[tuple[Path, Path]]:
