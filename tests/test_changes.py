@@ -3906,3 +3906,28 @@ def test_changes_a_hedge_inside_a_quotation_is_the_speakers_own():
     # outside the quotation the same word is doubt added
     assert "hedge" in _claimed("The court said Putin is allegedly responsible for the unlawful deportation of children.",
                                "The court said Putin is responsible for the unlawful deportation of children.", "en", "en")
+
+
+def test_changes_japanese_wrote_after_a_quotation_is_speech():
+    # 「…」と悲しんでいる様子をつづった (wrote, of a letter or a post; MT seed 34): a quotation
+    # closed by つづった (綴った) is given to its writer, so "claimed" for it doubts him
+    _assert_quote_closing_speech(
+        "「この遅れに対し、誰よりもがっかりしているのは私だ」と悲しんでいる様子をつづった。",
+        'He claimed that "I am the one who is more disappointed than anyone else about this delay."',
+        'He wrote that "I am the one who is more disappointed than anyone else about this delay."',
+        ("「元気です」とツイッターにつづった", "「感謝しています」と綴った", "「残念だ」と思いをつづった"))
+
+
+def test_changes_a_cut_quotation_opened_with_a_single_mark_is_the_source_s():
+    # '"Из-за травмы я был вне футбола больше года.' rendered "'Because of the injury I 've been …":
+    # a machine translation opens the source's cut quotation with a single straight mark; the
+    # source's mark accounts for it, not for a quotation the translation adds after it (MT seed 34)
+    from unspun.changes import _quote_changes
+
+    source = '"Из-за травмы я был вне футбола больше года.'
+    added = ("'Because of the injury I 've been out of football for more than a year. \"This is a decisive "
+             "moment for all of us,\" an official added.")
+    assert _quote_changes(added, source, False, source, "", lexicon("en"), lexicon("ru"))
+    # a single mark that closes ('… a year,' he said.) is a quotation of the passage's own, read as before
+    closed = "'Because of the injury I was out for a year,' he said."
+    assert not _quote_changes(closed, source, False, source, "", lexicon("en"), lexicon("ru"))

@@ -1463,6 +1463,18 @@ def _unclosed_straight(text: str) -> int:
     return n + open_
 
 
+def _unclosed_single(text: str) -> int:
+    """1 where the passage opens with a single straight mark before a letter and no later single
+    mark closes it (one after a letter or a stop, before a space or the end): a machine translation
+    renders the source's cut quotation ('"Из-за травмы я был …' as "'Because of the injury I 've
+    been …") with it. A mark between two letters is an apostrophe, one after a space before a
+    letter a split contraction ("I 've"): neither closes."""
+    t = text.lstrip()
+    if not (t.startswith("'") and len(t) > 1 and t[1].isalpha()):
+        return 0
+    return 0 if re.search(r"(?<=[^\s'])'(?=\s|$|[,.;:!?])", t[1:]) else 1
+
+
 def _quote_words(text: str) -> list[str]:
     """A quotation's words without its numbers and capitalised words (a changed figure is a
     ``number`` change, a changed name a ``name`` change)."""
@@ -1588,7 +1600,7 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
         # resumes the quotation before it after its speaker's tag).
         # (an English curly mark, “, too: ``_unclosed_curly``)
         unclosed = (_unclosed(d_text) + _unclosed_curly(d_text) + _unclosed_straight(inner)
-                    - _resumed_unclosed(d_text, d_lex))
+                    + _unclosed_single(d_text) - _resumed_unclosed(d_text, d_lex))
         around = s_text + " " + s_nearby
         # (a straight mark between two letters is a typing slip, "s"équiper", not a quotation)
         marks = len(re.findall(r"(?<![^\W\d_])\"|\"(?![^\W\d_])|[«»“”„「」]", around))
