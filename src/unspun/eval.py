@@ -207,6 +207,23 @@ def evaluate(corpus_dir: str | Path, settings: Settings | None = None, sample: i
             tmp.cleanup()
 
 
+def ingest_with_cache(articles: list, store: Store, settings: Settings, vector_cache: str | None):
+    """``ingest`` into ``store`` with the sentence vectors of ``vector_cache`` (a store file) reused,
+    and the new ones saved back to it (the evaluation sets' scratch stores). Returns the summary."""
+    model = get_encoder(settings.encoder).model_id
+    cache = Store(vector_cache) if vector_cache else None
+    try:
+        if cache is not None:
+            _copy_vectors(cache, store, model)
+        summary = ingest(articles, store, settings)
+        if cache is not None:
+            _copy_vectors(store, cache, model)
+        return summary
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 def _copy_vectors(src: Store, dst: Store, model: str) -> None:
     rows = src.db.execute("SELECT model, hash, dim, vector FROM vectors WHERE model = ?", (model,)).fetchall()
     with dst.transaction():

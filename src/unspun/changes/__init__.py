@@ -532,11 +532,12 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans, d_lang: str | No
     # (English, German, French, Icelandic, Russian); against another ("ikatlong quarter" for "third
     # quarter", "tercer trimestre") or against Japanese or Chinese, which write them in their own
     # numerals (四回, 三塁: the fourth inning, third base), they are soft (`_soft_figures`).
-    if not (_UNSPACED.search(d_text) or _UNSPACED.search(s_text)) and d_lang in _ORDINAL_LANGS and s_lang in _ORDINAL_LANGS:
-        dn, sn = dn + _ordinals(d_text), sn + _ordinals(s_text)
-    elif not (_UNSPACED.search(d_text) or _UNSPACED.search(s_text)):
-        d_soft.update(v for _, v in _ordinals(d_text))
-        s_soft.update(v for _, v in _ordinals(s_text))
+    if not (_UNSPACED.search(d_text) or _UNSPACED.search(s_text)):
+        if d_lang in _ORDINAL_LANGS and s_lang in _ORDINAL_LANGS:
+            dn, sn = dn + _ordinals(d_text), sn + _ordinals(s_text)
+        else:
+            d_soft.update(v for _, v in _ordinals(d_text))
+            s_soft.update(v for _, v in _ordinals(s_text))
     # A small figure set off as a word ("Khadiga, four, Mena, eight,") is that figure: rendered
     # "ハディガ（5）" it is changed.
     dn, sn = dn + _small_words(d_text), sn + _small_words(s_text)
@@ -1929,24 +1930,10 @@ def _clause_left_out(negated: str, other: str, lex: Lexicon) -> bool:
     negation alone: the clause's absence accounts for the difference as well as the negation's
     (a negation dropped from a clause the translation keeps, "was" for "was not", leaves the clause
     there to be matched: without it, the sentence reads no closer)."""
-    pattern = lex.get("negation")
-    if pattern is None:
+    clauses = _negated_clauses(negated, lex)
+    if not clauses:
         return False
-    hits = list(pattern.finditer(negated))
-    if not hits:
-        return False
-    bounds = [0] + [m.end() for m in _CLAUSE_MARK.finditer(negated)] + [len(negated)]
-    cut = set()
-    for m in hits:
-        start = max(b for b in bounds if b <= m.start())
-        end = min((b for b in bounds if b > m.start()), default=len(negated))
-        cut.add((start, end))
-    kept, at = [], 0
-    for start, end in sorted(cut):
-        kept.append(negated[at:start])
-        at = max(at, end)
-    kept.append(negated[at:])
-    without = re.sub(r"\s+", " ", " ".join(kept)).strip(" ,;:")
+    without = re.sub(r"\s+", " ", _without_spans(negated, clauses)).strip(" ,;:")
     if _word_count(without) < 3:
         return False  # the whole sentence is the negation's clause
     try:
@@ -1959,7 +1946,7 @@ def _clause_left_out(negated: str, other: str, lex: Lexicon) -> bool:
 
 
 def _negated_clauses(negated: str, lex: Lexicon) -> list[tuple[int, int]]:
-    """The spans of the clauses (``_CLAUSE_MARK``) that hold a negation of ``lex``."""
+    """The spans of the clauses (``_CLAUSE_MARK``) that hold a negation of ``lex``, in order."""
     pattern = lex.get("negation")
     bounds = [0] + [m.end() for m in _CLAUSE_MARK.finditer(negated)] + [len(negated)]
     cut = set()
@@ -1968,6 +1955,16 @@ def _negated_clauses(negated: str, lex: Lexicon) -> list[tuple[int, int]]:
         end = min((b for b in bounds if b > m.start()), default=len(negated))
         cut.add((start, end))
     return sorted(cut)
+
+
+def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the (ordered) spans cut out, the pieces left joined by a space."""
+    kept, at = [], 0
+    for start, end in spans:
+        kept.append(text[at:start])
+        at = max(at, end)
+    kept.append(text[at:])
+    return " ".join(kept)
 
 
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
@@ -1985,15 +1982,11 @@ def _clause_added(negated: str, other: str, lex: Lexicon) -> bool:
     if not clauses:
         return False
     other_words = {w.lower() for w in _CONTENT_WORD.findall(other)}
-    kept, at = [], 0
     for start, end in clauses:
         words = [w.lower() for w in _CONTENT_WORD.findall(negated[start:end])]
         if len(words) < 2 or any(w in other_words for w in words):
             return False
-        kept.append(negated[at:start])
-        at = end
-    kept.append(negated[at:])
-    rest = [w.lower() for w in _CONTENT_WORD.findall(" ".join(kept))]
+    rest = [w.lower() for w in _CONTENT_WORD.findall(_without_spans(negated, clauses))]
     return len(rest) >= 3 and sum(w in other_words for w in rest) >= max(2, len(rest) // 3)
 
 

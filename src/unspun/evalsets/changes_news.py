@@ -78,12 +78,10 @@ def draw(sets: list[tuple[Path, Path]], seed: int = SEED, per_language: int = 12
     from one article pair, ``per_language`` at most per derived language, none that ``exclude``
     (the rows of earlier draws) holds or that pairs the same two sentences as one of them (a
     copy's copy). Returns the draw's rows (``changes`` null: unread)."""
-    taken = {r["id"] for r in exclude} | {(r["d_hash"], r["s_hash"]) for r in exclude}
     from ..embed import get_encoder
-    from ..eval import _aliases, _copy_vectors
+    from ..eval import _aliases, ingest_with_cache
     from ..ingest.jsonl import article_from_record
     from ..link import STRONG_OFFSET, compare
-    from ..pipeline import ingest
     from ..settings import Settings
     from ..store import Store
 
@@ -92,20 +90,16 @@ def draw(sets: list[tuple[Path, Path]], seed: int = SEED, per_language: int = 12
         raise CorpusError("No article of the real sets has a text", "Rebuild the texts first (scripts/real_texts.py)")
     settings = Settings()
     model = get_encoder(settings.encoder).model_id
-    by_id = {r["id"]: r for r in records}
+    taken = {r["id"] for r in exclude} | {(r["d_hash"], r["s_hash"]) for r in exclude}
     rng = random.Random(seed)
     candidates: dict[str, list[dict]] = defaultdict(list)
+    strong = settings.align_min_score + STRONG_OFFSET
     with tempfile.TemporaryDirectory(prefix="unspun-news-") as tmp:
         store = Store(str(Path(tmp) / "news.db"))
-        cache = Store(vector_cache) if vector_cache else None
         try:
-            if cache is not None:
-                _copy_vectors(cache, store, model)
             articles = [article_from_record(r, settings, "real") for r in records]
-            ingest(articles, store, settings)
+            ingest_with_cache(articles, store, settings, vector_cache)
             aliases = _aliases(articles, store)  # a text stored twice is one article
-            if cache is not None:
-                _copy_vectors(store, cache, model)
             chosen = [p for p in pairs if p["label"] in DERIVED_LABELS and is_strict(p)]
             for k, p in enumerate(chosen):
                 if progress:
@@ -119,7 +113,6 @@ def draw(sets: list[tuple[Path, Path]], seed: int = SEED, per_language: int = 12
                 if p["direction"] != "common-source" and c.derived.id != derived_id:
                     continue  # oriented against its label: its beads read the other way
                 d, s = c.derived, c.source
-                strong = settings.align_min_score + STRONG_OFFSET
                 rows = []
                 for row in c.alignment:
                     if len(row["derived"]) != 1 or len(row["source"]) != 1:
@@ -144,8 +137,6 @@ def draw(sets: list[tuple[Path, Path]], seed: int = SEED, per_language: int = 12
                     candidates[row["derived_lang"]].append(row)
         finally:
             store.close()
-            if cache is not None:
-                cache.close()
     out = []
     for lang in sorted(candidates):
         rows = candidates[lang]

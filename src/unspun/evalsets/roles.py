@@ -98,9 +98,8 @@ def evaluate_roles(dev: str | Path, settings=None, cases: int = 40, vector_cache
                    seed: int = 21, split: str = "test") -> dict:
     """Compare every case and score its roles (module doc)."""
     from ..embed import get_encoder
-    from ..eval import _copy_vectors, article_from_record
+    from ..eval import article_from_record, ingest_with_cache
     from ..link import compare
-    from ..pipeline import ingest
     from ..settings import Settings
     from ..store import Store
 
@@ -111,14 +110,10 @@ def evaluate_roles(dev: str | Path, settings=None, cases: int = 40, vector_cache
     false_inserted = false_omitted = kept_total = flipped = 0
     with tempfile.TemporaryDirectory(prefix="unspun-roles-") as tmp:
         store = Store(str(Path(tmp) / "roles.db"))
-        cache = Store(vector_cache) if vector_cache else None
         try:
-            if cache is not None:
-                _copy_vectors(cache, store, model)
             records = [r for it in items for r in (it["source"], it["derived"])]
-            ingest([article_from_record(r, settings, r["id"]) for r in records], store, settings)
-            if cache is not None:
-                _copy_vectors(store, cache, model)
+            ingest_with_cache([article_from_record(r, settings, r["id"]) for r in records], store, settings,
+                              vector_cache)
             for it in items:
                 d = store.get_article(it["derived"]["id"], model)
                 s = store.get_article(it["source"]["id"], model)
@@ -148,8 +143,6 @@ def evaluate_roles(dev: str | Path, settings=None, cases: int = 40, vector_cache
                         false_omitted += role_s.get(j) == "omitted"
         finally:
             store.close()
-            if cache is not None:
-                cache.close()
     found = hits["inserted"][0] + hits["omitted"][0]
     total = hits["inserted"][1] + hits["omitted"][1]
     return {
