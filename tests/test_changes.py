@@ -3936,3 +3936,16 @@ def test_changes_a_cut_quotation_opened_with_a_single_mark_is_the_source_s():
     # a single mark that closes ('… a year,' he said.) is a quotation of the passage's own, read as before
     closed = "'Because of the injury I was out for a year,' he said."
     assert not _quote_changes(closed, source, False, source, "", lexicon("en"), lexicon("ru"))
+
+
+def test_changes_japanese_fire_service_is_no_prevention(lexical_polarity):
+    # 消防車が映っていて … 「火災」に分類する rendered "a video shows a fire truck … it is not classified as
+    # a fire" (MT seed 35): 防 in 消防, the fire service (消防車, 消防署, 消防士), prevents nothing, so it
+    # is no weak negation that explains the "not" added; 防ぐ, 防止 still are
+    source = "例えば、消防車が映っていて、建物から黒い煙が上がっていれば、「火災」に分類する。"
+    added = "For example, if a video shows a fire truck and black smoke rising from a building, it is not classified as a \"fire.\""
+    kept = "For example, if a video shows a fire truck and black smoke rising from a building, it is classified as a \"fire.\""
+    en, ja = lexicon("en"), lexicon("ja")
+    assert [c.type for c in lexical_polarity("negation", added, source, en, ja, "", "")] == ["negation"]
+    assert not lexical_polarity("negation", kept, source, en, ja, "", "")
+    _assert_searches(ja.get("negation_weak"), ("被害を防ぐ", "再発防止", "予防"), ("消防車", "消防署に", "消防士"))
