@@ -1774,9 +1774,14 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
 # (edits each): 0.95 / 0.95 for date, quote, attribution, evaluative;
 # number and pronoun 0.95 / 0.83, just under; room for one claim more or less: name 2/3 and 1/3,
 # negation 4/5 and 3/6, hedge 6/7 and 5/6.
+# Seed 36 (80 items, 40 real pairs read blind, none labelled; scored once at 9b67990): precision
+# 1.0 for every type with items (no date item) but name 0.667 (a real pair and its edit), recall
+# 1.0 but name 0.8 (an edit) and negation 0.667 (two edits): 0.95 / 0.95 for number, date,
+# quote, attribution, pronoun, evaluative; room for one claim more or less: name 4/7 and 3/5,
+# negation 4/5 and 3/6, hedge 6/7 and 5/6.
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.83), "date": (0.95, 0.95), "name": (0.66, 0.33), "quote": (0.95, 0.95),
-    "attribution": (0.95, 0.95), "negation": (0.79, 0.49), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.83),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.57, 0.59), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.95), "negation": (0.79, 0.49), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.95),
 }
 
