@@ -326,6 +326,29 @@ def test_changes_common_word_opening_a_sentence_opens_no_name():
         ("Sergei Lavrov",)
 
 
+def test_changes_a_common_word_opening_a_sentence_in_another_of_its_forms_opens_no_name():
+    # Russian inflects: the article writes "военных" and "военным", never "военные", in lower case;
+    # the word opening the sentence is that common word, not a name
+    from unspun.changes import _name_spans
+
+    context = ("Военные президентской гвардии заблокировали дворец в столице. " + "По словам очевидцев, "
+               "колонна военных машин стояла у ворот, а подразделениям военных приказали никого не выпускать. "
+               "Позже военным удалось договориться с охраной. " * 3)
+    assert _name_spans("Военные президентской гвардии заблокировали дворец.", "ru", lexicon("ru"), context) == ()
+    # a place's adjective is a longer word: "Украина" beside "украинский" and "украинской" stays a name
+    context = ("Украина заявила о новых ударах. " + "По данным украинской стороны, удары пришлись на юг; "
+               "украинский министр обороны назвал их ответом. " * 4)
+    assert _name_spans("Украина заявила о новых ударах.", "ru", lexicon("ru"), context) == ("Украина",)
+
+
+def test_changes_a_low_opening_quotation_mark_opens_a_sentence():
+    # Polish, Czech and German open a quotation with „: the word after it opens a sentence
+    from unspun.changes import _name_spans
+
+    text = "Minister powiedział w niedzielę „Dzisiaj rano doszło do kradzieży” w muzeum Luwr."
+    assert _name_spans(text, "pl", lexicon("pl") if "pl" in languages() else None) == ("Luwr",)
+
+
 def test_changes_degrees_converted_between_scales_are_one_temperature():
     source = "In the daytime heat, with temperatures above 90 degrees in the Susanville area, patches flared up."
     assert "number" not in _claimed("Í hitanum á daginn, þegar hitastigið fer yfir 32 gráður á Susanville-svæðinu, "

@@ -627,7 +627,9 @@ _NOT_NAMES = {
     "there", "here", "these", "those", "where", "which", "whose", "what", "when", "then",
 }
 _GERMANIC_NOUNS = {"de", "lb"}
-_OPENS = re.compile(r"[.!?:«“\"]\s*$")  # what comes before a word that opens a sentence
+# What comes before a word that opens a sentence: a stop, or an opening quotation mark (German,
+# Czech and Polish open theirs low: „Heute Morgen kam es …“).
+_OPENS = re.compile(r"[.!?:«“\"„‚]\s*$")
 _LOWER_PART = re.compile(r"-[^\W\d_]*[a-zà-ÿа-яё]")  # "Afro-américain"
 _UPPER_PART = re.compile(r"-[A-ZÀ-ÞА-Я]")  # "Jessica-Rose"  # every noun is capitalised: only runs of two or more capitalised words
 
@@ -660,11 +662,13 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
         if capital(word) and opening and not run:
             follows = k + 1 < len(tokens) and capital(tokens[k + 1].group(0)) \
                 and not text[m.end():tokens[k + 1].start()].strip()
-            unknown = unknown_words and len(word) >= 5 and len(context or text) >= 300 \
-                and not _lower_case_inside(word, context or text)
             # A common word the article writes in lower case opens no name, whatever follows it:
-            # "Other European countries", "While Manchester United", "Önnur Evrópulönd".
-            common = _lower_case_inside(word, context or text)
+            # "Other European countries", "While Manchester United", "Önnur Evrópulönd"; in a
+            # language that inflects its words, in any of its forms ("Нападавший" beside
+            # "нападавшего", "Военные" beside "военных").
+            common = _lower_case_inside(word, context or text) \
+                or base in _INFLECTED and _lower_form_inside(word, context or text)
+            unknown = unknown_words and len(word) >= 5 and len(context or text) >= 300 and not common
             # Nor does an Icelandic title compound, capitalised only for opening the sentence
             # ("Efnahagsráðgjafi Hvíta hússins Larry Kudlow", the White House economic adviser:
             # Icelandic writes titles in lower case, and a name's second word too, "Hvíta húsið").
@@ -698,6 +702,29 @@ def _capital(word: str, lex: Lexicon | None) -> bool:
 def _lower_case_inside(word: str, text: str) -> bool:
     """Whether ``text`` also writes ``word`` in lower case: a common word that opens a sentence."""
     return word.lower() in _words_of(text)[0]
+
+
+# Languages whose words change their endings (case, number, gender): a word's other forms share
+# all but its last letters.
+_INFLECTED = {"ru", "uk", "be", "bg", "sr", "mk", "pl", "cs", "sk", "sl", "hr", "bs", "lt", "lv", "is"}
+
+
+def _lower_form_inside(word: str, text: str) -> bool:
+    """Whether ``text`` writes another form of ``word`` in lower case: a word of about its length
+    (two letters more or fewer) sharing all its letters but the last two, five at least. A place's
+    adjective ("украинский" beside "Украина") is longer and is not read as its form."""
+    stem = word.lower()[:max(5, len(word) - 2)]
+    return len(stem) < len(word) and any(abs(len(w) - len(word)) <= 2 for w in _lower_stems(text).get(stem, ()))
+
+
+@lru_cache(maxsize=256)
+def _lower_stems(text: str) -> dict[str, tuple[str, ...]]:
+    """A text's lower-case words by each of their beginnings of five letters or more."""
+    out: dict[str, list[str]] = {}
+    for w in _words_of(text)[0]:
+        for k in range(5, len(w)):
+            out.setdefault(w[:k], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _capitalised_inside(word: str, text: str) -> bool:
