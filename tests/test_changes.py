@@ -920,6 +920,16 @@ def test_changes_cup_championships_and_bikar_head_a_things_name():
                                   "Liverpool beat Chelsea in the UEFA Super Cup in Istanbul.", "is", "en")
 
 
+def test_changes_an_icelandic_meet_heads_an_events_name():
+    # Icelandic "-mót" (a meet, a championship: "Meistaramóti Íslands", "Evrópumeistaramóti") heads
+    # an event's name, translated word for word ("Championship of Iceland"): not a person's full
+    # name lost for a capitalised word the translation took in ("Free Sports" for "frjálsíþróttum")
+    assert "name" not in _claimed("Vigdís Jónsdóttir won at the Championship of Iceland in Free Sports yesterday.",
+                                  "Vigdís Jónsdóttir sigraði á Meistaramóti Íslands í frjálsíþróttum í gær.", "en", "is")
+    assert "name" not in _claimed("The European Championship in Free Sports ended in Akureyri today.",
+                                  "Evrópumeistaramóti Kvenna í frjálsíþróttum lauk á Akureyri í dag.", "en", "is")
+
+
 def test_changes_two_days_joined_by_and_are_both_days_of_the_month():
     # "9. og 10. ágúst" for "August 9 and 10": the month stands by one day on each side, the other
     # day is a date too, not a count
