@@ -349,6 +349,26 @@ def test_changes_a_low_opening_quotation_mark_opens_a_sentence():
     assert _name_spans(text, "pl", lexicon("pl") if "pl" in languages() else None) == ("Luwr",)
 
 
+def test_changes_a_time_of_day_is_compared_with_times_not_with_figures():
+    # "around 4:10 pm (0710 GMT)" left out beside another agency's magnitude added (news, BY05):
+    # a time dropped and a figure added, no figure changed
+    source = "A major 7.5 magnitude earthquake struck the Noto region around 4:10 pm (0710 GMT), the USGS said."
+    derived = "Un violent séisme, d'une magnitude 7,5 selon l'USGS et 7,6 selon la JMA, a frappé le Japon."
+    assert "number" not in _claimed(derived, source, "fr", "en")
+    # the same moment written on another clock and in another zone is kept ("6:45 a.m." rendered
+    # "6h45 ET (1145 GMT)")
+    assert "number" not in _claimed("Thompson, 50 ans, a été abattu vers 6h45 ET (1145 GMT).",
+                                    "Thompson, 50, was attacked around 6:45 a.m.", "fr", "en")
+    assert "number" not in _claimed("Das Beben ereignete sich um 16.10 Uhr.", "The quake struck at 4:10 pm.", "de", "en")
+    # a time changed is a change
+    assert "number" in _claimed("Das Beben ereignete sich um 17.10 Uhr.", "The quake struck at 4:10 pm.", "de", "en")
+    assert "number" in _claimed("Поножовщина произошла около 23:45 по местному времени.",
+                                "Инцидент произошел около 21:45 (22:45 мск).", "ru", "ru")
+    # a race's time with its seconds stays a figure
+    assert "number" in _claimed("He won in 2:01:39, ahead of 12 runners.", "He won in 2:01:09, ahead of 12 runners.",
+                                "en", "en")
+
+
 def test_changes_degrees_converted_between_scales_are_one_temperature():
     source = "In the daytime heat, with temperatures above 90 degrees in the Susanville area, patches flared up."
     assert "number" not in _claimed("Í hitanum á daginn, þegar hitastigið fer yfir 32 gráður á Susanville-svæðinu, "

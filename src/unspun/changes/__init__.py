@@ -319,6 +319,47 @@ def _number_spans(text: str):
             for raw, value, start, end in _anchor_number_spans(read)]
 
 
+# A time of day written with its minutes ("4:10 pm", "6h45", "8 h 30", "23:30", "8.30 Uhr" once
+# read with a colon) or as four figures before a time zone ("0710 GMT", "1145 GMT").
+_TIME_OF_DAY = re.compile(
+    r"(?<![\d.,:])([01]?\d|2[0-3])(?::|\s?h\s?)([0-5]\d)(?![\d:])(\s*[ap]\.?\s?m\b)?"
+    r"|(?<![\d.,:])([01]\d|2[0-3])([0-5]\d)(?=\s?(?:GMT|UTC)\b)", re.IGNORECASE)
+# What may be a time, valid or not ("25:30 Uhr", "1:100 pm", "11: 30"): a figure there is no plain one.
+_TIME_LIKE = re.compile(r"\d{1,2}\s?[:h.։]\s?\d{2,3}|\d{3,4}\s?(?:GMT|UTC)\b", re.IGNORECASE)
+
+
+def _times_of_day(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """A text's times of day on the 24-hour clock ("16:10"), each with its span."""
+    out = []
+    for m in _TIME_OF_DAY.finditer(_TIME_POINT.sub(lambda t: t.group(0).replace(".", ":"), text)):
+        hour, minute = (int(m.group(1)), m.group(2)) if m.group(1) else (int(m.group(4)), m.group(5))
+        if m.group(3) and m.group(3).strip()[0] in "pP" and 1 <= hour < 12:
+            hour += 12
+        out.append((f"{hour:02d}:{minute}", m.span()))
+    return out
+
+
+def _figures_in(text: str, spans: list[tuple[int, int]]) -> set[str]:
+    """The values of a text's figures that lie inside ``spans``, as ``_numbers_outside`` reads them."""
+    return {_clock(text, value, end) for _, value, start, end in number_spans(text)
+            if any(a <= start < b for a, b in spans)}
+
+
+def _time_left_out(lost, gained, s_text: str, d_text: str, s_times, d_times) -> bool:
+    """Whether the figures lost are all those of a time of day one side gives and the other leaves
+    out, beside figures added that cannot be a time: "around 4:10 pm (0710 GMT)" left out where a
+    second magnitude, "7,6", is added. A time left out is an omission, a figure added a detail.
+    (A whole number up to 59 may be an hour or minutes written another way, "9―20時" against
+    "12:00", and so may any figure in the form of a time, "25:30 Uhr".)"""
+    for one, other, one_text, other_text, one_times in ((lost, gained, s_text, d_text, s_times),
+                                                        (gained, lost, d_text, s_text, d_times)):
+        if one_times and set(one) <= _figures_in(one_text, [span for _, span in one_times]) \
+                and not any(v.isdigit() and int(v) <= 59 for v in other) \
+                and not set(other) & _figures_in(other_text, [m.span() for m in _TIME_LIKE.finditer(other_text)]):
+            return True
+    return False
+
+
 def _clock(text: str, value: str, end: int) -> str:
     """An hour of the twelve-hour clock on the 24-hour one: "3 p.m." and the 11 of "11:30 p.m."
     are the "15" and "23" (klukkan 15, 23:30 Uhr) of a translation."""
@@ -517,7 +558,21 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans, d_lang: str | No
     if bool(d_virus) != bool(s_virus):
         d_spans, s_spans = list(d_spans) + d_virus, list(s_spans) + s_virus
     (d_soft_spans, d_soft), (s_soft_spans, s_soft) = _soft_figures(d_text, s_text), _soft_figures(s_text, d_text)
-    dn, sn = _numbers_outside(d_text, list(d_spans) + d_soft_spans), _numbers_outside(s_text, list(s_spans) + s_soft_spans)
+    # A time of day given on both sides ("6:45 a.m.", "6h45 ET") is kept, whatever its figures;
+    # the times one side gives alone are weighed at the end (_time_left_out).
+    d_times, s_times = _times_of_day(d_text), _times_of_day(s_text)
+    both = Counter(t for t, _ in d_times) & Counter(t for t, _ in s_times)
+    d_kept, s_kept = [], []
+    for times, kept in ((d_times, d_kept), (s_times, s_kept)):
+        left = Counter(both)
+        for t, span in times:
+            if left[t]:
+                left[t] -= 1
+                kept.append(span)
+    d_times = [(t, span) for t, span in d_times if span not in d_kept]
+    s_times = [(t, span) for t, span in s_times if span not in s_kept]
+    dn = _numbers_outside(d_text, list(d_spans) + d_soft_spans + d_kept)
+    sn = _numbers_outside(s_text, list(s_spans) + s_soft_spans + s_kept)
     d_units, s_units = _units(d_text), _units(s_text)
     # (the units' kinds, not how often each is written: "+26 градусов … +26 градусов" rendered
     # "+33 degrees … +26 degrees" with a "degrees" left out has no other unit)
@@ -598,6 +653,8 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans, d_lang: str | No
         return [Change("date", _show(raw for raw, v in sn if v in lost), _show(raw for raw, v in dn if v in gained),
                        "the source gives another time of day")]
     if not (lost and gained):  # a number merely dropped is an omission, one added a detail
+        return []
+    if _time_left_out(lost, gained, s_text, d_text, s_times, d_times):
         return []
     return [Change("number", _show(raw for raw, v in sn if v in lost), _show(raw for raw, v in dn if v in gained),
                    "the source gives another figure")]
