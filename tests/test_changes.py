@@ -1838,8 +1838,10 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
 # labelled pair, one of its edits and three edits): 0.95 / 0.95 for date, quote, pronoun,
 # evaluative; number 0.95 / 0.83 and attribution 0.95 / 0.66, just under; room for one claim more
 # or less: name 1/4 and 0/2, negation 3/4 and 2/8, hedge 6/7 and 5/6.
+# (name recall 0.45, not the 0.0 that room for one find less gives on seed 37's two name items: a
+# floor of 0.0 could not fail; it fails where both are missed)
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.83), "date": (0.95, 0.95), "name": (0.24, 0.0), "quote": (0.95, 0.95),
+    "number": (0.95, 0.83), "date": (0.95, 0.95), "name": (0.24, 0.45), "quote": (0.95, 0.95),
     "attribution": (0.95, 0.66), "negation": (0.74, 0.24), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.95),
 }
