@@ -27,13 +27,12 @@ demo: $(STAMP)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here);
 # the Spark tests need Java (pyspark 3.5 runs on Java 17). Test files run in parallel, one worker
-# per core (TEST_WORKERS=1 runs them one after another); a file's tests stay in one worker, and
-# files are handed out longest first (tests/conftest.py, LONGEST_FIRST).
+# per core (TEST_WORKERS=1 runs them one after another); a file's tests stay in one worker.
 TEST_WORKERS ?= auto
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 	@command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; }
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 eval: $(STAMP)
 	$(BIN)/unspun eval $(wildcard $(DATA)/*) --cache .eval-cache.db

@@ -13,21 +13,6 @@ DEMO = ROOT / "demo" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-# The files that take longest, longest first (`pytest --durations=0` on the idle 2 cores, 2026-12-07:
-# test_quality 491 s, most of it embedding the six dev samples, then 136-149 s each; the whole
-# suite 1,230 s of tests). `make test` runs files in parallel, one worker per core, a file's tests
-# on one worker, handed out in collection order (`--no-loadscope-reorder`: xdist's own order puts
-# the files with the most tests first, which left test_quality to start late and run alone at the
-# end). Longest first keeps the workers' loads even; the other files keep their order.
-LONGEST_FIRST = ("test_quality.py", "test_spark.py", "test_changes.py", "test_realworld.py", "test_crash.py",
-                 "test_store_faults.py", "test_scale_two_tier.py", "test_web_browser.py", "test_embed_bulk.py")
-
-
-def pytest_collection_modifyitems(items):
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
-
-
 @pytest.fixture
 def store(tmp_path):
     from unspun.store import Store
