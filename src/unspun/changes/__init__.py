@@ -308,9 +308,14 @@ def _line_score(text: str, span) -> bool:
 _TIME_POINT = re.compile(r"(?<![\d.,])(?:[01]?\d|2[0-3])(\.)[0-5]\d(?=\s*(?:Uhr\b|(?i:[ap]\.?\s?m)\b))")
 
 
+def _colon_times(text: str) -> str:
+    """The text with its times written with a point ("8.30 Uhr") written with a colon (the same
+    length, so offsets hold)."""
+    return _TIME_POINT.sub(lambda m: m.group(0).replace(".", ":"), text) if _TIME_POINT.search(text) else text
+
+
 def _number_spans(text: str):
-    if _TIME_POINT.search(text):
-        text = _TIME_POINT.sub(lambda m: m.group(0).replace(".", ":"), text)
+    text = _colon_times(text)
     changed = [m.span() for m in _UMLAUT.finditer(text)] + [m.span() for m in _RU_BILLION.finditer(text)]
     if not changed:
         return _anchor_number_spans(text)
@@ -331,7 +336,7 @@ _TIME_LIKE = re.compile(r"\d{1,2}\s?[:h.։]\s?\d{2,3}|\d{3,4}\s?(?:GMT|UTC)\b", 
 def _times_of_day(text: str) -> list[tuple[str, tuple[int, int]]]:
     """A text's times of day on the 24-hour clock ("16:10"), each with its span."""
     out = []
-    for m in _TIME_OF_DAY.finditer(_TIME_POINT.sub(lambda t: t.group(0).replace(".", ":"), text)):
+    for m in _TIME_OF_DAY.finditer(_colon_times(text)):
         hour, minute = (int(m.group(1)), m.group(2)) if m.group(1) else (int(m.group(4)), m.group(5))
         if m.group(3) and m.group(3).strip()[0] in "pP" and 1 <= hour < 12:
             hour += 12
