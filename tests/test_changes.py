@@ -950,6 +950,19 @@ def test_changes_an_icelandic_meet_heads_an_events_name():
                                   "Evrópumeistaramóti Kvenna í frjálsíþróttum lauk á Akureyri í dag.", "en", "is")
 
 
+def test_changes_initials_in_a_source_name_are_an_institutions():
+    # "МЧС России" (Russia's Ministry of Emergency Situations: initials of three capitals or more)
+    # is an institution's name, translated word for word beside the derived passage's "Ministry":
+    # no person's full name lost for the translated "Emergency Situations"
+    assert "name" not in _claimed("According to the press service of the State Department of the Ministry of "
+                                  "Emergency Situations of Russia for the Volgograd region, debris caught fire.",
+                                  "Как сообщили в пресс-службе ГУ МЧС России по Волгоградской области, загорелся "
+                                  "мусор.", "en", "ru")
+    # a person's full name lost for another is still a name replaced
+    assert "name" in _claimed("According to Peter Schneider of the Ministry of Emergency Situations, debris caught "
+                              "fire.", "Как сообщил Владимир Путин из МЧС России, загорелся мусор.", "en", "ru")
+
+
 def test_changes_two_days_joined_by_and_are_both_days_of_the_month():
     # "9. og 10. ágúst" for "August 9 and 10": the month stands by one day on each side, the other
     # day is a date too, not a count
