@@ -1853,9 +1853,16 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
 # or less: name 1/4 and 0/2, negation 3/4 and 2/8, hedge 6/7 and 5/6.
 # (name recall 0.45, not the 0.0 that room for one find less gives on seed 37's two name items: a
 # floor of 0.0 could not fail; it fails where both are missed)
+# Seed 38 (82 items, 40 real pairs read blind, none labelled; scored once at 9eb6ab9): precision
+# 1.0 for every type but hedge 0.75 (a real pair and its edit), recall 1.0 but attribution 0.5
+# (three edits), negation 0.667 (two edits) and pronoun 0.833 (an edit): 0.95 / 0.95 for number,
+# date, quote, evaluative; attribution 0.95 / 0.49 and pronoun 0.95 / 0.83, just under; room for
+# one claim more or less: name 1/2 (precision), negation 4/5 and 3/6, hedge 6/9 and 5/6. Name
+# recall 0.95, not the 0.0 that room for one find less gives on seed 38's one name item: a floor
+# of 0.0 could not fail; pinned, it fails where that find is lost.
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.83), "date": (0.95, 0.95), "name": (0.24, 0.45), "quote": (0.95, 0.95),
-    "attribution": (0.95, 0.66), "negation": (0.74, 0.24), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.49, 0.95), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.49), "negation": (0.79, 0.49), "hedge": (0.66, 0.83), "pronoun": (0.95, 0.83),
     "evaluative": (0.95, 0.95),
 }
 
