@@ -205,6 +205,9 @@ def main() -> int:
                     help="clusters grouped into sets, each linked as its own store, folds leaving one set out: "
                          "'P Q R S T U;V W X Y;...' (default: all clusters one store, folds leaving one cluster out)")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--model-out", help="also save the final model here (without --write: measured, not shipped)")
+    ap.add_argument("--figures-out", help="also save the figures here, with each fold's links (derived, source, "
+                                          "kind, confidence) under fold_links")
     args = ap.parse_args()
     args.real = args.real or [str(ROOT.parent / "shared/data/real")]
     args.texts = args.texts or [str(ROOT / ".cache/real/texts.jsonl")]
@@ -309,6 +312,14 @@ def main() -> int:
         "weights": dict(zip(INPUTS, [round(w, 4) for w in final.weights])),
         "seconds": round(time.time() - started, 1),
     }
+    if args.model_out:
+        Path(args.model_out).write_text(json.dumps(final.to_json(), indent=1) + "\n", encoding="utf-8")
+    if args.figures_out:
+        kept = ("derived", "source", "kind", "direction", "confidence")
+        Path(args.figures_out).write_text(json.dumps(
+            {**figures, "fold_links": [{k: link[k] for k in kept} for link in fold_links],
+             "curve_links": {str(t): [{k: link[k] for k in kept} for link in links] for t, links in curve_links.items()}},
+            indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if args.write:
         meta = {k: figures[k] for k in ("fitted", "data", "fold_thresholds", "threshold_choice")}
         meta["leave_one_cluster_out"] = {k: loco[k] for k in ("precision", "recall_strict", "same_event_linked")}
