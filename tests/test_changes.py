@@ -341,6 +341,51 @@ def test_changes_a_common_word_opening_a_sentence_in_another_of_its_forms_opens_
     assert _name_spans("Украина заявила о новых ударах.", "ru", lexicon("ru"), context) == ("Украина",)
 
 
+def test_changes_a_listed_word_opening_a_sentence_opens_no_name():
+    # A word the language's lists hold by itself (a relative day, a hedge, a speech verb) is a
+    # common word, even where the article never writes it in lower case: "Heute Morgen" (this
+    # morning, news CC10) and "Reportedly," open no name
+    from unspun.changes import _name_spans
+
+    text = "„Heute Morgen kam es bei der Öffnung des Louvre-Museums zu einem Raubüberfall“, sagte Rachida Dati."
+    assert _name_spans(text, "de", lexicon("de"), text * 3) == ("Rachida Dati",)
+    text = "Reportedly, state news agency IRNA said the president was flying in a Bell helicopter."
+    assert _name_spans(text, "en", lexicon("en"), text * 4) == ("IRNA", "Bell")
+    source = "State news agency IRNA said Raisi was flying in a U.S.-made Bell 212 helicopter."
+    assert "name" not in _claimed("Reportedly, state news agency IRNA said the president was flying in a "
+                                  "US-made Bell 212 helicopter.", source, "en", "en")
+    # a name stays a name; a vague source heads the run of an organisation's name ("Представители
+    # Демократической партии", representatives of the Democratic Party) as before
+    assert _name_spans("Apparently Sergei Lavrov said no.", "en", lexicon("en"),
+                       "Sergei Lavrov met officials. " * 12) == ("Sergei Lavrov",)
+    text = "Представители Демократической партии США полагают, что средств недостаточно."
+    assert _name_spans(text, "ru", lexicon("ru"), text * 4) == ("Представители Демократической", "США")
+
+
+@pytest.mark.parametrize("derived, source, dl, sl", [
+    # a scale word of a language the first list lacked reads as its value (news CE03: "$100.8
+    # bilyon" in Tagalog was read as 100.8 against "$100.8 billion")
+    ("Ang UnitedHealth Group ay may mga kita na $100.8 bilyon sa ikatlong quarter.",
+     "UnitedHealth Group had revenues of $100.8 billion in the third quarter.", "tl", "en"),
+    ("As receitas chegaram a 1,8 milhões de reais.", "Revenues reached 1.8 million reais.", "pt", "en"),
+    ("وبلغت الخسائر 100 مليون دولار.", "Losses reached $100 million.", "ar", "en"),
+    ("De schade bedraagt 2 miljard euro.", "Der Schaden beträgt 2 Milliarden Euro.", "nl", "de"),
+    ("Kerugian mencapai Rp 5 juta.", "Losses reached 5 million rupiah.", "id", "en"),
+    ("Le vittime sono state 3 mila.", "There were 3,000 victims.", "it", "en"),
+])
+def test_changes_a_scale_word_of_more_languages_is_its_value(derived, source, dl, sl):
+    assert "number" not in _claimed(derived, source, dl, sl)
+
+
+def test_changes_the_labelled_sets_recipes_keep_the_first_list_of_scale_words():
+    # the recipes of the labelled set read figures as they did when it was drawn
+    from unspun.text.anchors import number_spans, spaced_number_spans
+
+    assert number_spans("1,8 milhões")[0][1] == "1800000"
+    assert spaced_number_spans("1,8 milhões")[0][1] == "1.8"
+    assert spaced_number_spans("1,8 milliard")[0][1] == number_spans("1,8 milliard")[0][1] == "1800000000"
+
+
 def test_changes_a_low_opening_quotation_mark_opens_a_sentence():
     # Polish, Czech and German open a quotation with „: the word after it opens a sentence
     from unspun.changes import _name_spans

@@ -729,7 +729,8 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
             # language that inflects its words, in any of its forms ("Нападавший" beside
             # "нападавшего", "Военные" beside "военных").
             common = _lower_case_inside(word, context or text) \
-                or base in _INFLECTED and _lower_form_inside(word, context or text)
+                or base in _INFLECTED and _lower_form_inside(word, context or text) \
+                or _marker_word(word, lex)
             unknown = unknown_words and len(word) >= 5 and len(context or text) >= 300 and not common
             # Nor does an Icelandic title compound, capitalised only for opening the sentence
             # ("Efnahagsráðgjafi Hvíta hússins Larry Kudlow", the White House economic adviser:
@@ -811,6 +812,29 @@ def _words_of(text: str) -> tuple[frozenset, frozenset]:
                 inside.add(word)
         previous = m
     return frozenset(lower), frozenset(inside)
+
+
+# The word lists whose one-word entries are common words, never a name's first word: a sentence
+# that opens with "Reportedly," or "Heute Morgen" opens with no name, even where the article never
+# writes the word in lower case (a word of five letters or more that the article never writes in
+# lower case is otherwise read as an unknown name). Not the vague sources: "Представители
+# Демократической партии" (representatives of the Democratic Party) heads a run that carries the
+# party's name, and without its head a single inflected adjective is left, which the comparison
+# rightly does not weigh as a name.
+_MARKER_LISTS = ("hedge", "hedge_weak", "speech", "claim", "assertive", "negation", "negation_weak")
+
+
+def _marker_word(word: str, lex: Lexicon | None) -> bool:
+    """Whether ``word`` is, by itself, an entry of its language's word lists: a relative day
+    ("Heute"), a hedge ("Reportedly"), a speech verb, a negation."""
+    return lex is not None and _listed_word(word, lex.lang)
+
+
+@lru_cache(maxsize=4096)
+def _listed_word(word: str, lang: str) -> bool:
+    lex = lexicon(lang)
+    patterns = [lex.get(name) for name in _MARKER_LISTS] + list(lex.sequences.get("relative", ()))
+    return any(p is not None and p.fullmatch(word) for p in patterns)
 
 
 def _is_calendar(word: str, lex: Lexicon | None) -> bool:

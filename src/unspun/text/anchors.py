@@ -23,14 +23,29 @@ _UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u
 # never a part of a longer number or word ("1" of "1,400", 4 of "G4"; a figure against a word of
 # an unspaced script is read), and a unit or multiplier that is a whole word ("4000 military" is
 # not 4000 "mil"; "７割" is seven tenths).
+# Scale words of languages the first list lacked (Portuguese, Italian, Dutch, Indonesian and Malay,
+# Tagalog, Turkish, Arabic, Greek, Bulgarian, Macedonian and Serbian): "1,8 milhões", "100 مليون",
+# "2 miljard". Only the change detector and the anchors read them; the labelled set's recipes keep
+# the first list (``spaced_number_spans``), so that the set does not move with the detector.
+_MORE_SCALES = (
+    r"milhões|milhão|bilhões|bilhão|miljoen\w*|miljard\w*|juta|miliar|milyon\w*|milyar\w*|bilyon|"
+    r"مليون|ملايين|مليار|مليارات|ألف|آلاف|"
+    r"εκατομμύρι\w*|εκατ\.|δισεκατομμύρι\w*|δισ\.|χιλιάδες|"
+    r"милион\w*|милијард\w*|милиард\w*|хиляди|хиляда|илјади|хиљад\w*|"
+    r"mila|duizend|ribu|libo|"
+)
+
+
 def _number_pattern(unspaced: bool) -> re.Pattern:
     """``_NUMBER``; without ``unspaced``, the reading of spaced scripts alone (a figure against any
-    letter is none), which the labelled set's recipes keep (``spaced_number_spans``)."""
+    letter is none) with the first list of scale words, which the labelled set's recipes keep
+    (``spaced_number_spans``)."""
     edge, ahead, point = (rf"(?:(?<![\w.,])|(?<=[{_UNSPACED}]))", rf"(?![{_UNSPACED}])", "[.,・]") if unspaced \
         else (r"(?<![\w.,])", "", "[.,]")
     return re.compile(
         rf"{edge}(\d{{1,3}}(?:[ \u00a0\u202f\u2009,.'’]\d{{3}})+|\d+)(?:({point})(\d+))?(?!{ahead}\w)(?![.,]\d)"
         r"(?:\s*(%|‰|percent|per cent|pour cent|prozent|por ciento|per cento|prósent\w*|процент\w*|"
+        + (_MORE_SCALES if unspaced else "") +
         r"million\w*|millón|millones|milion\w*|milió\w*|milljón\w*|mln|mio\.?|millionen|миллион\w*|мільйон\w*|млн\.?|"
         r"billion\w*|milliard\w*|miliard\w*|milljarð\w*|mrd\.?|млрд\.?|мільярд\w*|mil millones|"
         r"thousand|mille|tausend|þúsund\w*|mil|тысяч\w*|тисяч\w*|тыс\.?|тис\.?|lakh|crore|万|億|千"
@@ -45,13 +60,17 @@ _NUMBER_SPACED = _number_pattern(unspaced=False)
 # change detector and the labelled set ask whether a text holds any.
 UNSPACED_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _MULTIPLIERS = (
-    (("thousand", "mille", "tausend", "þúsund", "mil", "тысяч", "тисяч", "тыс", "тис", "千"), 1_000),
+    (("thousand", "mille", "tausend", "þúsund", "mil", "тысяч", "тисяч", "тыс", "тис", "千",
+      "mila", "duizend", "ribu", "libo", "ألف", "آلاف", "χιλιάδες", "хиляд", "илјад", "хиљад"), 1_000),
     (("万",), 10_000),
     (("lakh",), 100_000),
     (("crore",), 10_000_000),
-    (("million", "millón", "millones", "milion", "milió", "milljón", "mln", "mio", "миллион", "мільйон", "млн"), 1_000_000),
+    (("million", "millón", "millones", "milion", "milió", "milljón", "mln", "mio", "миллион", "мільйон", "млн",
+      "milhões", "milhão", "miljoen", "juta", "milyon", "مليون", "ملايين", "εκατ", "милион"), 1_000_000),
     (("億",), 100_000_000),
-    (("billion", "milliard", "miliard", "milljarð", "mrd", "млрд", "мільярд", "mil millones"), 1_000_000_000),
+    (("billion", "milliard", "miliard", "milljarð", "mrd", "млрд", "мільярд", "mil millones",
+      "bilhões", "bilhão", "miljard", "miliar", "milyar", "bilyon", "مليار", "مليارات", "δισ", "милијард",
+      "милиард"), 1_000_000_000),
 )
 # Longest first, so "millions" is not read as "mil" (thousand).
 _MULTIPLIER_WORDS = sorted(((w, f) for ws, f in _MULTIPLIERS for w in ws), key=lambda wf: -len(wf[0]))
