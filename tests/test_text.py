@@ -58,6 +58,18 @@ def test_sentences_spans_point_into_text():
     assert [s.paragraph for s in split_sentences(text, "en")] == [0, 1, 1, 2]
 
 
+def test_sentences_break_at_a_line_break_tag_left_in_plain_text():
+    # a scraper's JSON-escaped <br> (real cluster CC, a German wire text): two paragraphs, the tag
+    # in neither sentence, the spans still pointing into the text
+    text = ("Dati erklärte es im Onlinedienst X. <BR \\/><BR \\/>Es sei niemand verletzt worden.\n"
+            "Zweiter Absatz.<br/>Dritter Absatz.")
+    sentences = split_sentences(text, "de")
+    assert [s.text for s in sentences] == ["Dati erklärte es im Onlinedienst X.", "Es sei niemand verletzt worden.",
+                                           "Zweiter Absatz.", "Dritter Absatz."]
+    assert [s.paragraph for s in sentences] == [0, 1, 2, 3]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
 def test_sentences_mark_quotations():
     sents = split_sentences("« Certains pays ont commencé à ramener leurs entraîneurs. »\nIl a dit non.", "fr")
     assert sents[0].quoted and not sents[1].quoted

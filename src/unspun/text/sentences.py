@@ -137,12 +137,31 @@ def quoted_share(text: str) -> float:
     return inside / max(1, len(text.strip()))
 
 
+# A line break left in plain text as markup ("…im Onlinedienst X. <BR \/><BR \/>Es sei niemand
+# verletzt worden.": a scraper's JSON-escaped tag): a break between paragraphs, not part of either.
+_BREAK_TAG = re.compile(r"<br\s*\\?/?>", re.IGNORECASE)
+
+
+def _lines(text: str):
+    """The text's lines (with their ends), each cut again at a line-break tag; the tag goes with the
+    piece before it, so the pieces still add up to the text."""
+    for line in text.splitlines(keepends=True):
+        if "<" not in line or not _BREAK_TAG.search(line):
+            yield line
+            continue
+        last = 0
+        for m in _BREAK_TAG.finditer(line):
+            yield line[last:m.start()] + " " * (m.end() - m.start())
+            last = m.end()
+        yield line[last:]
+
+
 def split_sentences(text: str, lang: str | None) -> list[Sentence]:
     """Split ``text`` into sentences with exact ``[start, end)`` spans (whitespace trimmed)."""
     sentences: list[Sentence] = []
     paragraph = 0
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for line in _lines(text):
         body = line.strip()
         if body:
             cursor = offset
