@@ -42,8 +42,11 @@ ROOT = HERE.parents[2]
 DERIVED_LABELS = ("verbatim", "translation", "rewrite", "partial")
 # Each draw has a seed; the latest is held out (scored once, after its pairs were read blind and
 # before anything is mended on it), the ones before it are read (their errors may be mended).
-SEED = 5
-READ_SEEDS = (1, 2, 3, 4)
+# Seed 5 was scored once at cd260ee and its first score stays the reported one (docs/changes.md,
+# *Changes in real news*); seed 6 is drawn from the pool that the fresh clusters CZ, DA, DB and DC
+# added.
+SEED = 6
+READ_SEEDS = (1, 2, 3, 4, 5)
 
 
 def real_sets(root: str | Path = ROOT, shared: str | Path | None = None) -> list[tuple[Path, Path]]:
