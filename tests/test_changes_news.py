@@ -19,14 +19,17 @@ from unspun.changes import TYPES
 from unspun.evalsets import changes_news as news
 from unspun.evalsets.changes import score
 
-# The held-out draw's first score (seed 5 at cd260ee; docs/changes.md, *Changes in real news*), each
-# floor just under it (0.95/0.95 for a type scored 1.0; room for one claim more or less for name,
-# negation and hedge): they fail on a regression, they say nothing of the targets, which real news
-# misses for names and attributions.
+# The held-out draw's first score (seed 6 at cf6238e, 80 real pairs and their edits, 265 items; seed
+# 5's, at cd260ee, is in docs/changes.md, *Changes in real news*): number 0.800 / 0.842 (16, 4
+# wrong, 3 missed), date 1.0 / 1.0 (4), name 0.486 / 0.643 (18, 19, 10), quote 0.927 / 0.950 (38, 3,
+# 2), attribution 1.0 / 0.179 (7, 0, 32), negation 0.762 / 0.727 (16, 5, 6), hedge 1.0 / 0.972 (35,
+# 0, 1), pronoun 1.0 / 1.0 (4), evaluative 1.0 / 0.854 (35, 0, 6). Each floor just under it (0.95/0.95
+# for a type scored 1.0; room for one claim more or less for name, negation and hedge): they fail on
+# a regression, they say nothing of the targets, which real news misses for names and attributions.
 NEWS_FLOORS: dict[str, tuple[float, float]] = {  # type: (precision, recall)
-    "number": (0.84, 0.73), "date": (0.95, 0.95), "name": (0.62, 0.82), "quote": (0.95, 0.95),
-    "attribution": (0.95, 0.24), "negation": (0.83, 0.82), "hedge": (0.97, 0.94), "pronoun": (0.95, 0.95),
-    "evaluative": (0.95, 0.91),
+    "number": (0.79, 0.84), "date": (0.95, 0.95), "name": (0.47, 0.60), "quote": (0.92, 0.94),
+    "attribution": (0.95, 0.17), "negation": (0.72, 0.68), "hedge": (0.97, 0.94), "pronoun": (0.95, 0.95),
+    "evaluative": (0.95, 0.85),
 }
 
 
