@@ -4081,3 +4081,13 @@ def test_changes_japanese_fire_service_is_no_prevention(lexical_polarity):
     assert [c.type for c in lexical_polarity("negation", added, source, en, ja, "", "")] == ["negation"]
     assert not lexical_polarity("negation", kept, source, en, ja, "", "")
     _assert_searches(ja.get("negation_weak"), ("被害を防ぐ", "再発防止", "予防"), ("消防車", "消防署に", "消防士"))
+
+
+def test_changes_japanese_to_comment_is_speech():
+    # 「…考えたいと思います」とコメントしている rendered "A Disney spokesperson said:" (MT seed 38):
+    # 「…」とコメントする, commented in these words, closes a quotation as と述べる does, and "claimed"
+    # for it is a neutral speech verb turned doubting
+    _claimed_for_speech('A Disney spokesperson claimed: "We are pausing the release."',
+                        'A Disney spokesperson said: "We are pausing the release."',
+                        ["ディズニーの広報は「公開を休止します」とコメントしている。",
+                         "広報は「公開を休止します」とコメントした。"], "ja")
