@@ -1905,9 +1905,14 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
 # one claim more or less: name 1/2 (precision), negation 4/5 and 3/6, hedge 6/9 and 5/6. Name
 # recall 0.95, not the 0.0 that room for one find less gives on seed 38's one name item: a floor
 # of 0.0 could not fail; pinned, it fails where that find is lost.
+# Seed 39 (76 items, 40 real pairs read blind, none labelled; scored once at ee84611): precision
+# 1.0 for every type, recall 1.0 but attribution 0.667 (an edit) and negation 0.833 (an edit):
+# 0.95 / 0.95 for number, date (one item: the floor fails where its find is lost), quote, pronoun,
+# evaluative; attribution 0.95 / 0.66, just under; room for one claim more or less: name 3/4 and
+# 2/3, negation 5/6 and 4/6, hedge 6/7 and 5/6.
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.49, 0.95), "quote": (0.95, 0.95),
-    "attribution": (0.95, 0.49), "negation": (0.79, 0.49), "hedge": (0.66, 0.83), "pronoun": (0.95, 0.83),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.74, 0.66), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.66), "negation": (0.83, 0.66), "hedge": (0.85, 0.83), "pronoun": (0.95, 0.95),
     "evaluative": (0.95, 0.95),
 }
 
