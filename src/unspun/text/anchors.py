@@ -18,11 +18,6 @@ from ..article import Anchor, Article, Sentence
 # figure there stands against the words before and after it ("死者は3人", "約30キロ", "5回", "5명"),
 # which makes it no part of a longer word.
 _UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-# A number as written in news: digits with thousands groups (space, nbsp, thin space, comma, dot,
-# apostrophe), an optional decimal part (Japanese newspapers write its point "・": "１８２・４４ドル"),
-# never a part of a longer number or word ("1" of "1,400", 4 of "G4"; a figure against a word of
-# an unspaced script is read), and a unit or multiplier that is a whole word ("4000 military" is
-# not 4000 "mil"; "７割" is seven tenths).
 # Scale words of languages the first list lacked (Portuguese, Italian, Dutch, Indonesian and Malay,
 # Tagalog, Turkish, Arabic, Greek, Bulgarian, Macedonian and Serbian): "1,8 milhões", "100 مليون",
 # "2 miljard". Only the change detector and the anchors read them; the labelled set's recipes keep
@@ -34,8 +29,11 @@ _MORE_SCALES = (
     r"милион\w*|милијард\w*|милиард\w*|хиляди|хиляда|илјади|хиљад\w*|"
     r"mila|duizend|ribu|libo|"
 )
-
-
+# A number as written in news: digits with thousands groups (space, nbsp, thin space, comma, dot,
+# apostrophe), an optional decimal part (Japanese newspapers write its point "・": "１８２・４４ドル"),
+# never a part of a longer number or word ("1" of "1,400", 4 of "G4"; a figure against a word of
+# an unspaced script is read), and a unit or multiplier that is a whole word ("4000 military" is
+# not 4000 "mil"; "７割" is seven tenths).
 def _number_pattern(unspaced: bool) -> re.Pattern:
     """``_NUMBER``; without ``unspaced``, the reading of spaced scripts alone (a figure against any
     letter is none) with the first list of scale words, which the labelled set's recipes keep
