@@ -386,6 +386,26 @@ def test_changes_the_labelled_sets_recipes_keep_the_first_list_of_scale_words():
     assert spaced_number_spans("1,8 milliard")[0][1] == number_spans("1,8 milliard")[0][1] == "1800000000"
 
 
+def test_changes_a_german_run_of_capitals_ends_before_a_noun_the_article_counts():
+    # German capitalises every noun: "Hunderte Menschen" (hundreds of people; the article also writes
+    # "296 Menschen") and "10 Uhr EDT" are no names; a person's or a country's name stays one
+    from unspun.changes import _name_spans
+
+    context = ("Ein starkes Erdbeben tötete Hunderte Menschen. Mindestens 296 Menschen starben, sagte "
+               "Innenminister Abdelouafi Laftit. Die Polizei werde um 10 Uhr EDT mehr sagen. In den "
+               "Vereinigten Staaten beteten die Menschen. ") * 2
+    assert _name_spans("Ein starkes Erdbeben tötete Hunderte Menschen.", "de", lexicon("de"), context) == ()
+    assert _name_spans("Die Polizei werde um 10 Uhr EDT mehr sagen.", "de", lexicon("de"), context) == ()
+    assert _name_spans("Mindestens 296 Menschen starben, sagte Innenminister Abdelouafi Laftit.", "de",
+                       lexicon("de"), context) == ("Innenminister Abdelouafi Laftit",)
+    assert _name_spans("In den Vereinigten Staaten beteten die Menschen.", "de", lexicon("de"), context) == \
+        ("Vereinigten Staaten",)
+    # an institution ending in a noun the article writes after an article stays a name
+    assert _name_spans("Die Deutsche Bahn stellt ein.", "de", lexicon("de"),
+                       "Die Deutsche Bahn stellt ein. Bei der Bahn arbeiten 19.000 Bewerber. " * 4) == \
+        ("Deutsche Bahn",)
+
+
 def test_changes_a_low_opening_quotation_mark_opens_a_sentence():
     # Polish, Czech and German open a quotation with „: the word after it opens a sentence
     from unspun.changes import _name_spans

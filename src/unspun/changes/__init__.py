@@ -711,8 +711,20 @@ def _name_spans(text: str, lang: str | None, lex: Lexicon | None, context: str =
 
     def close():
         if run:
-            if (lang or "") not in _GERMANIC_NOUNS or len(run) >= 2:
-                names.append(" ".join(t.group(0) for t in run))
+            words = run
+            if base in _GERMANIC_NOUNS:
+                # German capitalises every noun: a run that ends in a noun the article counts
+                # ("Hunderte Menschen" beside "296 Menschen") ends before it, and one that opens
+                # with such a noun ("10 Uhr EDT") opens after it. Not a noun the article writes
+                # after an article: institutions take one and end in such nouns ("die Deutsche
+                # Bahn" beside "die Bahn").
+                counted = _counted_nouns(context or text)
+                while len(words) >= 2 and words[-1].group(0) in counted:
+                    words = words[:-1]
+                while len(words) >= 2 and words[0].group(0) in counted:
+                    words = words[1:]
+            if (lang or "") not in _GERMANIC_NOUNS or len(words) >= 2:
+                names.append(" ".join(t.group(0) for t in words))
             run.clear()
 
     def capital(word: str) -> bool:
@@ -760,6 +772,16 @@ def _capital(word: str, lex: Lexicon | None) -> bool:
         return False
     return word[0].isupper() and len(word) >= 3 and word.lower() not in _NOT_NAMES \
         and not (word.isupper() and len(word) > 6) and not _is_calendar(word, lex)
+
+
+# A figure before a capitalised German word: the word is a noun counted ("296 Menschen", "10 Uhr").
+_COUNTED_DE = re.compile(r"(?<![\w.,])\d[\d.,]*\s+([A-ZÄÖÜ][\w-]*)")
+
+
+@lru_cache(maxsize=256)
+def _counted_nouns(text: str) -> frozenset:
+    """The capitalised words a German text writes right after a figure: common nouns."""
+    return frozenset(m.group(1) for m in _COUNTED_DE.finditer(text))
 
 
 def _lower_case_inside(word: str, text: str) -> bool:

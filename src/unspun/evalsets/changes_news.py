@@ -44,7 +44,9 @@ DERIVED_LABELS = ("verbatim", "translation", "rewrite", "partial")
 # before anything is mended on it), the ones before it are read (their errors may be mended).
 # Seed 5 was scored once at cd260ee and its first score stays the reported one (docs/changes.md,
 # *Changes in real news*); seed 6 is drawn from the pool that the fresh clusters CZ, DA, DB and DC
-# added.
+# added. Seed 6 was scored once at cf6238e, and its errors were then read and one of them mended
+# (German nouns counted by a figure): its first score stays the reported held-out figure, and no
+# draw is blind any more; a seventh needs new clusters.
 SEED = 6
 READ_SEEDS = (1, 2, 3, 4, 5)
 
