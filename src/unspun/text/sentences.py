@@ -146,7 +146,7 @@ def _lines(text: str):
     """The text's lines (with their ends), each cut again at a line-break tag; the tag goes with the
     piece before it, so the pieces still add up to the text."""
     for line in text.splitlines(keepends=True):
-        if "<" not in line or not _BREAK_TAG.search(line):
+        if "<" not in line:
             yield line
             continue
         last = 0
