@@ -45,10 +45,12 @@ DERIVED_LABELS = ("verbatim", "translation", "rewrite", "partial")
 # Seed 5 was scored once at cd260ee and its first score stays the reported one (docs/changes.md,
 # *Changes in real news*); seed 6 is drawn from the pool that the fresh clusters CZ, DA, DB and DC
 # added. Seed 6 was scored once at cf6238e, and its errors were then read and one of them mended
-# (German nouns counted by a figure): its first score stays the reported held-out figure, and no
-# draw is blind any more; a seventh needs new clusters.
-SEED = 6
-READ_SEEDS = (1, 2, 3, 4, 5)
+# (German nouns counted by a figure): its first score stays the reported held-out figure.
+# Seed 6 was scored once at cf6238e (floors c1f8981) and its first score stays the reported one
+# (docs/changes.md); its errors were read and mended in fe9a55e. Seed 7 is drawn from the pool that
+# the fresh clusters DD, DE, DF and DG added, read blind and held out.
+SEED = 7
+READ_SEEDS = (1, 2, 3, 4, 5, 6)
 
 
 def real_sets(root: str | Path = ROOT, shared: str | Path | None = None) -> list[tuple[Path, Path]]:
