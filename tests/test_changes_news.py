@@ -19,17 +19,18 @@ from unspun.changes import TYPES
 from unspun.evalsets import changes_news as news
 from unspun.evalsets.changes import score
 
-# The held-out draw's first score (seed 6 at cf6238e, 80 real pairs and their edits, 265 items; seed
-# 5's, at cd260ee, is in docs/changes.md, *Changes in real news*): number 0.800 / 0.842 (16, 4
-# wrong, 3 missed), date 1.0 / 1.0 (4), name 0.486 / 0.643 (18, 19, 10), quote 0.927 / 0.950 (38, 3,
-# 2), attribution 1.0 / 0.179 (7, 0, 32), negation 0.762 / 0.727 (16, 5, 6), hedge 1.0 / 0.972 (35,
-# 0, 1), pronoun 1.0 / 1.0 (4), evaluative 1.0 / 0.854 (35, 0, 6). Each floor just under it (0.95/0.95
-# for a type scored 1.0; room for one claim more or less for name, negation and hedge): they fail on
-# a regression, they say nothing of the targets, which real news misses for names and attributions.
+# The held-out draw's first score (seed 7 at 9fcc03d, scored once, nothing mended after; 89 real pairs
+# and their edits, 258 items; seed 6's, at cf6238e, and the earlier draws' are in docs/changes.md,
+# *Changes in real news*): number 0.857 / 0.667 (18, 3 wrong, 9 missed), date 1.0 / 1.0 (2), name
+# 0.407 / 0.647 (11, 16, 6), quote 1.0 / 0.900 (36, 0, 4), attribution 1.0 / 0.282 (11, 0, 28),
+# negation 0.875 / 0.933 (14, 2, 1), hedge 1.0 / 0.973 (36, 0, 1), pronoun 1.0 / 0.333 (2, 0, 4),
+# evaluative 1.0 / 0.974 (37, 0, 1). Each floor just under it (0.95 for a figure of 1.0; room for
+# one claim more or less for name, negation and hedge): they fail on a regression, they say nothing
+# of the targets, which real news misses for names, attributions and pronouns.
 NEWS_FLOORS: dict[str, tuple[float, float]] = {  # type: (precision, recall)
-    "number": (0.79, 0.84), "date": (0.95, 0.95), "name": (0.47, 0.60), "quote": (0.92, 0.94),
-    "attribution": (0.95, 0.17), "negation": (0.72, 0.68), "hedge": (0.97, 0.94), "pronoun": (0.95, 0.95),
-    "evaluative": (0.95, 0.85),
+    "number": (0.85, 0.66), "date": (0.95, 0.95), "name": (0.39, 0.58), "quote": (0.95, 0.89),
+    "attribution": (0.95, 0.28), "negation": (0.82, 0.86), "hedge": (0.97, 0.94), "pronoun": (0.95, 0.33),
+    "evaluative": (0.95, 0.97),
 }
 
 
