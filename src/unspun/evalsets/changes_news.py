@@ -49,8 +49,12 @@ DERIVED_LABELS = ("verbatim", "translation", "rewrite", "partial")
 # Seed 6 was scored once at cf6238e (floors c1f8981) and its first score stays the reported one
 # (docs/changes.md); its errors were read and mended in fe9a55e. Seed 7 is drawn from the pool that
 # the fresh clusters DD, DE, DF and DG added, read blind and held out.
-SEED = 7
-READ_SEEDS = (1, 2, 3, 4, 5, 6)
+# Seed 7 was scored once at 9fcc03d (floors 36b8a75) and its first score stays the reported one
+# (docs/changes.md); its errors were then read and mended (the commit after 2c5dd5a: count words
+# and datelines are no names). Seed 8 is drawn from the pool that the fresh clusters DH, DI, DJ and
+# DK added, read blind and held out.
+SEED = 8
+READ_SEEDS = (1, 2, 3, 4, 5, 6, 7)
 
 
 def real_sets(root: str | Path = ROOT, shared: str | Path | None = None) -> list[tuple[Path, Path]]:
