@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA, FIXTURES, SHARED
-from unspun.changes import TYPES, find_changes, number_spans
+from unspun.changes import TYPES, _name_spans, find_changes, number_spans
 from unspun.changes.lexicon import languages, lexicon
 from unspun.cli import main
 from unspun.evalsets.changes import REAL_DIFFERENCES_MT, build, held_out, machine_translated, score
@@ -4123,3 +4123,42 @@ def test_changes_japanese_to_comment_is_speech():
                         'A Disney spokesperson said: "We are pausing the release."',
                         ["ディズニーの広報は「公開を休止します」とコメントしている。",
                          "広報は「公開を休止します」とコメントした。"], "ja")
+
+
+def test_changes_a_count_word_opening_a_sentence_is_no_name(names_without_encoder):
+    # "Six Greek coastguard vessels, …" rendered "… шість суден берегової охорони, … ВПС Греції" (news
+    # seed 7): a count written as a word opens no name, so "Six Greek" is no full name lost across
+    # scripts; the words that count stay out of every language's names
+    source = ("Six Greek coastguard vessels, a navy frigate, a military transport and an air force helicopter "
+              "were taking part in the search for those missing.")
+    derived = ("У пошуках зниклих брали участь шість суден берегової охорони, фрегат ВМС, "
+               "військово-транспортний літак і гелікоптер ВПС Греції.")
+    assert not [c for c in find_changes(derived, source, "uk", "en", derived, source) if c.type == "name"]
+    for opening in ("Hundreds", "Dutzende", "Cientos", "Plusieurs", "Сотни", "Десятки"):
+        assert _name_spans(f"{opening} Menschen Leute", "en", None) == ("Menschen Leute",)
+    # a person's name that is also a count elsewhere ("Otto", "Miles") stays a name
+    assert _name_spans("Otto Schulz und Miles Taylor sagten", "de", None)[:1] == ("Otto Schulz",)
+
+
+def test_changes_a_dateline_on_one_side_names_no_one():
+    # "JERUSALEM/DUBAI, April 13 (Reuters) - Iran launched …" against a rewrite that drops it (news
+    # seed 7) and names the United States as the source does: a dateline one side keeps and the
+    # other drops is page furniture, its place and agency no name replaced; datelines on both sides
+    # are compared (a place or a credit changed, "COSTA MESA, Calif. (AP) -" made "Peter Schneider,
+    # Calif. (AP) -"); an organisation in short capitals before a colon still speaks
+    source = ("JERUSALEM/DUBAI, April 13 (Reuters) - Iran launched more than 300 drones and missiles at Israel "
+              "overnight, the United States said.")
+    derived = ("Iran launched more than 300 drones and missiles at Israel overnight and into Sunday, the United "
+               "States said.")
+    assert not find_changes(derived, source, "en", "en", derived, source)
+    moved = "Peter Schneider, Calif. (AP) - The Los Angeles Chargers have signed four of their draft picks."
+    kept = "COSTA MESA, Calif. (AP) - The Los Angeles Chargers have signed four of their draft picks."
+    assert [c.type for c in find_changes(moved, kept, "en", "en", moved, kept)] == ["name"]
+    from unspun.changes import _without_dateline
+
+    for line, rest in (("PARIS — An armed robbery took place.", "An armed robbery took place."),
+                       ("NEW YORK: The chief executive was shot.", "The chief executive was shot."),
+                       ("BUTLER, Pa. (AP) — Shots rang out.", "Shots rang out."),
+                       ("(NEXSTAR) - Conservative influencer", "Conservative influencer"),
+                       ("NATO: allies agree", "NATO: allies agree"), ("UN - talks resume", "UN - talks resume")):
+        assert _without_dateline(line) == rest

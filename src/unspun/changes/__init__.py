@@ -670,6 +670,24 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans, d_lang: str | No
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _UNCASED = {"ja", "zh", "ko", "th", "ar", "fa", "he", "hi", "ur", "bn", "ta", "my", "km", "lo", "am"}
 # Capitalised words that are not names; weekdays and months come from the lexicon.
+_COUNT_WORDS = (
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty",
+    "dozens", "hundreds", "thousands", "millions", "several",
+    "deux", "trois", "quatre", "cinq", "huit", "neuf", "douze", "vingt", "plusieurs", "dizaines",
+    "centaines", "milliers",
+    "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "zwölf", "zwanzig", "dutzende",
+    "hunderte", "tausende", "mehrere",
+    "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "doce", "veinte", "decenas",
+    "cientos", "varios", "varias",
+    "dois", "duas", "três", "quatro", "sete", "oito", "nove", "dez", "dezenas", "centenas", "milhares",
+    "vários", "várias",
+    "due", "tre", "quattro", "cinque", "sei", "sette", "nove", "dieci", "dodici", "venti", "decine",
+    "centinaia", "migliaia",
+    "два", "две", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять", "двенадцать",
+    "двадцать", "десятки", "сотни", "тысячи", "несколько",
+    "дві", "чотири", "п'ять", "шість", "сім", "вісім", "дев'ять", "десять", "двадцять", "десятки", "сотні",
+    "тисячі", "кілька",
+)
 _NOT_NAMES = {
     "the", "a", "an", "in", "on", "at", "but", "and", "he", "she", "it", "they", "we", "i", "this", "that",
     "his", "her", "its", "their", "our", "mr", "mrs", "ms", "dr", "according", "after", "before", "for",
@@ -687,6 +705,11 @@ _NOT_NAMES = {
     # Acoustic Devices", "These …", "Where …"): never a name, even where the article never writes
     # them in lower case
     "there", "here", "these", "those", "where", "which", "whose", "what", "when", "then",
+    # Counts written as words, which open a sentence before what they count ("Six Greek coastguard
+    # vessels", "Dutzende Menschen", "Cientos de personas"): never part of a name (not "one",
+    # "un", "ein", "uno": also articles and pronouns; not French "sept", the English "Sept."; not
+    # those that are also people's names: "Miles", "Otto", "Dix", "Diez")
+    *_COUNT_WORDS,
 }
 _GERMANIC_NOUNS = {"de", "lb"}
 # What comes before a word that opens a sentence: a stop, or an opening quotation mark (German,
@@ -1205,8 +1228,38 @@ def _title_after_off(name: str) -> str:
     return name
 
 
+# A dateline opening a passage: a place in capitals with a date or the agency in brackets ("JERUSALEM/
+# DUBAI, April 13 (Reuters) -", "BUTLER, Pa. (AP) —"), a place of two words or of five letters or
+# more alone ("PARIS —", "NEW YORK:"), or the agency alone ("(NEXSTAR) -"), then a dash or a colon.
+# Page furniture of a wire story that a copy keeps or drops: on one side only, its names are no
+# one's words. (Not a short word in capitals alone, "NATO:", "UN -": an organisation that speaks.)
+_PLACE = r"[A-ZÀ-ÞА-ЯЁ]{2,}[.'’]?(?:[ /-][A-ZÀ-ÞА-ЯЁ]{2,}[.'’]?)*"
+_DATELINE = re.compile(rf"^\W{{0,3}}(?:{_PLACE}(?:,\s*[^()\n—–:]{{1,40}}?)?\s*\([^()\n]{{1,30}}\)"
+                       rf"|{_PLACE},\s*[^()\n—–:]{{1,40}}?"
+                       rf"|(?=[A-ZÀ-ÞА-ЯЁ]{{5}}|[A-ZÀ-ÞА-ЯЁ]+[ /-][A-ZÀ-ÞА-ЯЁ]){_PLACE}"
+                       rf"|\([^()\n]{{1,30}}\))\s*[-–—:]\s+")
+
+
+# Any opening of a dateline's shape: words, the agency in brackets, a dash ("Peter Schneider, Calif.
+# (AP) -" where the source writes "COSTA MESA, Calif. (AP) -").
+_DATELINE_SHAPE = re.compile(r"^\W{0,3}[^\W\d_][^()\n]{0,60}?\([^()\n]{1,30}\)\s*[-–—:]\s+")
+
+
+def _without_dateline(text: str) -> str:
+    return _DATELINE.sub("", text, count=1)
+
+
+def _datelines_apart(d_text: str, s_text: str) -> tuple[str, str]:
+    """The passages without a dateline that only one of them opens with (a copy keeps or drops
+    it); where both open with one, a place or an agency changed between them is compared."""
+    if all(_DATELINE.match(t) or _DATELINE_SHAPE.match(t) for t in (d_text, s_text)):
+        return d_text, s_text
+    return _without_dateline(d_text), _without_dateline(s_text)
+
+
 def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_context,
                   same_language: bool) -> list[Change]:
+    d_text, s_text = _datelines_apart(d_text, s_text)
     # Across languages a capitalised word opening a sentence may be any word of the other language.
     d_names = _name_spans(d_text, d_lang, d_lex, d_context, unknown_words=same_language)
     s_names = _name_spans(s_text, s_lang, s_lex, s_context)
