@@ -19,18 +19,19 @@ from unspun.changes import TYPES
 from unspun.evalsets import changes_news as news
 from unspun.evalsets.changes import score
 
-# The held-out draw's first score (seed 7 at 9fcc03d, scored once, nothing mended after; 89 real pairs
-# and their edits, 258 items; seed 6's, at cf6238e, and the earlier draws' are in docs/changes.md,
-# *Changes in real news*): number 0.857 / 0.667 (18, 3 wrong, 9 missed), date 1.0 / 1.0 (2), name
-# 0.407 / 0.647 (11, 16, 6), quote 1.0 / 0.900 (36, 0, 4), attribution 1.0 / 0.282 (11, 0, 28),
-# negation 0.875 / 0.933 (14, 2, 1), hedge 1.0 / 0.973 (36, 0, 1), pronoun 1.0 / 0.333 (2, 0, 4),
-# evaluative 1.0 / 0.974 (37, 0, 1). Each floor just under it (0.95 for a figure of 1.0; room for
-# one claim more or less for name, negation and hedge): they fail on a regression, they say nothing
-# of the targets, which real news misses for names, attributions and pronouns.
+# The held-out draw's first score (seed 8 at 40e832e, scored once, nothing mended after; 88 real pairs
+# and their edits, 252 items; seed 7's, at 9fcc03d (floors 36b8a75), and the earlier draws' are in
+# docs/changes.md, *Changes in real news*): number 0.667 / 1.0 (12, 6 wrong, 0 missed), date 1.0 /
+# 1.0 (4), name 0.469 / 0.833 (15, 17, 3), quote 0.826 / 0.864 (38, 8, 6), attribution 0.500 / 0.267
+# (4, 4, 11), negation 0.941 / 1.0 (16, 1, 0), hedge 1.0 / 0.923 (36, 0, 3), pronoun 1.0 / 1.0 (2),
+# evaluative 0.972 / 0.972 (35, 1, 1). Each floor just under it (0.95 for a figure of 1.0, so that
+# losing one of pronoun's two finds fails; room for one claim more or less for name, negation and
+# hedge): they fail on a regression, they say nothing of the targets, which real news misses for
+# numbers, names, quotes and attributions.
 NEWS_FLOORS: dict[str, tuple[float, float]] = {  # type: (precision, recall)
-    "number": (0.85, 0.66), "date": (0.95, 0.95), "name": (0.39, 0.58), "quote": (0.95, 0.89),
-    "attribution": (0.95, 0.28), "negation": (0.82, 0.86), "hedge": (0.97, 0.94), "pronoun": (0.95, 0.33),
-    "evaluative": (0.95, 0.97),
+    "number": (0.66, 0.95), "date": (0.95, 0.95), "name": (0.45, 0.77), "quote": (0.82, 0.86),
+    "attribution": (0.49, 0.26), "negation": (0.88, 0.93), "hedge": (0.95, 0.89), "pronoun": (0.95, 0.95),
+    "evaluative": (0.97, 0.97),
 }
 
 
