@@ -669,7 +669,8 @@ def _number_changes(d_text: str, s_text: str, d_spans, s_spans, d_lang: str | No
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _UNCASED = {"ja", "zh", "ko", "th", "ar", "fa", "he", "hi", "ur", "bn", "ta", "my", "km", "lo", "am"}
-# Capitalised words that are not names; weekdays and months come from the lexicon.
+# Counts written as words (the figures 2-12 and 20, tens, hundreds, thousands, "several") in the
+# languages the names are read in; duplicates across languages are harmless.
 _COUNT_WORDS = (
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty",
     "dozens", "hundreds", "thousands", "millions", "several",
@@ -688,6 +689,7 @@ _COUNT_WORDS = (
     "дві", "чотири", "п'ять", "шість", "сім", "вісім", "дев'ять", "десять", "двадцять", "десятки", "сотні",
     "тисячі", "кілька",
 )
+# Capitalised words that are not names; weekdays and months come from the lexicon.
 _NOT_NAMES = {
     "the", "a", "an", "in", "on", "at", "but", "and", "he", "she", "it", "they", "we", "i", "this", "that",
     "his", "her", "its", "their", "our", "mr", "mrs", "ms", "dr", "according", "after", "before", "for",
