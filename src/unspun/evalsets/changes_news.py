@@ -46,9 +46,10 @@ DERIVED_LABELS = ("verbatim", "translation", "rewrite", "partial")
 # in real news*): seed 5 at cd260ee; seed 6 (the pool of the fresh clusters CZ-DC) at cf6238e
 # (floors c1f8981), then read and mended in fe9a55e (German nouns counted by a figure); seed 7 (the
 # pool of DD-DG) at 9fcc03d (floors 36b8a75), then read and mended in 40e832e (counts written as
-# words and datelines are no names). Seed 8 (the pool of DH-DK) is read blind and held out.
-SEED = 8
-READ_SEEDS = (1, 2, 3, 4, 5, 6, 7)
+# words and datelines are no names); seed 8 (the pool of DH-DK) at 40e832e (floors 0a03ec2), its
+# errors read from now on. Seed 9 (the pool of DL-DS) is read blind and held out.
+SEED = 9
+READ_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8)
 
 
 def real_sets(root: str | Path = ROOT, shared: str | Path | None = None) -> list[tuple[Path, Path]]:
