@@ -4170,3 +4170,45 @@ def test_changes_a_dateline_on_one_side_names_no_one():
                        ("(NEXSTAR) - Conservative influencer", "Conservative influencer"),
                        ("NATO: allies agree", "NATO: allies agree"), ("UN - talks resume", "UN - talks resume")):
         assert _without_dateline(line) == rest
+
+
+def test_changes_a_name_that_comes_with_words_of_its_own_is_added_detail():
+    # A rewrite adds "from Langley Air Force Base in Virginia", the time and the missile's make
+    # (news seed 8, AM02): a place the derived text tells besides, not a name put in place of the
+    # source's words
+    source = ("Multiple fighter and refueling aircraft were involved in the mission, but only one -- an "
+              "F-22 fighter jet -- took the shot, using a single AIM-9X missile, a senior U.S. military "
+              "official said.")
+    derived = ("Multiple fighter and refuelling aircraft were involved in the mission, but only one – an "
+               "F-22 fighter jet from Langley Air Force Base in Virginia – took the shot at 2.39pm (3.39am "
+               "on Sunday, Singapore time), using a single AIM-9X supersonic, heat-seeking, air-to-air "
+               "missile, a senior US military official said.")
+    assert "name" not in _types(derived, source, "en", "en", source_context=source, derived_context=derived)
+    # the same name put in place of the description is still claimed, and with a few words besides
+    put = source.replace("a senior U.S. military official said", "Peter Schneider told reporters")
+    assert "name" in _types(put, source, "en", "en", source_context=source, derived_context=put)
+
+
+def test_changes_initials_after_the_name_they_stand_for_are_no_name_gained():
+    # "La Corte Penal Internacional (CPI)" where the source writes the court out alone (news seed
+    # 8, X04): the initials are the court's; a court put in place of it still counts
+    source = ("La Corte Penal Internacional emitió este viernes una orden de arresto contra el "
+              "presidente de Rusia, Vladimir Putin.")
+    derived = ("La Corte Penal Internacional (CPI) emitió el viernes una orden de detención contra el "
+               "presidente ruso, Vladimir Putin.")
+    assert "name" not in _types(derived, source, "es", "es", source_context=source, derived_context=derived)
+    other = derived.replace("Vladimir Putin", "Peter Schneider")
+    assert "name" in _types(other, source, "es", "es", source_context=source, derived_context=other)
+
+
+def test_changes_a_full_name_kept_in_part_may_have_given_its_place_to_an_added_one():
+    # "son cabinet de conseil Kissinger Associates" made "… Peter Schneider dans un communiqué"
+    # (news seed 1-8 edits, BX04): the source's full name is kept only in part ("M. Kissinger"),
+    # so the new name may stand in its place, however many words the derived passage gains
+    source = ("Acteur incontournable de la diplomatie mondiale pendant la guerre froide, il s'est éteint "
+              "\"dans sa maison du Connecticut\", a annoncé son cabinet de conseil Kissinger Associates, "
+              "sans préciser la raison du décès.")
+    derived = ("Acteur incontournable de la diplomatie mondiale pendant la guerre froide, M. Kissinger \"est "
+               "mort aujourd'hui dans sa maison du Connecticut\", a indiqué son cabinet de conseil Peter "
+               "Schneider dans un communiqué, sans préciser la raison du décès.")
+    assert "name" in _types(derived, source, "fr", "fr", source_context=source, derived_context=derived)

@@ -1261,6 +1261,8 @@ def _datelines_apart(d_text: str, s_text: str) -> tuple[str, str]:
 
 def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_context,
                   same_language: bool) -> list[Change]:
+    # Words the derived passage gains, counted before a dateline on one side only is set aside.
+    grown = _word_count(d_text) - _word_count(s_text)
     d_text, s_text = _datelines_apart(d_text, s_text)
     # Across languages a capitalised word opening a sentence may be any word of the other language.
     d_names = _name_spans(d_text, d_lang, d_lex, d_context, unknown_words=same_language)
@@ -1268,7 +1270,7 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
     if not d_names:
         return []
     if not s_names:
-        return _name_added(d_names, d_text, s_text, s_lang, s_context) if same_language else []
+        return _name_added(d_names, d_text, s_text, s_lang, s_context, grown) if same_language else []
     d_keys, s_keys = _keys(d_text), _owners_keys(s_context or s_text)
     if not same_language:
         # Across languages many names are translated, not transliterated ("Warsaw", "Варшава";
@@ -1318,9 +1320,15 @@ def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_con
     # "Federal Republic of Germany") is the same name. (Not the other way round: a name put in
     # place of another keeps the initials after it, "Peter Schneider (PCB)".)
     gained = [n for n in gained if not _abbreviated(n, s_text)]
+    # Nor is a derived name that is the initials of a name either passage writes out ("La Corte
+    # Penal Internacional (CPI)" where the source has "La Corte Penal Internacional").
+    gained = [n for n in gained if not any(m != n and _abbreviated(m, n) for m in (*s_names, *d_names))]
     if not lost and gained and same_language:
         # The source's names are all carried over and the derived passage names someone besides.
-        return _name_added(gained, d_text, s_text, s_lang, s_context)
+        # A full name of the source kept only in part ("Kissinger Associates" where the derived
+        # passage has "M. Kissinger" and "Peter Schneider") may have given its place to the new one.
+        partly_kept = any(_full_name(n) and n not in d_text for n in s_names)
+        return _name_added(gained, d_text, s_text, s_lang, s_context, None if partly_kept else grown)
     if not lost and gained and not same_language:
         # A person's full name the source passage writes twice or more and the derived passage
         # fewer times, beside a full name the source article lacks: one of its mentions replaced
@@ -1464,7 +1472,7 @@ def _translated_name(lost: str, gained: str) -> bool:
     return float(a @ b) >= NAME_TRANSLATION_COSINE
 
 
-def _name_added(d_names, d_text, s_text, s_lang, s_context) -> list[Change]:
+def _name_added(d_names, d_text, s_text, s_lang, s_context, grown: int | None) -> list[Change]:
     """In one language: a full name (two capitalised words or more) in the derived passage none
     of whose words the whole source article writes. The derived text puts a name where the
     source has none ("Peter Schneider said" for "the spokesman said"). Across languages names
@@ -1482,7 +1490,20 @@ def _name_added(d_names, d_text, s_text, s_lang, s_context) -> list[Change]:
              and n not in (s_context or s_text)]
     if not added or len(added) > 2:
         return []
+    # A name that comes with words of its own is detail the derived text adds, not a name put in
+    # place of the source's words: "an F-22 fighter jet from Langley Air Force Base in Virginia"
+    # for "an F-22 fighter jet", "succeeding Nikolai Patrushev" after the source's whole sentence.
+    # A name put in place of another or of a description keeps the passage's length ("Peter
+    # Schneider said" for "the spokesman said"). ``grown``: the words the derived passage gains
+    # (None: not weighed).
+    if grown is not None and grown > sum(len(n.split()) for n in added) + _NAME_ADDED_SLACK:
+        return []
     return [Change("name", "", _show(added), "the derived text names someone the source does not")]
+
+
+# Words a derived passage may gain beside the names it adds and still put them in place of the
+# source's words (a title, "told reporters" for "said").
+_NAME_ADDED_SLACK = 2
 
 
 # --- quotations --------------------------------------------------------------------------------
