@@ -1645,6 +1645,18 @@ def _opens_inside(text: str) -> bool:
     return m is not None and m.start() > 0 and _CLOSING.match(text, m.start()) is not None
 
 
+def _cut_quotation(text: str) -> str:
+    """The words of a quotation a passage opens and does not close before its end (« or „ or “
+    with no closing mark after it), or ""."""
+    for opening, closing in (("«", "»"), ("„", "“”"), ("“", "”"), ("「", "」")):
+        if opening == "“" and "„" in text:
+            continue  # with German marks („…“) a “ closes a quotation
+        at = text.rfind(opening)
+        if at >= 0 and not any(c in text[at + 1:] for c in closing):
+            return text[at + 1:]
+    return ""
+
+
 def _unclosed(text: str) -> int:
     """How many quotations a text opens and does not close (« or 「 without its closing mark)."""
     return sum(max(0, text.count(a) - text.count(b)) for a, b in (("«", "»"), ("「", "」")))
@@ -1702,9 +1714,19 @@ def _unclosed_single(text: str) -> int:
 
 def _quote_words(text: str) -> list[str]:
     """A quotation's words without its numbers and capitalised words (a changed figure is a
-    ``number`` change, a changed name a ``name`` change)."""
+    ``number`` change, a changed name a ``name`` change), without the vowel marks Arabic and Hebrew
+    may write or leave out ("الّذي يُمكن" is "الذي يمكن"), and without what an editor adds inside it in
+    brackets ("d'hier (lundi) à Southport", "[the president] said"): no one's words."""
+    text = _EDITORIAL.sub(" ", _VOWEL_MARKS.sub("", text))
     words = _WORDS.findall(text)
     return [w.lower() for k, w in enumerate(words) if not w.isdigit() and not (k and w[0].isupper())]
+
+
+# Arabic short vowels, shadda, sukun, the dagger alif and the tatweel; Hebrew points and cantillation.
+_VOWEL_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640\u0591-\u05C7]")
+# A word or a few in brackets inside a quotation ("(lundi)", "[the president]"): not "(...)", the
+# mark of words left out, which has no word.
+_EDITORIAL = re.compile(r"[(\[][^()\[\]]*?\w[^()\[\]]*?[)\]]")
 
 
 # A French elision written by a machine translation with a straight quotation mark for the
@@ -1864,9 +1886,15 @@ def _quote_changes(d_text, s_text, same_language: bool, s_context: str, s_nearby
     # reported by their type (a loaded word, a name).
     terms = [_quote_words(body) for body in (next(g for g in m.groups() if g) for m in _QUOTE.finditer(s_text))
              if _word_count(body) < 3]
+    # A quotation the source passage opens and does not close: the passage (an excerpt) was cut
+    # inside it ("«OpenAI была … Мы благодарн"). A derived quotation that opens with its words
+    # quotes the same words on, past the cut.
+    cut = [w for w in _quote_words(_cut_quotation(s_text))[:-1] if w not in skip]
     for q in dq:
         words = [w for w in _quote_words(q) if w not in skip]
         if any(tw and set(tw) <= set(words) and len(words) - len(tw) <= 2 for tw in terms):
+            continue
+        if len(cut) >= 3 and words[:len(cut)] == cut:
             continue
         best, best_overlap = None, 0.0
         for s in pool:
