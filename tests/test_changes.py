@@ -1823,7 +1823,7 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
     # (200 real pairs while the pool held them; fewer once the read seeds have taken most of a
     # pair of languages' segments: seed 23 draws 129; seed 24 draws 40, all into English, the only
     # derived language whose pool still holds unread pairs: the read seeds took every German,
-    # French, Icelandic and Japanese one; seeds 25 to 41 draw 40 into English too)
+    # French, Icelandic and Japanese one; seeds 25 to 42 draw 40 into English too)
     assert 40 <= len(real) <= 200 and "en" in {it["derived_lang"] for it in real} <= {"de", "en", "fr", "is", "ja"}
     assert all(it["id"].startswith("mt:") and ":mt:" in it["id"] for it in real)  # never a wmt: (human) id
     # blind labels name real pairs of the samples of machine translations, by a known type (test
@@ -1831,7 +1831,7 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
     # seed 27's hold two, a negation and a number; seed 28's one, a number; seeds 29's and 30's none;
     # seed 31's one, a negation; seed 32's none; seed 33's one, a number; seed 34's none; seed 35's none;
     # seed 36's none; seed 37's one, a negation; seed 38's none; seed 39's none; seed 40's two, an
-    # attribution and a negation; seed 41's one, an attribution)
+    # attribution and a negation; seed 41's one, an attribution; seed 42's none)
     labels = json.loads(REAL_DIFFERENCES_MT.read_text(encoding="utf-8"))
     assert labels
     assert all(set(types) <= set(TYPES) for types in labels.values())
@@ -1843,7 +1843,7 @@ def test_changes_machine_sample_is_drawn_from_the_machine_translations(machine_i
 
 def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
     # the held-out sample of machine translations (MT_SEED) holds no real pair of a read one
-    # (MT_READ_SEEDS: seeds 1 to 40, each drawn without the ones before it), its source segments
+    # (MT_READ_SEEDS: seeds 1 to 41, each drawn without the ones before it), its source segments
     # aside; every blind label names a real pair of one
     from unspun.evalsets.changes import MT_READ_SEEDS, MT_SEED, machine_held_out
 
@@ -1855,8 +1855,8 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
         sizes.append(len(drawn))
         read |= drawn
     # seeds 1 to 22 hold 200 real pairs each; the pool thinned from seed 23 (129), and seeds 24
-    # to 40 (and the held-out 41) hold 40 each, all into English
-    assert MT_SEED not in MT_READ_SEEDS and 40 <= len(held) <= 200 and sizes == [200] * 22 + [129] + [40] * 17
+    # to 41 (and the held-out 42) hold 40 each, all into English
+    assert MT_SEED not in MT_READ_SEEDS and 40 <= len(held) <= 200 and sizes == [200] * 22 + [129] + [40] * 18
     assert "en" in {it["derived_lang"] for it in held} <= {"de", "en", "fr", "is", "ja"}
     assert not read & {it["id"] for it in held}
     labels = json.loads(REAL_DIFFERENCES_MT.read_text(encoding="utf-8"))
@@ -1945,10 +1945,14 @@ def test_changes_machine_held_out_sample_leaves_out_the_read_ones():
 # item, pinned: the floor fails where its find is lost or a wrong claim is added); number 0.79 /
 # 0.95 and attribution 0.95 / 0.57, just under; room for one claim more or less: name 5/8 and 4/5,
 # negation and hedge 5/6 and 4/6. No floor is 0.0.
+# Seed 42 (84 items, 40 real pairs read blind, none labelled; scored once at 48bc61b): every type
+# 1.0 / 1.0 but evaluative, 1.0 / 0.833 (5/6: an edit missed): 0.95 / 0.95 for the eight types
+# scored 1.0 (each holds 3 to 6 items; at 0.95 one wrong claim or one lost find fails); evaluative
+# 0.95 / 0.83, just under. No floor is 0.0.
 MACHINE_FLOORS = {  # type: (precision, recall)
-    "number": (0.79, 0.95), "date": (0.95, 0.95), "name": (0.62, 0.79), "quote": (0.95, 0.95),
-    "attribution": (0.95, 0.57), "negation": (0.83, 0.66), "hedge": (0.83, 0.66), "pronoun": (0.95, 0.95),
-    "evaluative": (0.95, 0.95),
+    "number": (0.95, 0.95), "date": (0.95, 0.95), "name": (0.95, 0.95), "quote": (0.95, 0.95),
+    "attribution": (0.95, 0.95), "negation": (0.95, 0.95), "hedge": (0.95, 0.95), "pronoun": (0.95, 0.95),
+    "evaluative": (0.95, 0.83),
 }
 
 
