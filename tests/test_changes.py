@@ -4216,3 +4216,42 @@ def test_changes_a_full_name_kept_in_part_may_have_given_its_place_to_an_added_o
                "mort aujourd'hui dans sa maison du Connecticut\", a indiqué son cabinet de conseil Peter "
                "Schneider dans un communiqué, sans préciser la raison du décès.")
     assert "name" in _types(derived, source, "fr", "fr", source_context=source, derived_context=derived)
+
+
+def test_changes_a_quotation_with_arabic_vowel_marks_is_the_same_quotation():
+    # The same words with their short vowels and shadda written (news seed 2, Q12): no quotation
+    # altered; a word of it changed still is
+    source = ('وقال بريغوجين في تسجيل صوتي بثه مكتبه "الآن هو الوقت الذي يمكن أن تسفك فيه دماء. '
+              'لذلك فإن أرتالنا تعود أدراجها إلى المعسكرات الميدانية وفقا للخطة".')
+    derived = ('وقال يفغيني بريغوجين في تسجيلٍ صوتيّ بثّه مكتبه: "الآن هو الوقت الّذي يُمكن أن تُسفك فيه '
+               'دماء. لذلك فإنّ أرتالنا تعودُ أدراجها إلى المعسكرات الميدانيّة وفقاً للخطة".')
+    assert "quote" not in _types(derived, source, "ar", "ar", source_context=source, derived_context=derived)
+    altered = derived.replace("المعسكرات", "العاصمة")
+    assert "quote" in _types(altered, source, "ar", "ar", source_context=source, derived_context=altered)
+
+
+def test_changes_an_editors_words_in_brackets_inside_a_quotation_are_no_ones_words():
+    # "d'hier (lundi) à Southport" (news seed 6, CP11): the editor's day, not the singer's words
+    source = ("«L'horreur de l'attaque d'hier à Southport ne cesse de me submerger et je suis simplement "
+              "complètement choquée», a écrit la chanteuse sur Instagram.")
+    derived = ("\"L'horreur de l'attaque d'hier (lundi) à Southport ne cesse de me submerger et je suis "
+               "simplement complètement choquée\", a réagi la chanteuse sur le réseau Instagram.")
+    assert "quote" not in _types(derived, source, "fr", "fr", source_context=source, derived_context=derived)
+    # words of hers changed outside the brackets still count
+    altered = derived.replace("complètement choquée", "très en colère")
+    assert "quote" in _types(altered, source, "fr", "fr", source_context=source, derived_context=altered)
+
+
+def test_changes_a_quotation_the_source_passage_was_cut_inside_goes_on_in_the_derived_one():
+    # The source excerpt ends inside the board's statement (news seed 8 pool, DC17): the copy
+    # quoting it whole quotes the same words on
+    source = ("В своём заявлении совет директоров сказал: «OpenAI была специально создана для выполнения "
+              "нашей миссии: обеспечить, чтобы искусственный интеллект приносил пользу всему "
+              "человечеству. Мы благодарн")
+    derived = ("В своём заявлении совет директоров сказал: «OpenAI была специально создана для выполнения "
+               "нашей миссии: обеспечить, чтобы искусственный интеллект приносил пользу всему "
+               "человечеству. Мы благодарны Сэму за его вклад в создание и развитие OpenAI».")
+    assert "quote" not in _types(derived, source, "ru", "ru", source_context=source, derived_context=derived)
+    # a quotation that opens otherwise is still one the source passage does not have
+    other = derived.replace("«OpenAI была специально создана", "«Компания была тайно создана")
+    assert "quote" in _types(other, source, "ru", "ru", source_context=source, derived_context=other)
