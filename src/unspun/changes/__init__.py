@@ -1261,8 +1261,9 @@ def _datelines_apart(d_text: str, s_text: str) -> tuple[str, str]:
 
 def _name_changes(d_text, s_text, d_lang, s_lang, d_lex, s_lex, d_context, s_context,
                   same_language: bool) -> list[Change]:
-    # Words the derived passage gains, counted before a dateline on one side only is set aside.
-    grown = _word_count(d_text) - _word_count(s_text)
+    # Words the derived passage gains, counted before a dateline on one side only is set aside
+    # (weighed for a name added, which is read in one language only).
+    grown = _word_count(d_text) - _word_count(s_text) if same_language else None
     d_text, s_text = _datelines_apart(d_text, s_text)
     # Across languages a capitalised word opening a sentence may be any word of the other language.
     d_names = _name_spans(d_text, d_lang, d_lex, d_context, unknown_words=same_language)
